@@ -1,1 +1,5 @@
+pub mod cli;
+pub mod diag;
 pub mod engine;
+pub mod run;
+pub mod scenario;
