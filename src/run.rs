@@ -1,10 +1,91 @@
-//! `pacesim run` (placeholder while the exercise model is written).
+//! `pacesim run`: one headless exercise from start to `until`, its human
+//! summary on stdout (last line `log-hash: ...`), and with `--out` the files
+//! `events.jsonl`, `summary.json` and `report.md`, each written atomically.
+
+use std::io::Write;
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::cli::Failure;
-use crate::engine::Duration;
+use crate::diag::Diagnostic;
+use crate::engine::{Duration, SimTime, Simulation};
+use crate::exercise::Exercise;
+use crate::exercise::metrics::Summary;
+use crate::log::jsonl::JsonlWriter;
+use crate::output::write_atomic;
 use crate::scenario::LoadedScenario;
+use crate::world::catalog::Catalog;
 
-pub fn run_command(_s: &LoadedScenario, _seed: Option<u64>, _until: Option<Duration>, _out: Option<&Path>) -> Result<(), Failure> {
-    Err(Failure::Run("not yet".into()))
+/// A finished (or stopped) run.
+pub struct Finished {
+    pub sim: Simulation<Exercise>,
+    pub until: SimTime,
+    pub summary: Summary,
+}
+
+/// Compiles a checked scenario, reporting what the checks missed as a diagnostic.
+pub fn compile(loaded: &LoadedScenario) -> Result<Arc<Catalog>, Diagnostic> {
+    Catalog::compile(&loaded.scenario).map(Arc::new).map_err(|e| Diagnostic::file(&loaded.source.name, e.to_string()))
+}
+
+/// Runs `cat` with `seed` up to `until` (at most the scenario's duration) and measures it.
+pub fn execute(cat: Arc<Catalog>, seed: u64, until: Option<Duration>) -> Finished {
+    let end = SimTime(until.map_or(cat.duration.0, |u| u.0.min(cat.duration.0)));
+    let mut sim = Exercise::start(cat, seed);
+    sim.run_until(end);
+    let Simulation { queue, model } = &mut sim;
+    model.settle(queue, end);
+    let summary = Summary::measure(&sim.model, end);
+    Finished { sim, until: end, summary }
+}
+
+pub fn run_command(loaded: &LoadedScenario, seed: Option<u64>, until: Option<Duration>, out: Option<&Path>) -> Result<(), Failure> {
+    if let Some(dir) = out {
+        if dir.exists() && !dir.is_dir() {
+            return Err(Failure::Input(vec![Diagnostic::file(&dir.display().to_string(), "--out must name a directory, and this is a file")]));
+        }
+    }
+    let cat = compile(loaded).map_err(|d| Failure::Input(vec![d]))?;
+    let seed = seed.unwrap_or(cat.default_seed);
+    let started = std::time::Instant::now();
+    let done = execute(cat.clone(), seed, until);
+    let elapsed = started.elapsed();
+
+    let log = done.sim.model.log();
+    let hash = match out {
+        Some(dir) => {
+            std::fs::create_dir_all(dir).map_err(|e| Failure::Run(format!("cannot create {}: {e}", dir.display())))?;
+            let mut hash = String::new();
+            write_atomic(&dir.join("events.jsonl"), |w| {
+                let mut jw = JsonlWriter::new(w);
+                for e in log {
+                    jw.write(&cat, e)?;
+                }
+                hash = jw.finish()?.1;
+                Ok(())
+            })
+            .map_err(Failure::Run)?;
+            write_atomic(&dir.join("summary.json"), |w| {
+                serde_json::to_writer_pretty(&mut *w, &done.summary).map_err(std::io::Error::other)?;
+                w.write_all(b"\n")
+            })
+            .map_err(Failure::Run)?;
+            let md = crate::report::md::run_report(&cat, &done.summary, log);
+            write_atomic(&dir.join("report.md"), |w| w.write_all(md.as_bytes())).map_err(Failure::Run)?;
+            hash
+        }
+        None => {
+            let mut jw = JsonlWriter::new(std::io::sink());
+            for e in log {
+                jw.write(&cat, e).map_err(|e| Failure::Run(e.to_string()))?;
+            }
+            jw.finish().map_err(|e| Failure::Run(e.to_string()))?.1
+        }
+    };
+
+    let mut stdout = std::io::stdout().lock();
+    let text = crate::report::text::run_summary(&cat, &done.summary, elapsed, out);
+    let _ = write!(stdout, "{text}");
+    let _ = writeln!(stdout, "log-hash: {hash}");
+    Ok(())
 }

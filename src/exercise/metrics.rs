@@ -1,0 +1,522 @@
+//! What a run measured: the figures in `summary.json`, the report and the
+//! batch tables, computed from the event log (times, counts, evidence) and
+//! from the world's tallies (service lost, trust), plus objective ratings.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::engine::SimTime;
+use crate::log::{Domain, Event, Origin, What};
+use crate::scenario::Sector;
+use crate::world::catalog::{CampaignIx, Catalog, CountryIx, Measure, NarrativeIx};
+use crate::world::{CampaignState, Incident, InfraState, Nation, NarrativeState, StepStatus};
+
+use super::Exercise;
+
+/// HSEEP rating of how an objective was performed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum Rating {
+    /// Performed without challenges.
+    P,
+    /// Performed with some challenges.
+    S,
+    /// Performed with major challenges.
+    M,
+    /// Unable to be performed.
+    U,
+}
+
+impl Rating {
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Rating::P => "performed without challenges",
+            Rating::S => "performed with some challenges",
+            Rating::M => "performed with major challenges",
+            Rating::U => "unable to be performed",
+        }
+    }
+
+    /// Rates a measured value against a target where smaller is better:
+    /// within the target P, up to half again S, up to three times M, beyond U.
+    fn from_ratio(r: f64) -> Rating {
+        if r <= 1.0 {
+            Rating::P
+        } else if r <= 1.5 {
+            Rating::S
+        } else if r <= 3.0 {
+            Rating::M
+        } else {
+            Rating::U
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    pub scenario: String,
+    pub seed: u64,
+    pub start: String,
+    /// Simulated seconds covered.
+    pub until_s: u64,
+    pub events: usize,
+    pub events_by_domain: BTreeMap<&'static str, usize>,
+    pub campaigns: Vec<CampaignMetrics>,
+    pub infrastructure: InfraMetrics,
+    pub cbrn: CbrnMetrics,
+    pub opinion: OpinionMetrics,
+    pub response: ResponseMetrics,
+    pub injects_fired: usize,
+    pub objectives: Vec<ObjectiveResult>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CampaignMetrics {
+    pub id: String,
+    pub name: String,
+    pub actor: String,
+    pub steps: usize,
+    pub steps_succeeded: usize,
+    pub steps_failed: usize,
+    /// First successful step, seconds from T+0.
+    pub first_effect_s: Option<u64>,
+    /// First time a responder detected any of it.
+    pub detected_s: Option<u64>,
+    pub time_to_detect_s: Option<u64>,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct InfraMetrics {
+    pub node_hours_lost: f64,
+    pub people_hours_lost: f64,
+    pub by_sector: BTreeMap<&'static str, f64>,
+    pub by_country: BTreeMap<String, f64>,
+    pub nodes_impaired: usize,
+    pub service_lost_events: usize,
+    pub cascade_failures: usize,
+    pub cascades_held: usize,
+    pub longest_outage_h: f64,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct CbrnMetrics {
+    pub exposed: u64,
+    pub ill: u64,
+    pub dead: u64,
+    pub decontaminated: u64,
+    pub incidents: Vec<IncidentMetrics>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct IncidentMetrics {
+    pub incident: u16,
+    pub country: String,
+    pub released_s: u64,
+    pub exposed: u32,
+    pub ill: u32,
+    pub dead: u32,
+    pub time_to_detect_s: Option<u64>,
+    pub time_to_identify_s: Option<u64>,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct OpinionMetrics {
+    pub countries: Vec<CountryOpinion>,
+    pub narratives: Vec<NarrativeMetrics>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CountryOpinion {
+    pub country: String,
+    pub trust_start: f64,
+    pub trust_end: f64,
+    pub trust_min: f64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NarrativeMetrics {
+    pub id: String,
+    pub title: String,
+    pub launched_s: Option<u64>,
+    pub first_detected_s: Option<u64>,
+    pub peak_reach: f64,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct ResponseMetrics {
+    pub intrusions_planted: usize,
+    pub intrusions_detected: usize,
+    pub intrusions_evicted: usize,
+    pub incidents_opened: usize,
+    pub incidents_queued: usize,
+    pub restorations: usize,
+    pub restorations_queued: usize,
+    pub narratives_spotted: usize,
+    pub debunks: usize,
+    pub platform_actions: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ObjectiveResult {
+    pub id: String,
+    pub title: String,
+    pub rating: Rating,
+    pub meaning: &'static str,
+    /// The measured value and the target, in the criterion's unit.
+    pub measured: Option<f64>,
+    pub target: f64,
+    pub unit: &'static str,
+    pub finding: String,
+    /// Sequence numbers of the events behind the rating.
+    pub evidence: Vec<u64>,
+}
+
+impl ObjectiveResult {
+    pub fn rating_letter(&self) -> &'static str {
+        match self.rating {
+            Rating::P => "P",
+            Rating::S => "S",
+            Rating::M => "M",
+            Rating::U => "U",
+        }
+    }
+}
+
+/// Per-campaign times found in the log.
+#[derive(Default, Clone, Copy)]
+struct Times {
+    first_effect: Option<(SimTime, u64)>,
+    detected: Option<(SimTime, u64)>,
+}
+
+impl Summary {
+    /// Measures a run that has been settled at `until`.
+    pub fn measure(ex: &Exercise, until: SimTime) -> Summary {
+        let cat: &Catalog = ex.catalog();
+        let log = ex.log();
+        let world = ex.world();
+        let ix = ex.index();
+
+        let mut by_domain: BTreeMap<&'static str, usize> = Domain::ALL.iter().map(|d| (d.name(), 0)).collect();
+        let mut times = vec![Times::default(); cat.campaigns.len()];
+        let mut incident_origin: BTreeMap<u16, Origin> = BTreeMap::new();
+        let mut narrative_origin: BTreeMap<NarrativeIx, Origin> = BTreeMap::new();
+        let mut narrative_spotted: BTreeMap<NarrativeIx, SimTime> = BTreeMap::new();
+        let mut infra = InfraMetrics::default();
+        let mut resp = ResponseMetrics::default();
+        let mut injects = 0;
+        let mut evidence_detect: Vec<Vec<u64>> = vec![Vec::new(); cat.campaigns.len()];
+        let mut lost_events: Vec<(u64, Sector, CountryIx)> = Vec::new();
+
+        let mark = |c: Option<CampaignIx>, first: bool, e: &Event, seq: u64, times: &mut Vec<Times>| {
+            if let Some(c) = c {
+                let slot = if first { &mut times[c.i()].first_effect } else { &mut times[c.i()].detected };
+                if slot.is_none() {
+                    *slot = Some((e.t, seq));
+                }
+            }
+        };
+        for (seq, e) in log.iter().enumerate() {
+            let seq = seq as u64;
+            *by_domain.entry(e.what.domain(cat).name()).or_insert(0) += 1;
+            match e.what {
+                What::IntrusionPlanted { by, .. } => {
+                    resp.intrusions_planted += 1;
+                    mark(by.campaign(), true, e, seq, &mut times);
+                }
+                What::Disruption { by, .. } | What::WiperInfection { by, .. } | What::ElectionAttack { by, .. } => mark(by.campaign(), true, e, seq, &mut times),
+                What::Release { by, incident, .. } => {
+                    incident_origin.insert(incident, by);
+                    mark(by.campaign(), true, e, seq, &mut times);
+                }
+                What::NarrativeLaunched { narrative, by } => {
+                    narrative_origin.entry(narrative).or_insert(by);
+                    mark(by.campaign(), true, e, seq, &mut times);
+                }
+                What::IntrusionDetected { by, .. } => {
+                    resp.intrusions_detected += 1;
+                    mark(by.campaign(), false, e, seq, &mut times);
+                    if let Some(c) = by.campaign() {
+                        evidence_detect[c.i()].push(seq);
+                    }
+                }
+                What::IncidentOpened { by, queued, .. } => {
+                    resp.incidents_opened += 1;
+                    resp.incidents_queued += usize::from(queued > 0);
+                    mark(by.campaign(), false, e, seq, &mut times);
+                    if let Some(c) = by.campaign() {
+                        evidence_detect[c.i()].push(seq);
+                    }
+                }
+                What::CbrnDetected { incident, .. } => {
+                    let c = incident_origin.get(&incident).and_then(|o| o.campaign());
+                    mark(c, false, e, seq, &mut times);
+                    if let Some(c) = c {
+                        evidence_detect[c.i()].push(seq);
+                    }
+                }
+                What::NarrativeDetected { narrative, .. } => {
+                    resp.narratives_spotted += 1;
+                    narrative_spotted.entry(narrative).or_insert(e.t);
+                    let c = narrative_origin.get(&narrative).and_then(|o| o.campaign());
+                    mark(c, false, e, seq, &mut times);
+                    if let Some(c) = c {
+                        evidence_detect[c.i()].push(seq);
+                    }
+                }
+                What::IntrusionEvicted { .. } => resp.intrusions_evicted += 1,
+                What::RestorationStarted { .. } => resp.restorations += 1,
+                What::RestorationQueued { .. } => resp.restorations_queued += 1,
+                What::Debunked { .. } => resp.debunks += 1,
+                What::PlatformAction { .. } => resp.platform_actions += 1,
+                What::InjectFired { .. } => injects += 1,
+                What::ServiceLost { node, cause, .. } => {
+                    infra.service_lost_events += 1;
+                    infra.cascade_failures += usize::from(matches!(cause, crate::log::Cause::Dependency(_)));
+                    let d = &cat.nodes[node.i()];
+                    lost_events.push((seq, d.sector, d.country));
+                }
+                What::CascadeHeld { .. } => infra.cascades_held += 1,
+                _ => {}
+            }
+        }
+
+        // Infrastructure tallies.
+        for s in Sector::ALL {
+            infra.by_sector.insert(s.name(), 0.0);
+        }
+        for (i, &e) in ix.nodes.iter().enumerate() {
+            let st = world.get::<InfraState>(e).expect("node entity");
+            let d = &cat.nodes[i];
+            infra.node_hours_lost += st.lost_node_hours;
+            infra.people_hours_lost += st.lost_node_hours * d.serves as f64;
+            *infra.by_sector.entry(d.sector.name()).or_insert(0.0) += st.lost_node_hours;
+            *infra.by_country.entry(cat.countries[d.country.i()].id.to_string()).or_insert(0.0) += st.lost_node_hours;
+            infra.nodes_impaired += usize::from(st.longest_outage > 0 || st.impaired_since.is_some());
+            infra.longest_outage_h = infra.longest_outage_h.max(st.longest_outage as f64 / 3600.0);
+        }
+        round_map(&mut infra.by_sector);
+        round_map(&mut infra.by_country);
+        infra.node_hours_lost = round2(infra.node_hours_lost);
+        infra.people_hours_lost = infra.people_hours_lost.round();
+        infra.longest_outage_h = round2(infra.longest_outage_h);
+
+        // Campaigns.
+        let campaigns = cat
+            .campaigns
+            .iter()
+            .enumerate()
+            .map(|(c, def)| {
+                let st = world.get::<CampaignState>(ix.campaigns[c]).expect("campaign entity");
+                let t = times[c];
+                CampaignMetrics {
+                    id: def.id.to_string(),
+                    name: def.name.clone(),
+                    actor: cat.actors[def.actor.i()].id.to_string(),
+                    steps: def.steps.len(),
+                    steps_succeeded: st.steps.iter().filter(|s| matches!(s, StepStatus::Succeeded(_))).count(),
+                    steps_failed: st.steps.iter().filter(|s| matches!(s, StepStatus::Failed(_))).count(),
+                    first_effect_s: t.first_effect.map(|x| x.0.0),
+                    detected_s: t.detected.map(|x| x.0.0),
+                    time_to_detect_s: match (t.first_effect, t.detected) {
+                        (Some(a), Some(b)) => Some(b.0.0.saturating_sub(a.0.0)),
+                        _ => None,
+                    },
+                }
+            })
+            .collect();
+
+        // CBRN.
+        let mut cbrn = CbrnMetrics::default();
+        for &e in &ix.incidents {
+            let inc = world.get::<Incident>(e).expect("incident entity");
+            cbrn.exposed += inc.exposed as u64;
+            cbrn.ill += inc.symptomatic_total as u64;
+            cbrn.dead += inc.dead as u64;
+            cbrn.decontaminated += inc.decontaminated as u64;
+            cbrn.incidents.push(IncidentMetrics {
+                incident: inc.id,
+                country: cat.countries[inc.country.i()].id.to_string(),
+                released_s: inc.released_at.0,
+                exposed: inc.exposed,
+                ill: inc.symptomatic_total,
+                dead: inc.dead,
+                time_to_detect_s: inc.detected_at.map(|t| t.since(inc.released_at).0),
+                time_to_identify_s: inc.identified_at.map(|t| t.since(inc.released_at).0),
+            });
+        }
+
+        // Opinion.
+        let mut opinion = OpinionMetrics::default();
+        for (c, &e) in ix.nations.iter().enumerate() {
+            let n = world.get::<Nation>(e).expect("nation entity");
+            opinion.countries.push(CountryOpinion {
+                country: cat.countries[c].id.to_string(),
+                trust_start: cat.countries[c].trust,
+                trust_end: round4(n.trust),
+                trust_min: round4(n.trust_min),
+            });
+        }
+        for (i, &e) in ix.narratives.iter().enumerate() {
+            let st = world.get::<NarrativeState>(e).expect("narrative entity");
+            opinion.narratives.push(NarrativeMetrics {
+                id: cat.narratives[i].id.to_string(),
+                title: cat.narratives[i].title.clone(),
+                launched_s: st.launched.map(|(t, _)| t.0),
+                first_detected_s: narrative_spotted.get(&NarrativeIx(i as u32)).map(|t| t.0),
+                peak_reach: round4(st.peak_reach),
+            });
+        }
+
+        let mut summary = Summary {
+            scenario: cat.name.clone(),
+            seed: ex.seed(),
+            start: cat.start.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            until_s: until.0,
+            events: log.len(),
+            events_by_domain: by_domain,
+            campaigns,
+            infrastructure: infra,
+            cbrn,
+            opinion,
+            response: resp,
+            injects_fired: injects,
+            objectives: Vec::new(),
+        };
+        summary.objectives = cat
+            .objectives
+            .iter()
+            .map(|o| rate(cat, ex, &summary, o, &times, &evidence_detect, &lost_events))
+            .collect();
+        summary
+    }
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+fn round_map<K: Ord>(m: &mut BTreeMap<K, f64>) {
+    for v in m.values_mut() {
+        *v = round2(*v);
+    }
+}
+
+fn rate(
+    cat: &Catalog,
+    ex: &Exercise,
+    s: &Summary,
+    o: &crate::world::catalog::ObjectiveDef,
+    times: &[Times],
+    detections: &[Vec<u64>],
+    lost: &[(u64, Sector, CountryIx)],
+) -> ObjectiveResult {
+    let hours = |secs: u64| secs as f64 / 3600.0;
+    let mut evidence = Vec::new();
+    let (rating, measured, target, unit, finding) = match &o.criterion {
+        Measure::DetectWithin { campaign, within } => {
+            let t = times[campaign.i()];
+            let target = hours(within.0);
+            match (t.first_effect, t.detected) {
+                (None, _) => (Rating::P, None, target, "hours", "the campaign had no effect to detect".to_string()),
+                (Some(a), None) => {
+                    evidence.push(a.1);
+                    (Rating::U, None, target, "hours", "the campaign was never detected".to_string())
+                }
+                (Some(a), Some(b)) => {
+                    evidence.push(a.1);
+                    evidence.extend(detections[campaign.i()].iter().take(3));
+                    let m = hours(b.0.0.saturating_sub(a.0.0));
+                    (Rating::from_ratio(m / target.max(1e-9)), Some(m), target, "hours", format!("detected {m:.1} h after its first effect"))
+                }
+            }
+        }
+        Measure::RestoreWithin { sector, country, within } => {
+            let mut worst: u64 = 0;
+            let mut any = false;
+            for (i, &e) in ex.index().nodes.iter().enumerate() {
+                let d = &cat.nodes[i];
+                if d.sector != *sector || country.is_some_and(|c| c != d.country) {
+                    continue;
+                }
+                let st = ex.world().get::<InfraState>(e).expect("node entity");
+                let open = st.impaired_since.map_or(0, |t| SimTime(s.until_s).since(t).0);
+                let longest = st.longest_outage.max(open);
+                if longest > 0 {
+                    any = true;
+                    worst = worst.max(longest);
+                }
+            }
+            evidence.extend(lost.iter().filter(|(_, sec, c)| sec == sector && country.is_none_or(|k| k == *c)).map(|x| x.0).take(5));
+            let target = hours(within.0);
+            if any {
+                let m = hours(worst);
+                (Rating::from_ratio(m / target.max(1e-9)), Some(m), target, "hours", format!("longest {} outage {m:.1} h", sector.name()))
+            } else {
+                (Rating::P, Some(0.0), target, "hours", format!("no {} node lost service", sector.name()))
+            }
+        }
+        Measure::ServiceLossBelow { sector, country, node_hours } => {
+            let mut m = 0.0;
+            for (i, &e) in ex.index().nodes.iter().enumerate() {
+                let d = &cat.nodes[i];
+                if sector.is_some_and(|x| x != d.sector) || country.is_some_and(|c| c != d.country) {
+                    continue;
+                }
+                m += ex.world().get::<InfraState>(e).expect("node entity").lost_node_hours;
+            }
+            evidence.extend(lost.iter().filter(|(_, sec, c)| sector.is_none_or(|x| x == *sec) && country.is_none_or(|k| k == *c)).map(|x| x.0).take(5));
+            let m = round2(m);
+            (Rating::from_ratio(m / node_hours.max(1e-9)), Some(m), *node_hours, "node-hours", format!("{m:.1} node-hours of service lost"))
+        }
+        Measure::IdentifyWithin { within } => {
+            let target = hours(within.0);
+            let incs = &s.cbrn.incidents;
+            if incs.is_empty() {
+                (Rating::P, None, target, "hours", "no CBRN incident occurred".to_string())
+            } else if incs.iter().any(|i| i.time_to_identify_s.is_none()) {
+                (Rating::U, None, target, "hours", "an agent was never identified".to_string())
+            } else {
+                let m = hours(incs.iter().filter_map(|i| i.time_to_identify_s).max().unwrap_or(0));
+                (Rating::from_ratio(m / target.max(1e-9)), Some(m), target, "hours", format!("agent identified {m:.1} h after release"))
+            }
+        }
+        Measure::CasualtiesBelow { deaths } => {
+            let m = s.cbrn.dead as f64;
+            let target = *deaths as f64;
+            let r = if target == 0.0 { if m == 0.0 { 0.0 } else { f64::INFINITY } } else { m / target };
+            (Rating::from_ratio(r), Some(m), target, "deaths", format!("{m} deaths"))
+        }
+        Measure::TrustAbove { country, trust } => {
+            let m = s.opinion.countries[country.i()].trust_min;
+            let short = trust - m;
+            let rating = if short <= 0.0 {
+                Rating::P
+            } else if short <= 0.05 {
+                Rating::S
+            } else if short <= 0.15 {
+                Rating::M
+            } else {
+                Rating::U
+            };
+            (rating, Some(m), *trust, "trust", format!("trust in {} fell to {:.1}%", cat.countries[country.i()].id, m * 100.0))
+        }
+        Measure::ReachBelow { narrative, share } => {
+            let m = s.opinion.narratives[narrative.i()].peak_reach;
+            (Rating::from_ratio(m / share.max(1e-9)), Some(m), *share, "share", format!("peak reach {:.1}%", m * 100.0))
+        }
+    };
+    ObjectiveResult {
+        id: o.id.to_string(),
+        title: o.title.clone(),
+        rating,
+        meaning: rating.meaning(),
+        measured: measured.map(round4),
+        target,
+        unit,
+        finding,
+        evidence,
+    }
+}

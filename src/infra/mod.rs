@@ -1,0 +1,173 @@
+//! Critical infrastructure: service levels, cascades along dependencies and
+//! across borders, and the accounting of service lost.
+//!
+//! A node's service is `(1 − own damage) × (1 − overload)`, or nothing while a
+//! supplier it depends on has taken it down. When a node's service falls
+//! below [`LOST`], each dependent rides the loss out for the edge's delay
+//! (batteries, generators, cached data) and then fails with the edge's
+//! probability if the supplier is still out. When the supplier returns,
+//! dependents resynchronise after [`RESYNC`].
+
+use crate::engine::Duration;
+use crate::log::{Cause, What, sector_slot};
+use crate::scenario::Sector;
+use crate::world::catalog::{EdgeIx, NodeIx};
+use crate::world::{Ev, Sim};
+use rand::RngExt;
+
+/// Below this share of service a node counts as lost and its dependents start to suffer.
+pub const LOST: f64 = 0.5;
+/// Full service, allowing for rounding.
+const FULL: f64 = 0.999;
+/// Time a dependent needs to come back once its supplier has.
+pub const RESYNC: Duration = Duration::minutes(15);
+
+pub fn is_lost(sim: &Sim, n: NodeIx) -> bool {
+    sim.node_ref(n).service < LOST
+}
+
+/// Damages a node itself (cyber attack, wiper, contamination).
+pub fn damage(sim: &mut Sim, n: NodeIx, severity: f64, cause: Cause) {
+    let mut st = sim.node(n);
+    st.own_damage = st.own_damage.max(severity);
+    match cause {
+        Cause::Wiper(_) => st.wiped = true,
+        Cause::Contamination => st.contaminated = true,
+        _ => {}
+    }
+    recompute(sim, n, cause);
+}
+
+/// Clears a node's own damage after repair or decontamination.
+pub fn clear_damage(sim: &mut Sim, n: NodeIx) {
+    let mut st = sim.node(n);
+    st.own_damage = 0.0;
+    st.wiped = false;
+    st.contaminated = false;
+    recompute(sim, n, Cause::Overload);
+}
+
+/// Sets the share of service lost to demand beyond capacity.
+pub fn set_overload(sim: &mut Sim, n: NodeIx, overload: f64) {
+    if (sim.node_ref(n).overload - overload).abs() > 0.01 {
+        sim.node(n).overload = overload;
+        recompute(sim, n, Cause::Overload);
+    }
+}
+
+/// Recomputes a node's service after a change, accounts for the service lost
+/// until now, logs threshold crossings and starts or ends cascades.
+pub fn recompute(sim: &mut Sim, n: NodeIx, cause: Cause) {
+    let now = sim.now;
+    let mut st = sim.node(n);
+    let new = if st.failed_supply.is_empty() { (1.0 - st.own_damage) * (1.0 - st.overload) } else { 0.0 };
+    let old = st.service;
+    if (new - old).abs() < 1e-9 {
+        return;
+    }
+    st.lost_node_hours += (1.0 - old) * now.since(st.last_change).as_hours();
+    st.last_change = now;
+    st.service = new;
+    let what = if new >= FULL {
+        if let Some(since) = st.impaired_since.take() {
+            st.longest_outage = st.longest_outage.max(now.since(since).0);
+        }
+        Some(What::ServiceRestored { node: n })
+    } else {
+        st.impaired_since.get_or_insert(now);
+        if new < LOST && old >= LOST {
+            Some(What::ServiceLost { node: n, service: new as f32, cause })
+        } else if new >= LOST && (old >= FULL || old < LOST) {
+            Some(What::ServiceDegraded { node: n, service: new as f32, cause })
+        } else {
+            None
+        }
+    };
+    drop(st);
+    if let Some(w) = what {
+        sim.emit(w);
+    }
+    let cat = sim.cat;
+    if new < LOST && old >= LOST {
+        for &e in &cat.supplies[n.i()] {
+            sim.after(cat.deps[e.i()].delay, Ev::SupplyCheck(e));
+        }
+    } else if new >= LOST && old < LOST {
+        for &e in &cat.supplies[n.i()] {
+            if sim.node_ref(cat.deps[e.i()].dependent).failed_supply.contains(&e) {
+                sim.after(RESYNC, Ev::SupplyBack(e));
+            }
+        }
+    }
+}
+
+/// A dependent's backup runs out while its supplier may still be down.
+pub fn supply_check(sim: &mut Sim, e: EdgeIx) {
+    let d = &sim.cat.deps[e.i()];
+    if !is_lost(sim, d.supplier) || sim.node_ref(d.dependent).failed_supply.contains(&e) {
+        return;
+    }
+    let roll: f64 = sim.rng.infra[d.dependent.i()].random();
+    if roll < d.probability {
+        sim.node(d.dependent).failed_supply.push(e);
+        recompute(sim, d.dependent, Cause::Dependency(d.supplier));
+    } else {
+        sim.emit(What::CascadeHeld { supplier: d.supplier, dependent: d.dependent });
+    }
+}
+
+/// The supplier is back: the dependent resumes unless the supplier failed again.
+pub fn supply_back(sim: &mut Sim, e: EdgeIx) {
+    let d = &sim.cat.deps[e.i()];
+    if is_lost(sim, d.supplier) {
+        return;
+    }
+    let mut st = sim.node(d.dependent);
+    let before = st.failed_supply.len();
+    st.failed_supply.retain(|x| *x != e);
+    if st.failed_supply.len() != before {
+        recompute(sim, d.dependent, Cause::Dependency(d.supplier));
+    }
+}
+
+/// Hourly service by sector for each country: logged every hour while
+/// anything is impaired there, and every six hours regardless.
+pub fn sample(sim: &mut Sim, every_six_hours: bool) {
+    let cat = sim.cat;
+    for (c, nodes) in cat.country_nodes.iter().enumerate() {
+        let mut sum = [0.0f64; 9];
+        let mut count = [0u32; 9];
+        let mut impaired = false;
+        for &n in nodes {
+            let s = sim.node_ref(n).service;
+            let k = sector_slot(cat.nodes[n.i()].sector);
+            sum[k] += s;
+            count[k] += 1;
+            impaired |= s < FULL;
+        }
+        if nodes.is_empty() || !(impaired || every_six_hours) {
+            continue;
+        }
+        let mut by_sector = [f32::NAN; 9];
+        for s in Sector::ALL {
+            let k = sector_slot(s);
+            if count[k] > 0 {
+                by_sector[k] = (sum[k] / count[k] as f64) as f32;
+            }
+        }
+        sim.emit(What::ServiceSample { country: crate::world::catalog::CountryIx(c as u32), by_sector });
+    }
+}
+
+/// Closes the service-loss integral at the end of the run.
+pub fn settle(sim: &mut Sim) {
+    let now = sim.now;
+    for i in 0..sim.cat.nodes.len() {
+        let mut st = sim.node(NodeIx(i as u32));
+        st.lost_node_hours += (1.0 - st.service) * now.since(st.last_change).as_hours();
+        st.last_change = now;
+        if let Some(since) = st.impaired_since {
+            st.longest_outage = st.longest_outage.max(now.since(since).0);
+        }
+    }
+}

@@ -1,0 +1,20 @@
+//! Writing output files atomically: into a temporary file beside the target,
+//! flushed and synced, then renamed over it, so a reader never sees half a file
+//! and a crash leaves the previous version intact.
+
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), String> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let fail = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
+    let tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    {
+        let mut w = BufWriter::new(tmp.as_file());
+        fill(&mut w).map_err(fail)?;
+        w.flush().map_err(fail)?;
+    }
+    tmp.as_file().sync_all().map_err(fail)?;
+    tmp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
+}

@@ -1,0 +1,138 @@
+//! The first after-action report of a single run, in Markdown.
+
+use std::fmt::Write;
+
+use super::{hours, is_key_event};
+use crate::engine::SimTime;
+use crate::exercise::metrics::Summary;
+use crate::log::Event;
+use crate::log::jsonl::describe;
+use crate::world::catalog::Catalog;
+
+/// Most rows in the key-event timeline.
+const TIMELINE_ROWS: usize = 80;
+
+pub fn run_report(cat: &Catalog, s: &Summary, log: &[Event]) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "# After-action report: {}\n", s.scenario);
+    let _ = writeln!(o, "## Exercise overview\n");
+    let _ = writeln!(o, "| | |\n|---|---|");
+    let _ = writeln!(o, "| Scenario | {} |", s.scenario);
+    let _ = writeln!(o, "| Start (T+0) | {} |", s.start);
+    let _ = writeln!(o, "| Period simulated | {} |", crate::engine::Duration(s.until_s));
+    let _ = writeln!(o, "| Seed | {} |", s.seed);
+    let _ = writeln!(o, "| Participating states | {} |", cat.countries.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", "));
+    let _ = writeln!(o, "| Events logged | {} |\n", s.events);
+    if !cat.description.is_empty() {
+        let _ = writeln!(o, "{}\n", cat.description.trim());
+    }
+
+    let _ = writeln!(o, "## Objectives and ratings\n");
+    let _ = writeln!(o, "| Objective | Rating | Finding | Target | Evidence (event seq) |\n|---|---|---|---|---|");
+    for ob in &s.objectives {
+        let ev: Vec<String> = ob.evidence.iter().map(|e| e.to_string()).collect();
+        let _ = writeln!(o, "| {} {} | **{}** ({}) | {} | {} {} | {} |", ob.id, ob.title, ob.rating_letter(), ob.meaning, ob.finding, ob.target, ob.unit, ev.join(", "));
+    }
+
+    let _ = writeln!(o, "\n## Threat campaigns\n");
+    let _ = writeln!(o, "| Campaign | Actor | Steps succeeded | First effect | Time to detect |\n|---|---|---|---|---|");
+    for c in &s.campaigns {
+        let _ = writeln!(
+            o,
+            "| {} | {} | {}/{} | {} | {} |",
+            c.name,
+            c.actor,
+            c.steps_succeeded,
+            c.steps,
+            c.first_effect_s.map_or("-".into(), |t| SimTime(t).to_string()),
+            c.time_to_detect_s.map_or("not detected".into(), hours)
+        );
+    }
+
+    let _ = writeln!(o, "\n## Timeline of key events\n");
+    let _ = writeln!(o, "| Time | Domain | Event |\n|---|---|---|");
+    let key: Vec<(usize, &Event)> = log.iter().enumerate().filter(|(_, e)| is_key_event(e)).collect();
+    for (seq, e) in key.iter().take(TIMELINE_ROWS) {
+        let d = describe(cat, &e.what);
+        let _ = writeln!(o, "| {} | {} | {} (#{seq}) |", e.t, e.what.domain(cat).name(), d.text.replace('|', "/"));
+    }
+    if key.len() > TIMELINE_ROWS {
+        let _ = writeln!(o, "\n{} more key events are in `events.jsonl`.", key.len() - TIMELINE_ROWS);
+    }
+
+    let i = &s.infrastructure;
+    let _ = writeln!(o, "\n## Infrastructure\n");
+    let _ = writeln!(
+        o,
+        "{:.1} node-hours of service lost ({:.2} million people-hours); {} nodes impaired; {} losses of service, {} of them cascades; {} dependents rode out a supplier's failure on backup; longest outage {:.1} h.\n",
+        i.node_hours_lost,
+        i.people_hours_lost / 1e6,
+        i.nodes_impaired,
+        i.service_lost_events,
+        i.cascade_failures,
+        i.cascades_held,
+        i.longest_outage_h
+    );
+    let _ = writeln!(o, "| Sector | Node-hours lost |\n|---|---|");
+    for (k, v) in i.by_sector.iter().filter(|(_, v)| **v > 0.0) {
+        let _ = writeln!(o, "| {k} | {v:.1} |");
+    }
+    let _ = writeln!(o, "\n| Country | Node-hours lost |\n|---|---|");
+    for (k, v) in i.by_country.iter().filter(|(_, v)| **v > 0.0) {
+        let _ = writeln!(o, "| {k} | {v:.1} |");
+    }
+
+    if !s.cbrn.incidents.is_empty() {
+        let _ = writeln!(o, "\n## CBRN consequences\n");
+        let _ = writeln!(o, "| Incident | Country | Released | Exposed | Ill | Dead | Suspected after | Identified after |\n|---|---|---|---|---|---|---|---|");
+        for x in &s.cbrn.incidents {
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} | {} | {} | {} | {} |",
+                x.incident,
+                x.country,
+                SimTime(x.released_s),
+                x.exposed,
+                x.ill,
+                x.dead,
+                x.time_to_detect_s.map_or("-".into(), hours),
+                x.time_to_identify_s.map_or("-".into(), hours)
+            );
+        }
+    }
+
+    let _ = writeln!(o, "\n## Public opinion\n");
+    let _ = writeln!(o, "| Country | Trust at start | Trust at end | Lowest |\n|---|---|---|---|");
+    for k in &s.opinion.countries {
+        let _ = writeln!(o, "| {} | {:.1}% | {:.1}% | {:.1}% |", k.country, k.trust_start * 100.0, k.trust_end * 100.0, k.trust_min * 100.0);
+    }
+    let _ = writeln!(o, "\n| Narrative | Launched | First spotted | Peak reach |\n|---|---|---|---|");
+    for n in &s.opinion.narratives {
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {:.1}% |",
+            n.title,
+            n.launched_s.map_or("-".into(), |t| SimTime(t).to_string()),
+            n.first_detected_s.map_or("-".into(), |t| SimTime(t).to_string()),
+            n.peak_reach * 100.0
+        );
+    }
+    let r = &s.response;
+    let _ = writeln!(o, "\n## National response\n");
+    let _ = writeln!(
+        o,
+        "CSIRTs opened {} incidents ({} waited for a free team), detected {} of {} intrusions and evicted {} footholds. Repair crews started {} restorations ({} waited for a crew). Government communication spotted {} narratives, issued {} debunks and {} platform notices. Exercise control fired {} injects.",
+        r.incidents_opened,
+        r.incidents_queued,
+        r.intrusions_detected,
+        r.intrusions_planted,
+        r.intrusions_evicted,
+        r.restorations,
+        r.restorations_queued,
+        r.narratives_spotted,
+        r.debunks,
+        r.platform_actions,
+        s.injects_fired
+    );
+    o
+}

@@ -1,0 +1,309 @@
+//! National responders: the defender every run has, with or without an EU playbook.
+//!
+//! - **CSIRT**: hunts footholds (time to find one shrinks with cyber capacity
+//!   and the operator's hardening), opens an incident for every attack it
+//!   sees, and with a free team contains it: footholds of that campaign in
+//!   the country are evicted, and against destructive malware networks are
+//!   isolated. Teams are few; incidents queue.
+//! - **Civil protection and operators**: repair crews restore damaged nodes,
+//!   in order of request; decontamination units; closing and clearing
+//!   contaminated sites.
+//! - **Health services**: clinical suspicion of a CBRN incident, then
+//!   laboratory identification of the agent, which unlocks countermeasures.
+//! - **Government communication**: spots a narrative once it reaches enough
+//!   people, debunks it, and notifies platforms.
+
+use crate::engine::{Dist, Duration};
+use crate::infra;
+use crate::log::{Event, Origin, What};
+use crate::threats::cbrn::DECON_PER_UNIT_HOUR;
+use crate::threats::effect_of;
+use crate::world::catalog::{AgentClass, CountryIx, Effect, NarrativeIx, NodeIx};
+use crate::world::{Ev, Foothold, Repair, Sim};
+
+use super::ResponseEv;
+
+/// Reach in a country at which government communication starts to notice a narrative.
+pub const SPOT_REACH: f64 = 0.02;
+
+#[derive(Clone, Copy, Debug)]
+pub enum NationalEv {
+    /// The CSIRT finds a foothold.
+    HuntSucceeds { by: Origin, node: NodeIx },
+    /// A CSIRT team has contained an incident.
+    Contained { by: Origin, country: CountryIx },
+    RepairDone(NodeIx),
+    CbrnSuspected(u16),
+    AgentIdentified(u16),
+    DeconArrives { incident: u16, units: u32 },
+    SiteCleared(u16),
+    NarrativeSpotted { narrative: NarrativeIx, country: CountryIx },
+    Debunk { narrative: NarrativeIx, country: CountryIx },
+    PlatformNotice { narrative: NarrativeIx, country: CountryIx },
+}
+
+fn later(sim: &mut Sim, delay: Duration, ev: NationalEv) {
+    sim.after(delay, Ev::Response(ResponseEv::National(ev)));
+}
+
+/// A log-normal delay with the given median (in hours) and spread.
+fn lognormal_h(median_h: f64, sigma: f64) -> Dist {
+    Dist::LogNormal { median: Duration(((median_h * 3600.0).round() as u64).max(60)), sigma }
+}
+
+fn caps(sim: &Sim, c: CountryIx) -> crate::scenario::Capacities {
+    sim.cat.countries[c.i()].caps
+}
+
+pub fn observe(sim: &mut Sim, ev: &Event) {
+    match ev.what {
+        What::IntrusionPlanted { by, node } => {
+            let def = &sim.cat.nodes[node.i()];
+            let cyber = caps(sim, def.country).cyber.0;
+            // Dwell times: about a month for a weak CSIRT, about a week for the best.
+            let mean_h = 30.0 * 24.0 * (1.0 - 0.8 * cyber) * (1.0 - 0.3 * def.hardening);
+            let d = Dist::Exponential { mean: Duration((mean_h * 3600.0) as u64 + 1) }.sample(&mut sim.rng.csirt[def.country.i()]);
+            later(sim, d, NationalEv::HuntSucceeds { by, node });
+        }
+        What::Disruption { by, node, .. } | What::ElectionAttack { by, node, .. } | What::WiperInfection { by, node, .. } => {
+            open_incident(sim, by, node);
+            request_repair(sim, node);
+        }
+        What::Release { incident, country, agent, .. } => {
+            let health = caps(sim, country).health.0;
+            // Clinical suspicion: an hour or two for a chemical agent, days for a biological one.
+            let base_h = match agent {
+                AgentClass::Chemical => 1.5,
+                AgentClass::Biological => 48.0,
+                AgentClass::Radiological => 6.0,
+            };
+            let d = lognormal_h(base_h * (1.6 - health), 0.6).sample(&mut sim.rng.health[country.i()]);
+            later(sim, d, NationalEv::CbrnSuspected(incident));
+        }
+        What::NarrativeReach { narrative, country, reach, .. } if reach as f64 >= SPOT_REACH => {
+            let def = &sim.cat.narratives[narrative.i()];
+            let Ok(ci) = def.countries.binary_search(&country) else { return };
+            if sim.narrative_ref(narrative).countries[ci].spotting_scheduled {
+                return;
+            }
+            sim.narrative(narrative).countries[ci].spotting_scheduled = true;
+            // Fact-checks lag claims by about 13 hours; strong StratCom is faster.
+            let d = lognormal_h(12.0 * (1.5 - caps(sim, country).stratcom.0), 0.5).sample(&mut sim.rng.comms[country.i()]);
+            later(sim, d, NationalEv::NarrativeSpotted { narrative, country });
+        }
+        _ => {}
+    }
+}
+
+pub fn handle(sim: &mut Sim, ev: NationalEv) {
+    match ev {
+        NationalEv::HuntSucceeds { by, node } => {
+            let country = sim.cat.nodes[node.i()].country;
+            let mut st = sim.node(node);
+            let Some(f) = st.footholds.iter_mut().find(|(o, f)| *o == by && *f == Foothold::Active) else { return };
+            f.1 = Foothold::Detected;
+            drop(st);
+            sim.emit(What::IntrusionDetected { by, node, country });
+            open_incident(sim, by, node);
+        }
+        NationalEv::Contained { by, country } => contained(sim, by, country),
+        NationalEv::RepairDone(n) => repair_done(sim, n),
+        NationalEv::CbrnSuspected(id) => cbrn_suspected(sim, id),
+        NationalEv::AgentIdentified(id) => {
+            let now = sim.now;
+            let mut inc = sim.incident(id);
+            inc.identified_at = Some(now);
+            let country = inc.country;
+            sim.emit(What::AgentIdentified { incident: id, country });
+        }
+        NationalEv::DeconArrives { incident, units } => {
+            let mut inc = sim.incident(incident);
+            inc.decon_units += units;
+            let country = inc.country;
+            sim.emit(What::DeconDeployed { incident, country, units });
+        }
+        NationalEv::SiteCleared(id) => {
+            let Some(site) = sim.incident(id).site else { return };
+            sim.node(site).contaminated = false;
+            infra::clear_damage(sim, site);
+            sim.emit(What::SiteDecontaminated { incident: id, node: site });
+        }
+        NationalEv::NarrativeSpotted { narrative, country } => {
+            let ci = sim.cat.narratives[narrative.i()].countries.binary_search(&country).unwrap_or(0);
+            sim.narrative(narrative).countries[ci].spotted = true;
+            sim.emit(What::NarrativeDetected { narrative, country });
+            let d = lognormal_h(4.0 * (1.5 - caps(sim, country).stratcom.0), 0.5).sample(&mut sim.rng.comms[country.i()]);
+            later(sim, d, NationalEv::Debunk { narrative, country });
+        }
+        NationalEv::Debunk { narrative, country } => debunk(sim, narrative, country),
+        NationalEv::PlatformNotice { narrative, country } => {
+            let mut st = sim.narrative(narrative);
+            st.platform = (st.platform * 0.75).max(0.2);
+            sim.emit(What::PlatformAction { narrative, country });
+        }
+    }
+}
+
+/// The CSIRT opens an incident for a campaign in its country, unless one is open.
+fn open_incident(sim: &mut Sim, by: Origin, node: NodeIx) {
+    let country = sim.cat.nodes[node.i()].country;
+    let mut nation = sim.nation(country);
+    if nation.open_incidents.contains(&by) {
+        return;
+    }
+    nation.open_incidents.push(by);
+    let queued = if nation.csirt_free > 0 {
+        nation.csirt_free -= 1;
+        drop(nation);
+        start_containment(sim, by, country);
+        0
+    } else {
+        nation.csirt_queue.push_back((by, node));
+        nation.csirt_queue.len() as u16
+    };
+    sim.emit(What::IncidentOpened { by, node, country, queued });
+}
+
+fn start_containment(sim: &mut Sim, by: Origin, country: CountryIx) {
+    let cyber = caps(sim, country).cyber.0;
+    let d = lognormal_h(18.0 * (1.5 - cyber), 0.5).sample(&mut sim.rng.csirt[country.i()]);
+    later(sim, d, NationalEv::Contained { by, country });
+}
+
+/// Containment: evict the campaign's footholds in the country, isolate against
+/// destructive malware, and hand the team to the next incident.
+fn contained(sim: &mut Sim, by: Origin, country: CountryIx) {
+    let cat = sim.cat;
+    let same = |o: &Origin| *o == by || (o.campaign().is_some() && o.campaign() == by.campaign());
+    for &n in &cat.country_nodes[country.i()] {
+        let mut evicted = Vec::new();
+        for (o, f) in sim.node(n).footholds.iter_mut() {
+            if same(o) && *f != Foothold::Evicted {
+                *f = Foothold::Evicted;
+                evicted.push(*o);
+            }
+        }
+        for o in evicted {
+            sim.emit(What::IntrusionEvicted { by: o, node: n, country });
+        }
+    }
+    if matches!(effect_of(cat, by), Some(Effect::Wiper { .. })) {
+        sim.nation(country).isolated_against.push(by);
+        sim.emit(What::NetworksIsolated { by, country });
+    }
+    let mut nation = sim.nation(country);
+    nation.open_incidents.retain(|o| *o != by);
+    match nation.csirt_queue.pop_front() {
+        Some((next, _)) => {
+            drop(nation);
+            start_containment(sim, next, country);
+        }
+        None => nation.csirt_free += 1,
+    }
+}
+
+/// Asks for a repair crew for a damaged node (not for contaminated sites, which wait for clearance).
+fn request_repair(sim: &mut Sim, n: NodeIx) {
+    let st = sim.node_ref(n);
+    if st.repair != Repair::None || st.own_damage <= 0.0 || st.contaminated {
+        return;
+    }
+    let country = sim.cat.nodes[n.i()].country;
+    let mut nation = sim.nation(country);
+    if nation.crews_free > 0 {
+        nation.crews_free -= 1;
+        drop(nation);
+        start_repair(sim, n);
+    } else {
+        nation.repair_queue.push_back(n);
+        let waiting = nation.repair_queue.len() as u16;
+        drop(nation);
+        sim.node(n).repair = Repair::Queued;
+        sim.emit(What::RestorationQueued { node: n, waiting });
+    }
+}
+
+fn start_repair(sim: &mut Sim, n: NodeIx) {
+    let def = &sim.cat.nodes[n.i()];
+    let civil = caps(sim, def.country).civil_protection.0;
+    let st = sim.node_ref(n);
+    // Rebuilding wiped systems from backups takes two to four times a normal repair.
+    let work = if st.wiped { 2.0 + 2.0 * (1.0 - def.hardening) } else { st.own_damage.max(0.25) };
+    let d = def.restore.sample_scaled(&mut sim.rng.civil[def.country.i()], work * (1.5 - civil));
+    sim.node(n).repair = Repair::InProgress;
+    sim.emit(What::RestorationStarted { node: n, secs: d.0.min(u32::MAX as u64) as u32 });
+    later(sim, d, NationalEv::RepairDone(n));
+}
+
+fn repair_done(sim: &mut Sim, n: NodeIx) {
+    sim.node(n).repair = Repair::None;
+    if !sim.node_ref(n).contaminated {
+        infra::clear_damage(sim, n);
+    }
+    let country = sim.cat.nodes[n.i()].country;
+    let mut nation = sim.nation(country);
+    match nation.repair_queue.pop_front() {
+        Some(next) => {
+            drop(nation);
+            start_repair(sim, next);
+        }
+        None => nation.crews_free += 1,
+    }
+}
+
+fn cbrn_suspected(sim: &mut Sim, id: u16) {
+    let now = sim.now;
+    let mut inc = sim.incident(id);
+    inc.detected_at = Some(now);
+    let (country, agent, awaiting, has_site) = (inc.country, inc.agent, inc.awaiting_decon, inc.site.is_some());
+    sim.emit(What::CbrnDetected { incident: id, country });
+    let c = caps(sim, country);
+    if agent != AgentClass::Biological {
+        // Enough units to clear everyone in about six hours, if the state has them.
+        let wanted = awaiting.div_ceil(DECON_PER_UNIT_HOUR * 6).max(1);
+        let mut nation = sim.nation(country);
+        let units = wanted.min(nation.decon_free);
+        nation.decon_free -= units;
+        if units > 0 {
+            let d = lognormal_h(1.0 * (1.6 - c.civil_protection.0), 0.4).sample(&mut sim.rng.civil[country.i()]);
+            later(sim, d, NationalEv::DeconArrives { incident: id, units });
+        }
+    }
+    // Laboratory identification: hours for radiation, a day or two for a chemical, days for a pathogen.
+    let base_h = match agent {
+        AgentClass::Chemical => 36.0,
+        AgentClass::Biological => 72.0,
+        AgentClass::Radiological => 6.0,
+    };
+    let d = lognormal_h(base_h * (1.5 - c.cbrn_detection.0), 0.5).sample(&mut sim.rng.health[country.i()]);
+    later(sim, d, NationalEv::AgentIdentified(id));
+    if has_site {
+        // Site clearance took weeks to months after Salisbury.
+        let d = lognormal_h(30.0 * 24.0 * (1.5 - c.civil_protection.0), 0.5).sample(&mut sim.rng.civil[country.i()]);
+        later(sim, d, NationalEv::SiteCleared(id));
+    }
+}
+
+fn debunk(sim: &mut Sim, narrative: NarrativeIx, country: CountryIx) {
+    let stratcom = caps(sim, country).stratcom.0;
+    let ci = sim.cat.narratives[narrative.i()].countries.binary_search(&country).unwrap_or(0);
+    let (first, reach) = {
+        let mut st = sim.narrative(narrative);
+        let pc = &mut st.countries[ci];
+        let first = pc.debunk == 0.0;
+        pc.debunk = (pc.debunk + 0.1 + 0.2 * stratcom).min(0.6);
+        (first, pc.reach)
+    };
+    {
+        let mut nation = sim.nation(country);
+        nation.trust = (nation.trust + 0.003).min(1.0);
+    }
+    sim.emit(What::Debunked { narrative, country });
+    if first {
+        let d = lognormal_h(48.0, 0.6).sample(&mut sim.rng.comms[country.i()]);
+        later(sim, d, NationalEv::PlatformNotice { narrative, country });
+    }
+    if reach > 0.05 {
+        later(sim, Duration::days(2), NationalEv::Debunk { narrative, country });
+    }
+}

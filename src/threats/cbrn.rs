@@ -1,0 +1,201 @@
+//! CBRN incidents: a release exposes people; the severely affected fall ill
+//! over the agent's onset time, fill hospital beds, and die at a rate that
+//! falls once the agent is identified and medical countermeasures are given.
+//! Contaminated people wait for decontamination (about 200 an hour per unit)
+//! and, until then, contaminate others. A contaminated site stays closed
+//! until civil protection declares it clean.
+
+use rand_distr::{Binomial, Distribution};
+
+use super::origin_key;
+use crate::infra;
+use crate::log::{Cause, Origin, What};
+use crate::scenario::Sector;
+use crate::world::catalog::{AgentClass, Effect};
+use crate::world::{Incident, Sim};
+
+/// People one decontamination unit processes in an hour (UK mass-decon units, 3-minute cycle).
+pub const DECON_PER_UNIT_HOUR: u32 = 200;
+/// Share of still-contaminated people who contaminate someone else in an hour.
+const SECONDARY_PER_HOUR: f64 = 0.0005;
+
+/// Agent-specific timing, in hours.
+pub struct AgentProfile {
+    /// Mean time from exposure to symptoms.
+    pub onset_h: f64,
+    /// Time over which an untreated severe case dies with the agent's lethality.
+    pub course_h: f64,
+}
+
+pub fn profile(agent: AgentClass) -> AgentProfile {
+    match agent {
+        AgentClass::Chemical => AgentProfile { onset_h: 1.0, course_h: 48.0 },
+        AgentClass::Biological => AgentProfile { onset_h: 72.0, course_h: 240.0 },
+        AgentClass::Radiological => AgentProfile { onset_h: 24.0, course_h: 336.0 },
+    }
+}
+
+/// A release happens: the incident is created and its site closed.
+pub fn release(sim: &mut Sim, by: Origin, effect: &Effect) {
+    let Effect::Release { country, site, agent, exposed, severe, lethality, .. } = effect else { return };
+    let id = sim.ix.incidents.len() as u16;
+    let mut rng = sim.rng.streams.stream(&format!("cbrn/{}", origin_key(sim.cat, by)));
+    let incubating = binomial(&mut rng, *exposed, *severe);
+    let inc = Incident {
+        id,
+        by,
+        country: *country,
+        site: *site,
+        agent: *agent,
+        released_at: sim.now,
+        lethality: *lethality,
+        severe_share: *severe,
+        exposed: *exposed,
+        incubating,
+        ill: 0,
+        hospitalised: 0,
+        treated: 0,
+        symptomatic_total: 0,
+        dead: 0,
+        recovered: 0,
+        awaiting_decon: *exposed,
+        decontaminated: 0,
+        decon_units: 0,
+        detected_at: None,
+        identified_at: None,
+        exhausted_reported: false,
+        rng,
+    };
+    let e = sim.world.spawn(inc).id();
+    sim.ix.incidents.push(e);
+    sim.emit(What::Release { by, incident: id, country: *country, site: *site, agent: *agent, exposed: *exposed });
+    if let Some(n) = site {
+        infra::damage(sim, *n, 1.0, Cause::Contamination);
+    }
+}
+
+fn binomial(rng: &mut crate::engine::SimRng, n: u32, p: f64) -> u32 {
+    if n == 0 || p <= 0.0 {
+        return 0;
+    }
+    Binomial::new(n as u64, p.min(1.0)).map_or(0, |b| b.sample(rng) as u32)
+}
+
+/// One hour of every incident's course, then hospital load on the health sector.
+pub fn hourly(sim: &mut Sim) {
+    for i in 0..sim.ix.incidents.len() {
+        progress(sim, i as u16);
+    }
+    hospital_load(sim);
+}
+
+fn progress(sim: &mut Sim, id: u16) {
+    let country = sim.incident(id).country;
+    let (mut beds, mut doses) = {
+        let n = sim.nation_ref(country);
+        (n.beds_free, n.doses)
+    };
+    let mut inc = sim.incident(id);
+    let before = (inc.symptomatic_total, inc.hospitalised, inc.dead, inc.decontaminated, inc.exposed);
+    let p = profile(inc.agent);
+    let inc = &mut *inc;
+    let rng = &mut inc.rng;
+
+    // Onset.
+    let onset = binomial(rng, inc.incubating, 1.0 - (-1.0 / p.onset_h).exp());
+    inc.incubating -= onset;
+    inc.ill += onset;
+    inc.symptomatic_total += onset;
+    // Admission, once health services know there is an incident.
+    if inc.detected_at.is_some() {
+        let admit = inc.ill.min(beds);
+        inc.ill -= admit;
+        inc.hospitalised += admit;
+        beds -= admit;
+    }
+    // Countermeasures for the hospitalised, once the agent is known.
+    let mut exhausted = false;
+    if inc.identified_at.is_some() {
+        let give = (inc.hospitalised - inc.treated).min(doses);
+        inc.treated += give;
+        doses -= give;
+        exhausted = doses == 0 && inc.treated < inc.hospitalised && !inc.exhausted_reported;
+        inc.exhausted_reported |= exhausted;
+    }
+    // Deaths: untreated cases die at the agent's rate, supportive care halves it,
+    // specific countermeasures cut it by nine tenths.
+    let hazard = -(1.0 - inc.lethality.min(0.999)).ln() / p.course_h;
+    let d_ill = binomial(rng, inc.ill, hazard);
+    let d_hosp = binomial(rng, inc.hospitalised - inc.treated, hazard * 0.5);
+    let d_treated = binomial(rng, inc.treated, hazard * 0.1);
+    inc.ill -= d_ill;
+    inc.hospitalised -= d_hosp + d_treated;
+    inc.treated -= d_treated;
+    inc.dead += d_ill + d_hosp + d_treated;
+    // Recovery frees beds after about a week.
+    let rec_untreated = binomial(rng, inc.hospitalised - inc.treated, 1.0 / (10.0 * 24.0));
+    let rec_treated = binomial(rng, inc.treated, 1.0 / (5.0 * 24.0));
+    inc.hospitalised -= rec_untreated + rec_treated;
+    inc.treated -= rec_treated;
+    inc.recovered += rec_untreated + rec_treated;
+    beds += rec_untreated + rec_treated + d_hosp + d_treated;
+    // Decontamination, and secondary contamination until it is done.
+    if inc.agent != AgentClass::Biological {
+        let done = inc.awaiting_decon.min(inc.decon_units * DECON_PER_UNIT_HOUR);
+        inc.awaiting_decon -= done;
+        inc.decontaminated += done;
+        let secondary = binomial(rng, inc.awaiting_decon, SECONDARY_PER_HOUR);
+        let secondary_severe = binomial(rng, secondary, inc.severe_share);
+        inc.exposed += secondary;
+        inc.awaiting_decon += secondary;
+        inc.incubating += secondary_severe;
+    }
+    let after = (inc.symptomatic_total, inc.hospitalised, inc.dead, inc.decontaminated, inc.exposed);
+    let what = What::Casualties {
+        incident: id,
+        country,
+        symptomatic: inc.symptomatic_total,
+        hospitalised: inc.hospitalised,
+        dead: inc.dead,
+        decontaminated: inc.decontaminated,
+        exposed: inc.exposed,
+    };
+    let decon_finished = inc.decon_units > 0 && inc.awaiting_decon == 0;
+    let units_back = if decon_finished { std::mem::take(&mut inc.decon_units) } else { 0 };
+    {
+        let mut n = sim.nation(country);
+        n.beds_free = beds;
+        n.doses = doses;
+        n.decon_free += units_back;
+    }
+    if after != before {
+        sim.emit(what);
+    }
+    if exhausted {
+        sim.emit(What::CountermeasuresExhausted { incident: id, country });
+    }
+}
+
+/// Hospitals overwhelmed by a mass-casualty incident lose part of their service.
+fn hospital_load(sim: &mut Sim) {
+    let cat = sim.cat;
+    for (c, def) in cat.countries.iter().enumerate() {
+        let beds = def.resources.surge_beds.max(1) as f64;
+        let used = beds - sim.nation_ref(crate::world::catalog::CountryIx(c as u32)).beds_free as f64;
+        let waiting: f64 = sim
+            .ix
+            .incidents
+            .iter()
+            .filter_map(|e| sim.world.get::<Incident>(*e))
+            .filter(|i| i.country.i() == c)
+            .map(|i| i.ill as f64)
+            .sum();
+        // Service starts to suffer above 60% of surge capacity and at worst loses 70%.
+        let overload = (((used + waiting) / beds - 0.6) * 0.7).clamp(0.0, 0.7);
+        for &n in &cat.country_nodes[c] {
+            if cat.nodes[n.i()].sector == Sector::Health {
+                infra::set_overload(sim, n, overload);
+            }
+        }
+    }
+}

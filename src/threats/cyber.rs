@@ -1,0 +1,95 @@
+//! Cyber operations: footholds, disruption of a node's service, attacks on
+//! election systems, and destructive malware spreading along the
+//! infrastructure network.
+
+use rand::RngExt;
+
+use super::{DEFENCE_WEIGHT, effect_of};
+use crate::infra;
+use crate::log::{Cause, Failure, Origin, What};
+use crate::world::catalog::{Effect, NodeIx};
+use crate::world::{Ev, Foothold, Sim};
+
+/// A node's defence: its country's cyber capacity and its operator's hardening, equally weighted.
+pub fn defence(sim: &Sim, n: NodeIx) -> f64 {
+    let node = &sim.cat.nodes[n.i()];
+    (sim.cat.countries[node.country.i()].caps.cyber.0 + node.hardening) / 2.0
+}
+
+/// Fails a step whose foothold in `n` was removed, or whose target's country has
+/// isolated its networks against this campaign.
+pub fn precondition(sim: &Sim, by: Origin, n: NodeIx) -> Result<(), Failure> {
+    let same = |o: &Origin| o.campaign().is_some() && o.campaign() == by.campaign();
+    if sim.node_ref(n).footholds.iter().any(|(o, f)| same(o) && *f == Foothold::Evicted) {
+        return Err(Failure::NoFoothold);
+    }
+    let country = sim.cat.nodes[n.i()].country;
+    if sim.nation_ref(country).isolated_against.iter().any(|o| *o == by || same(o)) {
+        return Err(Failure::Isolated);
+    }
+    Ok(())
+}
+
+pub fn intrude(sim: &mut Sim, by: Origin, n: NodeIx) {
+    sim.node(n).footholds.push((by, Foothold::Active));
+    sim.emit(What::IntrusionPlanted { by, node: n });
+}
+
+pub fn disrupt(sim: &mut Sim, by: Origin, n: NodeIx, severity: f64, election: bool) {
+    let what = if election {
+        What::ElectionAttack { by, node: n, severity: severity as f32 }
+    } else {
+        What::Disruption { by, node: n, severity: severity as f32 }
+    };
+    sim.emit(what);
+    infra::damage(sim, n, severity, Cause::Attack(by));
+}
+
+/// Destroys a node's systems and sends the malware on to its neighbours.
+/// Returns false if the node was already destroyed or the spread has hit its limit.
+pub fn infect(sim: &mut Sim, by: Origin, n: NodeIx, hop: u16) -> bool {
+    let cat = sim.cat;
+    let Some(Effect::Wiper { hop_delay, max_nodes, .. }) = effect_of(cat, by) else { return false };
+    let hits = sim.world.resource::<WiperHits>().get(by);
+    if sim.node_ref(n).wiped || hits >= *max_nodes {
+        return false;
+    }
+    sim.world.resource_mut::<WiperHits>().bump(by);
+    sim.emit(What::WiperInfection { by, node: n, hop });
+    infra::damage(sim, n, 1.0, Cause::Wiper(by));
+    let stream = match by {
+        Origin::Step(s) => &mut sim.rng.steps[s.campaign.i()][s.step as usize],
+        Origin::Inject(_) => &mut sim.rng.control,
+    };
+    let delays: Vec<_> = cat.neighbours(n).into_iter().map(|nb| (nb, hop_delay.sample(stream))).collect();
+    for (nb, delay) in delays {
+        sim.after(delay, Ev::WiperHop { by, node: nb, hop: hop + 1 });
+    }
+    true
+}
+
+/// The malware reaches `n`: it takes hold with the wiper's spread chance, reduced by the node's defence.
+pub fn hop(sim: &mut Sim, by: Origin, n: NodeIx, hop: u16) {
+    let Some(Effect::Wiper { spread, .. }) = effect_of(sim.cat, by) else { return };
+    let stream = match by {
+        Origin::Step(s) => &mut sim.rng.steps[s.campaign.i()][s.step as usize],
+        Origin::Inject(_) => &mut sim.rng.control,
+    };
+    let roll: f64 = stream.random();
+    if precondition(sim, by, n).is_ok() && roll < spread * (1.0 - DEFENCE_WEIGHT * defence(sim, n)) {
+        infect(sim, by, n, hop);
+    }
+}
+
+/// Nodes destroyed so far by each wiper.
+#[derive(bevy_ecs::prelude::Resource, Default, Debug)]
+pub struct WiperHits(std::collections::BTreeMap<Origin, u32>);
+
+impl WiperHits {
+    pub fn get(&self, by: Origin) -> u32 {
+        self.0.get(&by).copied().unwrap_or(0)
+    }
+    fn bump(&mut self, by: Origin) {
+        *self.0.entry(by).or_insert(0) += 1;
+    }
+}

@@ -1,0 +1,185 @@
+//! Disinformation: narratives spreading through audiences, and public trust.
+//!
+//! Reach is the share of an audience currently exposed to and passing on a
+//! narrative. In each audience it grows logistically at the narrative's
+//! virality towards a ceiling set by the audience's susceptibility (not
+//! everyone is on the channels that carry it), faster with amplification
+//! (bot networks) and with grievances that real events give it (outages,
+//! casualties, cyber incidents), slower once responders have spotted it and
+//! platforms have acted; and it fades as people move on, faster once it has
+//! been debunked. A little reach flows between the narrative's audiences in
+//! different countries (shared media, diaspora). Belief follows reach among
+//! the susceptible, less what debunking has undone. Trust in institutions
+//! erodes with belief and with people left without service, and slowly
+//! recovers towards its baseline.
+
+use crate::engine::Duration;
+use crate::log::{Event, Origin, What};
+use crate::scenario::Exploit;
+use crate::world::catalog::{CountryIx, NarrativeIx};
+use crate::world::{Ev, Exposure, Sim};
+
+/// Hourly share of reach that fades on its own (half-life about three days).
+const FADE: f64 = 0.01;
+/// Extra hourly fading at full debunking.
+const DEBUNK_FADE: f64 = 0.04;
+/// How much each unit of grievance speeds a narrative up.
+const GRIEVANCE_GAIN: f64 = 0.5;
+/// Share of reach that flows in from the narrative's other audiences.
+const CROSS_BORDER: f64 = 0.05;
+/// Hourly pull of belief towards its target.
+const BELIEF_RATE: f64 = 0.15;
+/// Hourly decay of grievances (half-life about 13.5 hours).
+const GRIEVANCE_DECAY: f64 = 0.95;
+/// Trust lost per hour per unit of population-weighted belief.
+const TRUST_EROSION_BELIEF: f64 = 0.01;
+/// Trust lost per hour per unit of the population without service.
+const TRUST_EROSION_OUTAGE: f64 = 0.004;
+/// Hourly recovery of trust towards its baseline.
+const TRUST_RECOVERY: f64 = 0.003;
+
+fn slot(e: Exploit) -> usize {
+    match e {
+        Exploit::Outages => 0,
+        Exploit::Casualties => 1,
+        Exploit::CyberIncidents => 2,
+    }
+}
+
+/// Launches a narrative; launching one already running doubles its spread for two days.
+pub fn launch(sim: &mut Sim, n: NarrativeIx, by: Origin) {
+    let now = sim.now;
+    if sim.narrative_ref(n).launched.is_some() {
+        amplify(sim, n, 2.0, Duration::days(2));
+        return;
+    }
+    sim.narrative(n).launched = Some((now, by));
+    let seed = sim.cat.narratives[n.i()].seed_reach;
+    for &e in &sim.ix.exposures[n.i()] {
+        if let Some(mut x) = sim.world.get_mut::<Exposure>(e) {
+            x.reach = x.reach.max(seed);
+        }
+    }
+    sim.emit(What::NarrativeLaunched { narrative: n, by });
+}
+
+pub fn amplify(sim: &mut Sim, n: NarrativeIx, factor: f64, duration: Duration) {
+    sim.narrative(n).amplification *= factor;
+    sim.emit(What::Amplified { narrative: n, factor: factor as f32 });
+    sim.after(duration, Ev::AmplificationEnds { narrative: n, factor });
+}
+
+pub fn amplification_ends(sim: &mut Sim, n: NarrativeIx, factor: f64) {
+    let mut st = sim.narrative(n);
+    st.amplification = (st.amplification / factor).max(1e-6);
+}
+
+/// Real events feed grievances that narratives exploit.
+pub fn on_event(sim: &mut Sim, ev: &Event) {
+    let cat = sim.cat;
+    let (country, kind, weight) = match ev.what {
+        What::ServiceLost { node, .. } => {
+            let n = &cat.nodes[node.i()];
+            let pop = cat.countries[n.country.i()].population.max(1) as f64;
+            (n.country, Exploit::Outages, 0.2 + 5.0 * n.serves as f64 / pop)
+        }
+        What::CbrnDetected { country, .. } => (country, Exploit::Casualties, 1.0),
+        What::Casualties { country, .. } => (country, Exploit::Casualties, 0.05),
+        What::Disruption { node, .. } | What::WiperInfection { node, .. } | What::ElectionAttack { node, .. } => {
+            (cat.nodes[node.i()].country, Exploit::CyberIncidents, 0.4)
+        }
+        _ => return,
+    };
+    let mut nation = sim.nation(country);
+    let g = &mut nation.grievance[slot(kind)];
+    *g = (*g + weight).min(3.0);
+}
+
+/// One hour of spread in every launched narrative, then trust in every country.
+pub fn hourly(sim: &mut Sim) {
+    let cat = sim.cat;
+    for (ni, def) in cat.narratives.iter().enumerate() {
+        let n = NarrativeIx(ni as u32);
+        if sim.narrative_ref(n).launched.is_none() {
+            continue;
+        }
+        let exposures = sim.ix.exposures[ni].clone();
+        let reaches: Vec<f64> = exposures.iter().map(|e| sim.world.get::<Exposure>(*e).map_or(0.0, |x| x.reach)).collect();
+        let total: f64 = reaches.iter().sum();
+        let (amp, platform) = {
+            let st = sim.narrative_ref(n);
+            (st.amplification, st.platform)
+        };
+        for (k, &e) in exposures.iter().enumerate() {
+            let aud = &cat.audiences[def.audiences[k].i()];
+            let ci = def.countries.binary_search(&aud.country).unwrap_or(0);
+            let grievance: f64 = def.exploits.iter().map(|x| sim.nation_ref(aud.country).grievance[slot(*x)]).sum();
+            let pc = sim.narrative_ref(n).countries[ci].clone();
+            let others = if reaches.len() > 1 { (total - reaches[k]) / (reaches.len() - 1) as f64 } else { 0.0 };
+            let rate = def.virality * amp * platform * (1.0 + GRIEVANCE_GAIN * grievance) * if pc.spotted { 0.85 } else { 1.0 };
+            let ceiling = 0.2 + 0.6 * aud.susceptibility;
+            let Some(mut x) = sim.world.get_mut::<Exposure>(e) else { continue };
+            let growth = rate * (x.reach + CROSS_BORDER * others) * (1.0 - x.reach / ceiling).max(0.0);
+            let fade = (FADE + DEBUNK_FADE * pc.debunk) * x.reach;
+            x.reach = (x.reach + growth - fade).clamp(0.0, 1.0);
+            let target = x.reach * aud.susceptibility * (1.0 - pc.debunk);
+            x.belief += (target - x.belief) * BELIEF_RATE;
+        }
+        // Population-weighted reach and belief per country.
+        for (ci, &c) in def.countries.iter().enumerate() {
+            let (mut people, mut reach, mut belief) = (0.0, 0.0, 0.0);
+            for (k, &e) in exposures.iter().enumerate() {
+                let aud = &cat.audiences[def.audiences[k].i()];
+                if aud.country == c {
+                    let x = sim.world.get::<Exposure>(e).expect("exposure entity");
+                    people += aud.size as f64;
+                    reach += x.reach * aud.size as f64;
+                    belief += x.belief * aud.size as f64;
+                }
+            }
+            let (reach, belief) = if people > 0.0 { (reach / people, belief / people) } else { (0.0, 0.0) };
+            {
+                let mut st = sim.narrative(n);
+                st.countries[ci].reach = reach;
+                st.countries[ci].belief = belief;
+                st.peak_reach = st.peak_reach.max(reach);
+            }
+            sim.emit(What::NarrativeReach { narrative: n, country: c, reach: reach as f32, belief: belief as f32 });
+        }
+    }
+    trust(sim);
+}
+
+fn trust(sim: &mut Sim) {
+    let cat = sim.cat;
+    for (c, def) in cat.countries.iter().enumerate() {
+        let country = CountryIx(c as u32);
+        let pop = def.population.max(1) as f64;
+        let mut believers = 0.0;
+        let mut reach: f64 = 0.0;
+        for (ni, nd) in cat.narratives.iter().enumerate() {
+            let Ok(ci) = nd.countries.binary_search(&country) else { continue };
+            let st = sim.narrative_ref(NarrativeIx(ni as u32));
+            reach = reach.max(st.countries[ci].reach);
+            for (k, a) in nd.audiences.iter().enumerate() {
+                let aud = &cat.audiences[a.i()];
+                if aud.country == country {
+                    believers += sim.world.get::<Exposure>(sim.ix.exposures[ni][k]).map_or(0.0, |x| x.belief) * aud.size as f64;
+                }
+            }
+        }
+        let without_service: f64 = cat.country_nodes[c].iter().map(|&n| (1.0 - sim.node_ref(n).service) * cat.nodes[n.i()].serves as f64).sum();
+        let belief_share = (believers / pop).min(1.0);
+        let outage_share = (without_service / pop).min(1.0);
+        let mut nation = sim.nation(country);
+        let t = nation.trust;
+        let next = t - TRUST_EROSION_BELIEF * belief_share - TRUST_EROSION_OUTAGE * outage_share + TRUST_RECOVERY * (def.trust - t);
+        nation.trust = next.clamp(0.0, 1.0);
+        nation.trust_min = nation.trust_min.min(nation.trust);
+        for g in nation.grievance.iter_mut() {
+            *g *= GRIEVANCE_DECAY;
+        }
+        let trust = nation.trust as f32;
+        sim.emit(What::Opinion { country, trust, reach: reach as f32 });
+    }
+}

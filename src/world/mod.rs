@@ -1,0 +1,252 @@
+//! The simulated world: the immutable [`catalog::Catalog`] compiled from a
+//! scenario, and the mutable state of nations, infrastructure, narratives,
+//! CBRN incidents and campaigns, held as components in a bevy_ecs `World`.
+//!
+//! Entities are created once, in file order, and always visited through the
+//! ordered lists in [`Index`], never through unordered queries, so that no
+//! outcome depends on the ECS's storage order.
+
+pub mod catalog;
+mod sim;
+
+use std::collections::VecDeque;
+
+use bevy_ecs::prelude::*;
+
+pub use sim::{Ev, Rngs, Sim};
+
+use crate::engine::{SimRng, SimTime};
+use crate::log::Origin;
+use catalog::{AgentClass, Catalog, CountryIx, EdgeIx, NarrativeIx, NodeIx};
+
+/// A member state's national state and responders.
+#[derive(Component, Debug)]
+pub struct Nation {
+    pub ix: CountryIx,
+    pub trust: f64,
+    /// Lowest trust so far (for objectives).
+    pub trust_min: f64,
+    /// CSIRT incident-response teams: free count and incidents waiting for one.
+    pub csirt_free: u32,
+    pub csirt_queue: VecDeque<(Origin, NodeIx)>,
+    /// Campaigns the CSIRT has an open incident for.
+    pub open_incidents: Vec<Origin>,
+    pub crews_free: u32,
+    pub repair_queue: VecDeque<NodeIx>,
+    pub decon_free: u32,
+    pub beds_free: u32,
+    pub doses: u32,
+    /// Campaigns against which this state has isolated its networks.
+    pub isolated_against: Vec<Origin>,
+    /// Recent real events that hostile narratives can exploit, by
+    /// [`crate::scenario::Exploit`] order: outages, casualties, cyber incidents.
+    pub grievance: [f64; 3],
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Foothold {
+    /// Undetected.
+    Active,
+    /// Found by the CSIRT, not yet removed.
+    Detected,
+    /// Removed: later steps that need it fail.
+    Evicted,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Repair {
+    None,
+    Queued,
+    InProgress,
+}
+
+/// One infrastructure node's service.
+#[derive(Component, Debug)]
+pub struct InfraState {
+    pub ix: NodeIx,
+    /// Share of normal service delivered, 0 to 1.
+    pub service: f64,
+    /// Damage to the node itself (attack, wiper, contamination), 0 to 1.
+    pub own_damage: f64,
+    /// Service lost to demand beyond capacity (hospitals), 0 to 1.
+    pub overload: f64,
+    pub wiped: bool,
+    pub contaminated: bool,
+    /// Supply edges whose failure has taken this node down.
+    pub failed_supply: Vec<EdgeIx>,
+    pub repair: Repair,
+    /// Footholds planted in this node, and how far defenders have got with them.
+    pub footholds: Vec<(Origin, Foothold)>,
+    /// Since when the node is below full service, if it is.
+    pub impaired_since: Option<SimTime>,
+    pub last_change: SimTime,
+    /// Integral of lost service over time, in node-hours.
+    pub lost_node_hours: f64,
+    /// Longest single impairment so far, in seconds.
+    pub longest_outage: u64,
+}
+
+/// The state of a hostile narrative.
+#[derive(Component, Debug)]
+pub struct NarrativeState {
+    pub ix: NarrativeIx,
+    pub launched: Option<(SimTime, Origin)>,
+    /// Product of active amplification factors.
+    pub amplification: f64,
+    /// Platforms' damping after notices (1 = none).
+    pub platform: f64,
+    /// Per country of the narrative (same order as `NarrativeDef::countries`).
+    pub countries: Vec<NarrativeInCountry>,
+    /// Peak population-weighted reach in any country.
+    pub peak_reach: f64,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct NarrativeInCountry {
+    pub reach: f64,
+    pub belief: f64,
+    pub spotted: bool,
+    pub spotting_scheduled: bool,
+    /// Effect of debunking on belief, 0 to 0.6.
+    pub debunk: f64,
+}
+
+/// A narrative's hold on one audience.
+#[derive(Component, Debug)]
+pub struct Exposure {
+    pub narrative: NarrativeIx,
+    pub audience: catalog::AudienceIx,
+    pub reach: f64,
+    pub belief: f64,
+}
+
+/// A CBRN incident and its casualties.
+#[derive(Component, Debug)]
+pub struct Incident {
+    pub id: u16,
+    pub by: Origin,
+    pub country: CountryIx,
+    pub site: Option<NodeIx>,
+    pub agent: AgentClass,
+    pub released_at: SimTime,
+    pub lethality: f64,
+    pub severe_share: f64,
+    pub exposed: u32,
+    /// Severely affected people not yet showing symptoms.
+    pub incubating: u32,
+    /// Ill and not (yet) in hospital.
+    pub ill: u32,
+    pub hospitalised: u32,
+    /// Of the hospitalised, those given medical countermeasures.
+    pub treated: u32,
+    pub symptomatic_total: u32,
+    pub dead: u32,
+    pub recovered: u32,
+    pub awaiting_decon: u32,
+    pub decontaminated: u32,
+    pub decon_units: u32,
+    pub detected_at: Option<SimTime>,
+    pub identified_at: Option<SimTime>,
+    pub exhausted_reported: bool,
+    pub rng: SimRng,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepStatus {
+    Waiting,
+    Scheduled,
+    Succeeded(SimTime),
+    Failed(SimTime),
+}
+
+/// A campaign's progress.
+#[derive(Component, Debug)]
+pub struct CampaignState {
+    pub steps: Vec<StepStatus>,
+}
+
+/// Entities in creation (file) order: the only way the model visits them.
+#[derive(Debug, Default)]
+pub struct Index {
+    pub nations: Vec<Entity>,
+    pub nodes: Vec<Entity>,
+    pub narratives: Vec<Entity>,
+    /// Exposures of each narrative, in the order of its audiences.
+    pub exposures: Vec<Vec<Entity>>,
+    pub campaigns: Vec<Entity>,
+    pub incidents: Vec<Entity>,
+}
+
+impl Index {
+    /// Spawns the initial world for `cat`.
+    pub fn populate(world: &mut World, cat: &Catalog) -> Index {
+        let mut ix = Index::default();
+        for (i, c) in cat.countries.iter().enumerate() {
+            let r = c.resources;
+            ix.nations.push(
+                world
+                    .spawn(Nation {
+                        ix: CountryIx(i as u32),
+                        trust: c.trust,
+                        trust_min: c.trust,
+                        csirt_free: r.csirt_teams,
+                        csirt_queue: VecDeque::new(),
+                        open_incidents: Vec::new(),
+                        crews_free: r.repair_crews,
+                        repair_queue: VecDeque::new(),
+                        decon_free: r.decon_units,
+                        beds_free: r.surge_beds,
+                        doses: r.countermeasure_doses,
+                        isolated_against: Vec::new(),
+                        grievance: [0.0; 3],
+                    })
+                    .id(),
+            );
+        }
+        for i in 0..cat.nodes.len() {
+            ix.nodes.push(
+                world
+                    .spawn(InfraState {
+                        ix: NodeIx(i as u32),
+                        service: 1.0,
+                        own_damage: 0.0,
+                        overload: 0.0,
+                        wiped: false,
+                        contaminated: false,
+                        failed_supply: Vec::new(),
+                        repair: Repair::None,
+                        footholds: Vec::new(),
+                        impaired_since: None,
+                        last_change: SimTime(0),
+                        lost_node_hours: 0.0,
+                        longest_outage: 0,
+                    })
+                    .id(),
+            );
+        }
+        for (i, n) in cat.narratives.iter().enumerate() {
+            ix.narratives.push(
+                world
+                    .spawn(NarrativeState {
+                        ix: NarrativeIx(i as u32),
+                        launched: None,
+                        amplification: 1.0,
+                        platform: 1.0,
+                        countries: vec![NarrativeInCountry::default(); n.countries.len()],
+                        peak_reach: 0.0,
+                    })
+                    .id(),
+            );
+            ix.exposures.push(
+                n.audiences
+                    .iter()
+                    .map(|a| world.spawn(Exposure { narrative: NarrativeIx(i as u32), audience: *a, reach: 0.0, belief: 0.0 }).id())
+                    .collect(),
+            );
+        }
+        for c in &cat.campaigns {
+            ix.campaigns.push(world.spawn(CampaignState { steps: vec![StepStatus::Waiting; c.steps.len()] }).id());
+        }
+        ix
+    }
+}
