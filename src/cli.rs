@@ -13,7 +13,11 @@ use crate::engine::Duration;
 use crate::scenario::{self, LoadedScenario};
 
 #[derive(Parser, Debug)]
-#[command(name = "pacesim", version, about = "Crisis-exercise simulation engine for EU/NATO hybrid-threat exercises (PACE style)")]
+#[command(
+    name = "pacesim",
+    version,
+    about = "Crisis-exercise simulation engine for EU/NATO hybrid-threat exercises (PACE style)"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -43,7 +47,8 @@ enum Command {
 }
 
 fn parse_duration(s: &str) -> Result<Duration, String> {
-    s.parse().map_err(|e: crate::engine::DurationParseError| e.to_string())
+    s.parse()
+        .map_err(|e: crate::engine::DurationParseError| e.to_string())
 }
 
 /// What went wrong, and so which exit code.
@@ -81,7 +86,12 @@ pub fn main() -> ExitCode {
 fn dispatch(cmd: Command) -> Result<(), Failure> {
     match cmd {
         Command::Validate { files } => validate(&files),
-        Command::Run { scenario, seed, until, out } => {
+        Command::Run {
+            scenario,
+            seed,
+            until,
+            out,
+        } => {
             let loaded = load_scenario(scenario.as_deref())?;
             crate::run::run_command(&loaded, seed, until, out.as_deref())
         }
@@ -113,10 +123,19 @@ fn validate(files: &[PathBuf]) -> Result<(), Failure> {
                 );
             }
             Err(d) => {
-                println!("invalid: {} ({} problem{})", f.display(), d.len(), if d.len() == 1 { "" } else { "s" });
+                println!(
+                    "invalid: {} ({} problem{})",
+                    f.display(),
+                    d.len(),
+                    if d.len() == 1 { "" } else { "s" }
+                );
                 all.extend(d);
             }
         }
     }
-    if all.is_empty() { Ok(()) } else { Err(Failure::Input(all)) }
+    if all.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::Input(all))
+    }
 }

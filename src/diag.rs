@@ -4,7 +4,10 @@
 
 use std::fmt;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
 
 /// A text file as read from disk.
 #[derive(Clone, Debug)]
@@ -15,7 +18,10 @@ pub struct SourceFile {
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
-        Self { name: name.into(), text: text.into() }
+        Self {
+            name: name.into(),
+            text: text.into(),
+        }
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -38,7 +44,11 @@ impl SourceFile {
         }
         let rest = &self.text[start..];
         let line_end = rest.find('\n').unwrap_or(rest.len());
-        start + rest[..line_end].char_indices().nth(col.saturating_sub(1)).map_or(line_end, |(i, _)| i)
+        start
+            + rest[..line_end]
+                .char_indices()
+                .nth(col.saturating_sub(1))
+                .map_or(line_end, |(i, _)| i)
     }
 }
 
@@ -57,24 +67,36 @@ pub struct Diagnostic {
     pub position: Option<(usize, usize)>,
     pub message: String,
     pub help: Option<String>,
-    excerpt: Option<Excerpt>,
+    excerpt: Option<Box<Excerpt>>,
 }
 
 impl Diagnostic {
     /// A problem about the file as a whole (missing, a directory, too large).
     pub fn file(file: &str, message: impl Into<String>) -> Self {
-        Self { file: file.to_string(), position: None, message: message.into(), help: None, excerpt: None }
+        Self {
+            file: file.to_string(),
+            position: None,
+            message: message.into(),
+            help: None,
+            excerpt: None,
+        }
     }
 
     /// A problem at byte `offset` (spanning `len` bytes) of `src`.
-    pub fn at(src: &SourceFile, offset: usize, len: usize, message: impl Into<String>, label: impl Into<String>) -> Self {
+    pub fn at(
+        src: &SourceFile,
+        offset: usize,
+        len: usize,
+        message: impl Into<String>,
+        label: impl Into<String>,
+    ) -> Self {
         let position = src.line_col(offset);
         Self {
             file: src.name.clone(),
             position: Some(position),
             message: message.into(),
             help: None,
-            excerpt: Some(Excerpt::around(src, offset, len, label.into())),
+            excerpt: Some(Box::new(Excerpt::around(src, offset, len, label.into()))),
         }
     }
 
@@ -93,10 +115,19 @@ impl Diagnostic {
 
     /// The full report: message, location, excerpt with caret, hint.
     pub fn render(&self, color: bool) -> String {
-        let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+        let theme = if color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
         let mut out = String::new();
         let shown = Shown(self);
-        if GraphicalReportHandler::new_themed(theme).with_links(false).with_width(100).render_report(&mut out, &shown).is_err() {
+        if GraphicalReportHandler::new_themed(theme)
+            .with_links(false)
+            .with_width(100)
+            .render_report(&mut out, &shown)
+            .is_err()
+        {
             out = format!("error: {}: {}\n", self.location(), self.message);
         }
         out
@@ -151,9 +182,18 @@ impl Excerpt {
             out.push_str(p);
             out.push('\n');
         }
-        let label_at = out.len() + line.char_indices().nth(col_chars - clipped_cols + usize::from(clipped_cols > 0)).map_or(line.len(), |(i, _)| i);
+        let label_at = out.len()
+            + line
+                .char_indices()
+                .nth(col_chars - clipped_cols + usize::from(clipped_cols > 0))
+                .map_or(line.len(), |(i, _)| i);
         out.push_str(&line);
-        let label_len = len.min(line.len().saturating_sub(label_at - (out.len() - line.len()))).max(usize::from(!line.is_empty()));
+        let label_len = len
+            .min(
+                line.len()
+                    .saturating_sub(label_at - (out.len() - line.len())),
+            )
+            .max(usize::from(!line.is_empty()));
         if let Some(n) = &next {
             out.push('\n');
             out.push_str(n);
@@ -178,7 +218,11 @@ fn clip(line: &str, skip: usize) -> (String, usize) {
     }
     let mut chars = line.chars().skip(skip);
     for c in chars.by_ref().take(WINDOW) {
-        out.push(if c.is_control() && c != '\t' { '\u{fffd}' } else { c });
+        out.push(if c.is_control() && c != '\t' {
+            '\u{fffd}'
+        } else {
+            c
+        });
     }
     if chars.next().is_some() {
         out.push('…');
@@ -187,10 +231,19 @@ fn clip(line: &str, skip: usize) -> (String, usize) {
 }
 
 impl SourceCode for Excerpt {
-    fn read_span<'a>(&'a self, span: &SourceSpan, before: usize, after: usize) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let inner = self.text.read_span(span, before, after)?;
         // miette counts columns in bytes of the excerpt; the header must show the file's.
-        let column = if span.offset() == self.span.offset() && before == 0 { self.column } else { inner.column() };
+        let column = if span.offset() == self.span.offset() && before == 0 {
+            self.column
+        } else {
+            inner.column()
+        };
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             inner.data(),
@@ -221,14 +274,19 @@ impl std::error::Error for Shown<'_> {}
 
 impl miette::Diagnostic for Shown<'_> {
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.0.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.0
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.0.excerpt.as_ref().map(|e| e as &dyn SourceCode)
+        self.0.excerpt.as_deref().map(|e| e as &dyn SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let e = self.0.excerpt.as_ref()?;
-        Some(Box::new(std::iter::once(LabeledSpan::new_primary_with_span(Some(e.label.clone()), e.span))))
+        Some(Box::new(std::iter::once(
+            LabeledSpan::new_primary_with_span(Some(e.label.clone()), e.span),
+        )))
     }
 }
 
@@ -236,7 +294,12 @@ impl miette::Diagnostic for Shown<'_> {
 pub fn nearest<'a>(wrong: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     known
         .into_iter()
-        .map(|k| (strsim::normalized_damerau_levenshtein(&wrong.to_lowercase(), &k.to_lowercase()), k))
+        .map(|k| {
+            (
+                strsim::normalized_damerau_levenshtein(&wrong.to_lowercase(), &k.to_lowercase()),
+                k,
+            )
+        })
         .filter(|(score, _)| *score >= 0.5)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, k)| k)
@@ -258,7 +321,8 @@ mod tests {
     #[test]
     fn renders_location_caret_and_help() {
         let src = SourceFile::new("s.ron", "Scenario(\n    nme: \"x\",\n)\n");
-        let d = Diagnostic::at(&src, 14, 3, "unknown field `nme`", "not a Scenario field").with_help("did you mean `name`?");
+        let d = Diagnostic::at(&src, 14, 3, "unknown field `nme`", "not a Scenario field")
+            .with_help("did you mean `name`?");
         let out = d.render(false);
         assert!(out.contains("s.ron:2:5"), "{out}");
         assert!(out.contains("nme: \"x\""), "{out}");
@@ -278,7 +342,10 @@ mod tests {
 
     #[test]
     fn suggests_near_misses_only() {
-        assert_eq!(nearest("EE-gird", ["EE-grid", "LV-grid", "FI"]), Some("EE-grid"));
+        assert_eq!(
+            nearest("EE-gird", ["EE-grid", "LV-grid", "FI"]),
+            Some("EE-grid")
+        );
         assert_eq!(nearest("zzzz", ["EE-grid", "LV-grid"]), None);
     }
 }

@@ -25,7 +25,9 @@ pub struct Finished {
 
 /// Compiles a checked scenario, reporting what the checks missed as a diagnostic.
 pub fn compile(loaded: &LoadedScenario) -> Result<Arc<Catalog>, Diagnostic> {
-    Catalog::compile(&loaded.scenario).map(Arc::new).map_err(|e| Diagnostic::file(&loaded.source.name, e.to_string()))
+    Catalog::compile(&loaded.scenario)
+        .map(Arc::new)
+        .map_err(|e| Diagnostic::file(&loaded.source.name, e.to_string()))
 }
 
 /// Runs `cat` with `seed` up to `until` (at most the scenario's duration) and measures it.
@@ -36,14 +38,27 @@ pub fn execute(cat: Arc<Catalog>, seed: u64, until: Option<Duration>) -> Finishe
     let Simulation { queue, model } = &mut sim;
     model.settle(queue, end);
     let summary = Summary::measure(&sim.model, end);
-    Finished { sim, until: end, summary }
+    Finished {
+        sim,
+        until: end,
+        summary,
+    }
 }
 
-pub fn run_command(loaded: &LoadedScenario, seed: Option<u64>, until: Option<Duration>, out: Option<&Path>) -> Result<(), Failure> {
-    if let Some(dir) = out {
-        if dir.exists() && !dir.is_dir() {
-            return Err(Failure::Input(vec![Diagnostic::file(&dir.display().to_string(), "--out must name a directory, and this is a file")]));
-        }
+pub fn run_command(
+    loaded: &LoadedScenario,
+    seed: Option<u64>,
+    until: Option<Duration>,
+    out: Option<&Path>,
+) -> Result<(), Failure> {
+    if let Some(dir) = out
+        && dir.exists()
+        && !dir.is_dir()
+    {
+        return Err(Failure::Input(vec![Diagnostic::file(
+            &dir.display().to_string(),
+            "--out must name a directory, and this is a file",
+        )]));
     }
     let cat = compile(loaded).map_err(|d| Failure::Input(vec![d]))?;
     let seed = seed.unwrap_or(cat.default_seed);
@@ -54,7 +69,8 @@ pub fn run_command(loaded: &LoadedScenario, seed: Option<u64>, until: Option<Dur
     let log = done.sim.model.log();
     let hash = match out {
         Some(dir) => {
-            std::fs::create_dir_all(dir).map_err(|e| Failure::Run(format!("cannot create {}: {e}", dir.display())))?;
+            std::fs::create_dir_all(dir)
+                .map_err(|e| Failure::Run(format!("cannot create {}: {e}", dir.display())))?;
             let mut hash = String::new();
             write_atomic(&dir.join("events.jsonl"), |w| {
                 let mut jw = JsonlWriter::new(w);
@@ -66,12 +82,14 @@ pub fn run_command(loaded: &LoadedScenario, seed: Option<u64>, until: Option<Dur
             })
             .map_err(Failure::Run)?;
             write_atomic(&dir.join("summary.json"), |w| {
-                serde_json::to_writer_pretty(&mut *w, &done.summary).map_err(std::io::Error::other)?;
+                serde_json::to_writer_pretty(&mut *w, &done.summary)
+                    .map_err(std::io::Error::other)?;
                 w.write_all(b"\n")
             })
             .map_err(Failure::Run)?;
             let md = crate::report::md::run_report(&cat, &done.summary, log);
-            write_atomic(&dir.join("report.md"), |w| w.write_all(md.as_bytes())).map_err(Failure::Run)?;
+            write_atomic(&dir.join("report.md"), |w| w.write_all(md.as_bytes()))
+                .map_err(Failure::Run)?;
             hash
         }
         None => {

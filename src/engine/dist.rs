@@ -13,10 +13,22 @@ use rand::RngExt;
 #[serde(try_from = "DistSpec", into = "DistSpec")]
 pub enum Dist {
     Fixed(Duration),
-    Uniform { min: Duration, max: Duration },
-    Exponential { mean: Duration },
-    LogNormal { median: Duration, sigma: f64 },
-    Triangular { min: Duration, mode: Duration, max: Duration },
+    Uniform {
+        min: Duration,
+        max: Duration,
+    },
+    Exponential {
+        mean: Duration,
+    },
+    LogNormal {
+        median: Duration,
+        sigma: f64,
+    },
+    Triangular {
+        min: Duration,
+        mode: Duration,
+        max: Duration,
+    },
 }
 
 /// The file form, checked into [`Dist`] so that a nonsensical distribution is
@@ -25,10 +37,22 @@ pub enum Dist {
 #[serde(deny_unknown_fields)]
 enum DistSpec {
     Fixed(Duration),
-    Uniform { min: Duration, max: Duration },
-    Exponential { mean: Duration },
-    LogNormal { median: Duration, sigma: f64 },
-    Triangular { min: Duration, mode: Duration, max: Duration },
+    Uniform {
+        min: Duration,
+        max: Duration,
+    },
+    Exponential {
+        mean: Duration,
+    },
+    LogNormal {
+        median: Duration,
+        sigma: f64,
+    },
+    Triangular {
+        min: Duration,
+        mode: Duration,
+        max: Duration,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -43,13 +67,25 @@ impl TryFrom<DistSpec> for Dist {
             DistSpec::Uniform { min, max } if min <= max => Dist::Uniform { min, max },
             DistSpec::Uniform { .. } => return Err(DistError("Uniform needs min <= max")),
             DistSpec::Exponential { mean } if mean.0 > 0 => Dist::Exponential { mean },
-            DistSpec::Exponential { .. } => return Err(DistError("Exponential needs a mean above 0s")),
-            DistSpec::LogNormal { median, sigma } if median.0 > 0 && sigma.is_finite() && (0.0..=5.0).contains(&sigma) => {
+            DistSpec::Exponential { .. } => {
+                return Err(DistError("Exponential needs a mean above 0s"));
+            }
+            DistSpec::LogNormal { median, sigma }
+                if median.0 > 0 && sigma.is_finite() && (0.0..=5.0).contains(&sigma) =>
+            {
                 Dist::LogNormal { median, sigma }
             }
-            DistSpec::LogNormal { .. } => return Err(DistError("LogNormal needs a median above 0s and 0 <= sigma <= 5")),
-            DistSpec::Triangular { min, mode, max } if min <= mode && mode <= max => Dist::Triangular { min, mode, max },
-            DistSpec::Triangular { .. } => return Err(DistError("Triangular needs min <= mode <= max")),
+            DistSpec::LogNormal { .. } => {
+                return Err(DistError(
+                    "LogNormal needs a median above 0s and 0 <= sigma <= 5",
+                ));
+            }
+            DistSpec::Triangular { min, mode, max } if min <= mode && mode <= max => {
+                Dist::Triangular { min, mode, max }
+            }
+            DistSpec::Triangular { .. } => {
+                return Err(DistError("Triangular needs min <= mode <= max"));
+            }
         })
     }
 }
@@ -81,17 +117,23 @@ impl Dist {
         let secs = match *self {
             Dist::Fixed(d) => d.0 as f64,
             Dist::Uniform { min, max } => rng.random_range(min.0..=max.0) as f64,
-            Dist::Exponential { mean } => Exp::new(1.0 / mean.0 as f64).map_or(0.0, |e| e.sample(rng)),
-            Dist::LogNormal { median, sigma } => {
-                LogNormal::new((median.0 as f64).ln(), sigma).map_or(median.0 as f64, |l| l.sample(rng))
+            Dist::Exponential { mean } => {
+                Exp::new(1.0 / mean.0 as f64).map_or(0.0, |e| e.sample(rng))
             }
+            Dist::LogNormal { median, sigma } => LogNormal::new((median.0 as f64).ln(), sigma)
+                .map_or(median.0 as f64, |l| l.sample(rng)),
             Dist::Triangular { min, mode, max } if min < max => {
-                Triangular::new(min.0 as f64, max.0 as f64, mode.0 as f64).map_or(mode.0 as f64, |t| t.sample(rng))
+                Triangular::new(min.0 as f64, max.0 as f64, mode.0 as f64)
+                    .map_or(mode.0 as f64, |t| t.sample(rng))
             }
             Dist::Triangular { mode, .. } => mode.0 as f64,
         };
         let scaled = secs * factor;
-        Duration(if scaled.is_finite() { scaled.clamp(0.0, CAP_SECS).round() as u64 } else { CAP_SECS as u64 })
+        Duration(if scaled.is_finite() {
+            scaled.clamp(0.0, CAP_SECS).round() as u64
+        } else {
+            CAP_SECS as u64
+        })
     }
 
     /// The distribution's mean in seconds (for reports and sanity checks).
@@ -121,13 +163,26 @@ mod tests {
         let h = Duration::hours;
         for d in [
             Dist::Fixed(h(2)),
-            Dist::Uniform { min: h(1), max: h(3) },
+            Dist::Uniform {
+                min: h(1),
+                max: h(3),
+            },
             Dist::Exponential { mean: h(6) },
-            Dist::LogNormal { median: h(2), sigma: 0.5 },
-            Dist::Triangular { min: h(1), mode: h(2), max: h(6) },
+            Dist::LogNormal {
+                median: h(2),
+                sigma: 0.5,
+            },
+            Dist::Triangular {
+                min: h(1),
+                mode: h(2),
+                max: h(6),
+            },
         ] {
             let (got, want) = (mean_of(d, 20_000), d.mean_secs());
-            assert!((got - want).abs() / want < 0.03, "{d:?}: mean {got} vs {want}");
+            assert!(
+                (got - want).abs() / want < 0.03,
+                "{d:?}: mean {got} vs {want}"
+            );
         }
     }
 
@@ -142,7 +197,10 @@ mod tests {
             r#"Triangular(min: "1h", mode: "9h", max: "6h")"#,
             r#"Fixed("soon")"#,
         ] {
-            assert!(ron::from_str::<Dist>(bad).is_err(), "{bad} should be rejected");
+            assert!(
+                ron::from_str::<Dist>(bad).is_err(),
+                "{bad} should be rejected"
+            );
         }
     }
 }

@@ -52,7 +52,10 @@ pub struct Simulation<M: Model> {
 
 impl<M: Model> Simulation<M> {
     pub fn new(model: M) -> Self {
-        Self { queue: EventQueue::new(), model }
+        Self {
+            queue: EventQueue::new(),
+            model,
+        }
     }
 
     /// Current simulated time.

@@ -66,7 +66,11 @@ impl<E> Default for EventQueue<E> {
 
 impl<E> EventQueue<E> {
     pub fn new() -> Self {
-        Self { heap: BinaryHeap::new(), now: SimTime(0), next_seq: 0 }
+        Self {
+            heap: BinaryHeap::new(),
+            now: SimTime(0),
+            next_seq: 0,
+        }
     }
 
     pub fn now(&self) -> SimTime {
@@ -87,7 +91,10 @@ impl<E> EventQueue<E> {
         let seq = self.next_seq;
         self.next_seq += 1;
         let time = time.max(self.now);
-        self.heap.push(Entry { key: (time, priority, seq), event });
+        self.heap.push(Entry {
+            key: (time, priority, seq),
+            event,
+        });
         seq
     }
 
@@ -104,9 +111,17 @@ impl<E> EventQueue<E> {
 
     /// Takes the next event and moves the clock to its time.
     pub fn pop(&mut self) -> Option<Scheduled<E>> {
-        let Entry { key: (time, priority, seq), event } = self.heap.pop()?;
+        let Entry {
+            key: (time, priority, seq),
+            event,
+        } = self.heap.pop()?;
         self.now = time;
-        Some(Scheduled { time, priority, seq, event })
+        Some(Scheduled {
+            time,
+            priority,
+            seq,
+            event,
+        })
     }
 
     /// Like [`pop`](Self::pop), but only if the next event is due at or before `until`.
@@ -138,7 +153,13 @@ mod tests {
         let order: Vec<_> = std::iter::from_fn(|| q.pop().map(|s| s.event)).collect();
         assert_eq!(
             order,
-            ["t1-late", "t5-urgent", "t5-normal-first", "t5-normal-second", "t9-urgent"]
+            [
+                "t1-late",
+                "t5-urgent",
+                "t5-normal-first",
+                "t5-normal-second",
+                "t9-urgent"
+            ]
         );
     }
 

@@ -46,6 +46,9 @@ mod tests {
         let draw = |mut r: SimRng| (0..4).map(|_| r.random::<u64>()).collect::<Vec<_>>();
         assert_eq!(draw(a.stream("cyber")), draw(a.stream("cyber")));
         assert_ne!(draw(a.stream("cyber")), draw(a.stream("cbrn")));
-        assert_ne!(draw(a.stream("cyber")), draw(RngStreams::new(8).stream("cyber")));
+        assert_ne!(
+            draw(a.stream("cyber")),
+            draw(RngStreams::new(8).stream("cyber"))
+        );
     }
 }

@@ -71,11 +71,16 @@ impl FromStr for Duration {
     type Err = DurationParseError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let err = |why| DurationParseError { text: text.chars().take(40).collect(), why };
+        let err = |why| DurationParseError {
+            text: text.chars().take(40).collect(),
+            why,
+        };
         let mut total: u64 = 0;
         let mut parts = 0;
         for part in text.split_whitespace() {
-            let split = part.find(|c: char| !c.is_ascii_digit()).ok_or(err("a number needs a unit"))?;
+            let split = part
+                .find(|c: char| !c.is_ascii_digit())
+                .ok_or(err("a number needs a unit"))?;
             let (num, unit) = part.split_at(split);
             if num.is_empty() {
                 return Err(err("a unit needs a number before it"));
@@ -146,13 +151,29 @@ mod tests {
         assert_eq!(p("6h"), Ok(21_600));
         assert_eq!(p("2d"), Ok(172_800));
         assert_eq!(p("1d 6h"), Ok(108_000));
-        assert_eq!(p(" 1w  2d 3h 4m 5s "), Ok(604_800 + 172_800 + 10_800 + 240 + 5));
+        assert_eq!(
+            p(" 1w  2d 3h 4m 5s "),
+            Ok(604_800 + 172_800 + 10_800 + 240 + 5)
+        );
     }
 
     #[test]
     fn rejects_malformed_durations() {
-        for bad in ["", "   ", "5", "h", "5x", "-5m", "1.5h", "99999999999999999999s", "18446744073709551615d"] {
-            assert!(bad.parse::<Duration>().is_err(), "{bad:?} should be rejected");
+        for bad in [
+            "",
+            "   ",
+            "5",
+            "h",
+            "5x",
+            "-5m",
+            "1.5h",
+            "99999999999999999999s",
+            "18446744073709551615d",
+        ] {
+            assert!(
+                bad.parse::<Duration>().is_err(),
+                "{bad:?} should be rejected"
+            );
         }
     }
 

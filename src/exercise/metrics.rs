@@ -10,7 +10,7 @@ use crate::engine::SimTime;
 use crate::log::{Domain, Event, Origin, What};
 use crate::scenario::Sector;
 use crate::world::catalog::{CampaignIx, Catalog, CountryIx, Measure, NarrativeIx};
-use crate::world::{CampaignState, Incident, InfraState, Nation, NarrativeState, StepStatus};
+use crate::world::{CampaignState, Incident, InfraState, NarrativeState, Nation, StepStatus};
 
 use super::Exercise;
 
@@ -182,6 +182,21 @@ impl ObjectiveResult {
     }
 }
 
+/// Events that back ratings, found while scanning the log.
+#[derive(Default)]
+struct Evidence {
+    times: Vec<Times>,
+    /// Detection events of each campaign.
+    detections: Vec<Vec<u64>>,
+    /// Losses of service: event, sector, country.
+    lost: Vec<(u64, Sector, CountryIx)>,
+    identified: Vec<u64>,
+    /// Last casualty update of each incident.
+    casualties: BTreeMap<u16, u64>,
+    lowest_trust: BTreeMap<CountryIx, (f32, u64)>,
+    peak_reach: BTreeMap<NarrativeIx, (f32, u64)>,
+}
+
 /// Per-campaign times found in the log.
 #[derive(Default, Clone, Copy)]
 struct Times {
@@ -197,71 +212,83 @@ impl Summary {
         let world = ex.world();
         let ix = ex.index();
 
-        let mut by_domain: BTreeMap<&'static str, usize> = Domain::ALL.iter().map(|d| (d.name(), 0)).collect();
-        let mut times = vec![Times::default(); cat.campaigns.len()];
+        let mut by_domain: BTreeMap<&'static str, usize> =
+            Domain::ALL.iter().map(|d| (d.name(), 0)).collect();
+        let mut evidence = Evidence {
+            times: vec![Times::default(); cat.campaigns.len()],
+            detections: vec![Vec::new(); cat.campaigns.len()],
+            ..Default::default()
+        };
         let mut incident_origin: BTreeMap<u16, Origin> = BTreeMap::new();
         let mut narrative_origin: BTreeMap<NarrativeIx, Origin> = BTreeMap::new();
         let mut narrative_spotted: BTreeMap<NarrativeIx, SimTime> = BTreeMap::new();
         let mut infra = InfraMetrics::default();
         let mut resp = ResponseMetrics::default();
         let mut injects = 0;
-        let mut evidence_detect: Vec<Vec<u64>> = vec![Vec::new(); cat.campaigns.len()];
-        let mut lost_events: Vec<(u64, Sector, CountryIx)> = Vec::new();
 
-        let mark = |c: Option<CampaignIx>, first: bool, e: &Event, seq: u64, times: &mut Vec<Times>| {
-            if let Some(c) = c {
-                let slot = if first { &mut times[c.i()].first_effect } else { &mut times[c.i()].detected };
-                if slot.is_none() {
-                    *slot = Some((e.t, seq));
+        let mark =
+            |c: Option<CampaignIx>, first: bool, e: &Event, seq: u64, times: &mut Vec<Times>| {
+                if let Some(c) = c {
+                    let slot = if first {
+                        &mut times[c.i()].first_effect
+                    } else {
+                        &mut times[c.i()].detected
+                    };
+                    if slot.is_none() {
+                        *slot = Some((e.t, seq));
+                    }
                 }
-            }
-        };
+            };
         for (seq, e) in log.iter().enumerate() {
             let seq = seq as u64;
             *by_domain.entry(e.what.domain(cat).name()).or_insert(0) += 1;
             match e.what {
                 What::IntrusionPlanted { by, .. } => {
                     resp.intrusions_planted += 1;
-                    mark(by.campaign(), true, e, seq, &mut times);
+                    mark(by.campaign(), true, e, seq, &mut evidence.times);
                 }
-                What::Disruption { by, .. } | What::WiperInfection { by, .. } | What::ElectionAttack { by, .. } => mark(by.campaign(), true, e, seq, &mut times),
+                What::Disruption { by, .. }
+                | What::WiperInfection { by, .. }
+                | What::ElectionAttack { by, .. } => {
+                    mark(by.campaign(), true, e, seq, &mut evidence.times)
+                }
                 What::Release { by, incident, .. } => {
                     incident_origin.insert(incident, by);
-                    mark(by.campaign(), true, e, seq, &mut times);
+                    mark(by.campaign(), true, e, seq, &mut evidence.times);
                 }
                 What::NarrativeLaunched { narrative, by } => {
                     narrative_origin.entry(narrative).or_insert(by);
-                    mark(by.campaign(), true, e, seq, &mut times);
+                    mark(by.campaign(), true, e, seq, &mut evidence.times);
                 }
                 What::IntrusionDetected { by, .. } => {
                     resp.intrusions_detected += 1;
-                    mark(by.campaign(), false, e, seq, &mut times);
+                    mark(by.campaign(), false, e, seq, &mut evidence.times);
                     if let Some(c) = by.campaign() {
-                        evidence_detect[c.i()].push(seq);
+                        evidence.detections[c.i()].push(seq);
                     }
                 }
                 What::IncidentOpened { by, queued, .. } => {
                     resp.incidents_opened += 1;
                     resp.incidents_queued += usize::from(queued > 0);
-                    mark(by.campaign(), false, e, seq, &mut times);
+                    mark(by.campaign(), false, e, seq, &mut evidence.times);
                     if let Some(c) = by.campaign() {
-                        evidence_detect[c.i()].push(seq);
+                        evidence.detections[c.i()].push(seq);
                     }
                 }
                 What::CbrnDetected { incident, .. } => {
                     let c = incident_origin.get(&incident).and_then(|o| o.campaign());
-                    mark(c, false, e, seq, &mut times);
+                    mark(c, false, e, seq, &mut evidence.times);
                     if let Some(c) = c {
-                        evidence_detect[c.i()].push(seq);
+                        evidence.detections[c.i()].push(seq);
                     }
                 }
                 What::NarrativeDetected { narrative, .. } => {
                     resp.narratives_spotted += 1;
                     narrative_spotted.entry(narrative).or_insert(e.t);
                     let c = narrative_origin.get(&narrative).and_then(|o| o.campaign());
-                    mark(c, false, e, seq, &mut times);
+                    mark(c, false, e, seq, &mut evidence.times);
                     if let Some(c) = c {
-                        evidence_detect[c.i()].push(seq);
+                        evidence.detections[c.i()].push(seq);
                     }
                 }
                 What::IntrusionEvicted { .. } => resp.intrusions_evicted += 1,
@@ -272,11 +299,36 @@ impl Summary {
                 What::InjectFired { .. } => injects += 1,
                 What::ServiceLost { node, cause, .. } => {
                     infra.service_lost_events += 1;
-                    infra.cascade_failures += usize::from(matches!(cause, crate::log::Cause::Dependency(_)));
+                    infra.cascade_failures +=
+                        usize::from(matches!(cause, crate::log::Cause::Dependency(_)));
                     let d = &cat.nodes[node.i()];
-                    lost_events.push((seq, d.sector, d.country));
+                    evidence.lost.push((seq, d.sector, d.country));
                 }
                 What::CascadeHeld { .. } => infra.cascades_held += 1,
+                What::AgentIdentified { .. } => evidence.identified.push(seq),
+                What::Casualties { incident, .. } => {
+                    evidence.casualties.insert(incident, seq);
+                }
+                What::Opinion { country, trust, .. } => {
+                    let slot = evidence
+                        .lowest_trust
+                        .entry(country)
+                        .or_insert((f32::INFINITY, seq));
+                    if trust < slot.0 {
+                        *slot = (trust, seq);
+                    }
+                }
+                What::NarrativeReach {
+                    narrative, reach, ..
+                } => {
+                    let slot = evidence
+                        .peak_reach
+                        .entry(narrative)
+                        .or_insert((f32::NEG_INFINITY, seq));
+                    if reach > slot.0 {
+                        *slot = (reach, seq);
+                    }
+                }
                 _ => {}
             }
         }
@@ -291,9 +343,15 @@ impl Summary {
             infra.node_hours_lost += st.lost_node_hours;
             infra.people_hours_lost += st.lost_node_hours * d.serves as f64;
             *infra.by_sector.entry(d.sector.name()).or_insert(0.0) += st.lost_node_hours;
-            *infra.by_country.entry(cat.countries[d.country.i()].id.to_string()).or_insert(0.0) += st.lost_node_hours;
-            infra.nodes_impaired += usize::from(st.longest_outage > 0 || st.impaired_since.is_some());
-            infra.longest_outage_h = infra.longest_outage_h.max(st.longest_outage as f64 / 3600.0);
+            *infra
+                .by_country
+                .entry(cat.countries[d.country.i()].id.to_string())
+                .or_insert(0.0) += st.lost_node_hours;
+            infra.nodes_impaired +=
+                usize::from(st.longest_outage > 0 || st.impaired_since.is_some());
+            infra.longest_outage_h = infra
+                .longest_outage_h
+                .max(st.longest_outage as f64 / 3600.0);
         }
         round_map(&mut infra.by_sector);
         round_map(&mut infra.by_country);
@@ -307,15 +365,25 @@ impl Summary {
             .iter()
             .enumerate()
             .map(|(c, def)| {
-                let st = world.get::<CampaignState>(ix.campaigns[c]).expect("campaign entity");
-                let t = times[c];
+                let st = world
+                    .get::<CampaignState>(ix.campaigns[c])
+                    .expect("campaign entity");
+                let t = evidence.times[c];
                 CampaignMetrics {
                     id: def.id.to_string(),
                     name: def.name.clone(),
                     actor: cat.actors[def.actor.i()].id.to_string(),
                     steps: def.steps.len(),
-                    steps_succeeded: st.steps.iter().filter(|s| matches!(s, StepStatus::Succeeded(_))).count(),
-                    steps_failed: st.steps.iter().filter(|s| matches!(s, StepStatus::Failed(_))).count(),
+                    steps_succeeded: st
+                        .steps
+                        .iter()
+                        .filter(|s| matches!(s, StepStatus::Succeeded(_)))
+                        .count(),
+                    steps_failed: st
+                        .steps
+                        .iter()
+                        .filter(|s| matches!(s, StepStatus::Failed(_)))
+                        .count(),
                     first_effect_s: t.first_effect.map(|x| x.0.0),
                     detected_s: t.detected.map(|x| x.0.0),
                     time_to_detect_s: match (t.first_effect, t.detected) {
@@ -386,7 +454,7 @@ impl Summary {
         summary.objectives = cat
             .objectives
             .iter()
-            .map(|o| rate(cat, ex, &summary, o, &times, &evidence_detect, &lost_events))
+            .map(|o| rate(cat, ex, &summary, o, &evidence))
             .collect();
         summary
     }
@@ -409,10 +477,9 @@ fn rate(
     ex: &Exercise,
     s: &Summary,
     o: &crate::world::catalog::ObjectiveDef,
-    times: &[Times],
-    detections: &[Vec<u64>],
-    lost: &[(u64, Sector, CountryIx)],
+    found: &Evidence,
 ) -> ObjectiveResult {
+    let (times, detections, lost) = (&found.times, &found.detections, &found.lost);
     let hours = |secs: u64| secs as f64 / 3600.0;
     let mut evidence = Vec::new();
     let (rating, measured, target, unit, finding) = match &o.criterion {
@@ -420,20 +487,42 @@ fn rate(
             let t = times[campaign.i()];
             let target = hours(within.0);
             match (t.first_effect, t.detected) {
-                (None, _) => (Rating::P, None, target, "hours", "the campaign had no effect to detect".to_string()),
+                (None, _) => (
+                    Rating::P,
+                    None,
+                    target,
+                    "hours",
+                    "the campaign had no effect to detect".to_string(),
+                ),
                 (Some(a), None) => {
                     evidence.push(a.1);
-                    (Rating::U, None, target, "hours", "the campaign was never detected".to_string())
+                    (
+                        Rating::U,
+                        None,
+                        target,
+                        "hours",
+                        "the campaign was never detected".to_string(),
+                    )
                 }
                 (Some(a), Some(b)) => {
                     evidence.push(a.1);
                     evidence.extend(detections[campaign.i()].iter().take(3));
                     let m = hours(b.0.0.saturating_sub(a.0.0));
-                    (Rating::from_ratio(m / target.max(1e-9)), Some(m), target, "hours", format!("detected {m:.1} h after its first effect"))
+                    (
+                        Rating::from_ratio(m / target.max(1e-9)),
+                        Some(m),
+                        target,
+                        "hours",
+                        format!("detected {m:.1} h after its first effect"),
+                    )
                 }
             }
         }
-        Measure::RestoreWithin { sector, country, within } => {
+        Measure::RestoreWithin {
+            sector,
+            country,
+            within,
+        } => {
             let mut worst: u64 = 0;
             let mut any = false;
             for (i, &e) in ex.index().nodes.iter().enumerate() {
@@ -442,54 +531,131 @@ fn rate(
                     continue;
                 }
                 let st = ex.world().get::<InfraState>(e).expect("node entity");
-                let open = st.impaired_since.map_or(0, |t| SimTime(s.until_s).since(t).0);
+                let open = st
+                    .impaired_since
+                    .map_or(0, |t| SimTime(s.until_s).since(t).0);
                 let longest = st.longest_outage.max(open);
                 if longest > 0 {
                     any = true;
                     worst = worst.max(longest);
                 }
             }
-            evidence.extend(lost.iter().filter(|(_, sec, c)| sec == sector && country.is_none_or(|k| k == *c)).map(|x| x.0).take(5));
+            evidence.extend(
+                lost.iter()
+                    .filter(|(_, sec, c)| sec == sector && country.is_none_or(|k| k == *c))
+                    .map(|x| x.0)
+                    .take(5),
+            );
             let target = hours(within.0);
             if any {
                 let m = hours(worst);
-                (Rating::from_ratio(m / target.max(1e-9)), Some(m), target, "hours", format!("longest {} outage {m:.1} h", sector.name()))
+                (
+                    Rating::from_ratio(m / target.max(1e-9)),
+                    Some(m),
+                    target,
+                    "hours",
+                    format!("longest {} outage {m:.1} h", sector.name()),
+                )
             } else {
-                (Rating::P, Some(0.0), target, "hours", format!("no {} node lost service", sector.name()))
+                (
+                    Rating::P,
+                    Some(0.0),
+                    target,
+                    "hours",
+                    format!("no {} node lost service", sector.name()),
+                )
             }
         }
-        Measure::ServiceLossBelow { sector, country, node_hours } => {
+        Measure::ServiceLossBelow {
+            sector,
+            country,
+            node_hours,
+        } => {
             let mut m = 0.0;
             for (i, &e) in ex.index().nodes.iter().enumerate() {
                 let d = &cat.nodes[i];
-                if sector.is_some_and(|x| x != d.sector) || country.is_some_and(|c| c != d.country) {
+                if sector.is_some_and(|x| x != d.sector) || country.is_some_and(|c| c != d.country)
+                {
                     continue;
                 }
-                m += ex.world().get::<InfraState>(e).expect("node entity").lost_node_hours;
+                m += ex
+                    .world()
+                    .get::<InfraState>(e)
+                    .expect("node entity")
+                    .lost_node_hours;
             }
-            evidence.extend(lost.iter().filter(|(_, sec, c)| sector.is_none_or(|x| x == *sec) && country.is_none_or(|k| k == *c)).map(|x| x.0).take(5));
+            evidence.extend(
+                lost.iter()
+                    .filter(|(_, sec, c)| {
+                        sector.is_none_or(|x| x == *sec) && country.is_none_or(|k| k == *c)
+                    })
+                    .map(|x| x.0)
+                    .take(5),
+            );
             let m = round2(m);
-            (Rating::from_ratio(m / node_hours.max(1e-9)), Some(m), *node_hours, "node-hours", format!("{m:.1} node-hours of service lost"))
+            (
+                Rating::from_ratio(m / node_hours.max(1e-9)),
+                Some(m),
+                *node_hours,
+                "node-hours",
+                format!("{m:.1} node-hours of service lost"),
+            )
         }
         Measure::IdentifyWithin { within } => {
             let target = hours(within.0);
             let incs = &s.cbrn.incidents;
+            evidence.extend(found.identified.iter().take(5));
             if incs.is_empty() {
-                (Rating::P, None, target, "hours", "no CBRN incident occurred".to_string())
+                (
+                    Rating::P,
+                    None,
+                    target,
+                    "hours",
+                    "no CBRN incident occurred".to_string(),
+                )
             } else if incs.iter().any(|i| i.time_to_identify_s.is_none()) {
-                (Rating::U, None, target, "hours", "an agent was never identified".to_string())
+                (
+                    Rating::U,
+                    None,
+                    target,
+                    "hours",
+                    "an agent was never identified".to_string(),
+                )
             } else {
-                let m = hours(incs.iter().filter_map(|i| i.time_to_identify_s).max().unwrap_or(0));
-                (Rating::from_ratio(m / target.max(1e-9)), Some(m), target, "hours", format!("agent identified {m:.1} h after release"))
+                let m = hours(
+                    incs.iter()
+                        .filter_map(|i| i.time_to_identify_s)
+                        .max()
+                        .unwrap_or(0),
+                );
+                (
+                    Rating::from_ratio(m / target.max(1e-9)),
+                    Some(m),
+                    target,
+                    "hours",
+                    format!("agent identified {m:.1} h after release"),
+                )
             }
         }
         Measure::CasualtiesBelow { deaths } => {
+            evidence.extend(found.casualties.values());
             let m = s.cbrn.dead as f64;
             let target = *deaths as f64;
-            let r = if target == 0.0 { if m == 0.0 { 0.0 } else { f64::INFINITY } } else { m / target };
-            (Rating::from_ratio(r), Some(m), target, "deaths", format!("{m} deaths"))
+            let r = if target == 0.0 {
+                if m == 0.0 { 0.0 } else { f64::INFINITY }
+            } else {
+                m / target
+            };
+            (
+                Rating::from_ratio(r),
+                Some(m),
+                target,
+                "deaths",
+                format!("{m} deaths"),
+            )
         }
         Measure::TrustAbove { country, trust } => {
+            evidence.extend(found.lowest_trust.get(country).map(|x| x.1));
             let m = s.opinion.countries[country.i()].trust_min;
             let short = trust - m;
             let rating = if short <= 0.0 {
@@ -501,11 +667,28 @@ fn rate(
             } else {
                 Rating::U
             };
-            (rating, Some(m), *trust, "trust", format!("trust in {} fell to {:.1}%", cat.countries[country.i()].id, m * 100.0))
+            (
+                rating,
+                Some(m),
+                *trust,
+                "trust",
+                format!(
+                    "trust in {} fell to {:.1}%",
+                    cat.countries[country.i()].id,
+                    m * 100.0
+                ),
+            )
         }
         Measure::ReachBelow { narrative, share } => {
+            evidence.extend(found.peak_reach.get(narrative).map(|x| x.1));
             let m = s.opinion.narratives[narrative.i()].peak_reach;
-            (Rating::from_ratio(m / share.max(1e-9)), Some(m), *share, "share", format!("peak reach {:.1}%", m * 100.0))
+            (
+                Rating::from_ratio(m / share.max(1e-9)),
+                Some(m),
+                *share,
+                "share",
+                format!("peak reach {:.1}%", m * 100.0),
+            )
         }
     };
     ObjectiveResult {

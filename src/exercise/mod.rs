@@ -52,10 +52,26 @@ impl Exercise {
         world.init_resource::<cyber::WiperHits>();
         let ix = Index::populate(&mut world, &cat);
         let rng = Rngs::new(&cat, seed);
-        let waiting_injects = cat.injects.iter().enumerate().filter(|(_, i)| i.when.is_some()).map(|(k, _)| InjectIx(k as u32)).collect();
-        let ex = Exercise { cat, world, ix, rng, log: Vec::with_capacity(8192), observed: 0, waiting_injects, seed };
+        let waiting_injects = cat
+            .injects
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| i.when.is_some())
+            .map(|(k, _)| InjectIx(k as u32))
+            .collect();
+        let ex = Exercise {
+            cat,
+            world,
+            ix,
+            rng,
+            log: Vec::with_capacity(8192),
+            observed: 0,
+            waiting_injects,
+            seed,
+        };
         let mut sim = Simulation::new(ex);
-        sim.queue.schedule_at(SimTime(0), Priority::URGENT, Ev::Start);
+        sim.queue
+            .schedule_at(SimTime(0), Priority::URGENT, Ev::Start);
         sim
     }
 
@@ -88,7 +104,15 @@ impl Exercise {
     }
 
     fn sim<'a>(&'a mut self, queue: &'a mut EventQueue<Ev>, now: SimTime) -> Sim<'a> {
-        Sim { now, cat: &self.cat, world: &mut self.world, ix: &mut self.ix, queue, rng: &mut self.rng, log: &mut self.log }
+        Sim {
+            now,
+            cat: &self.cat,
+            world: &mut self.world,
+            ix: &mut self.ix,
+            queue,
+            rng: &mut self.rng,
+            log: &mut self.log,
+        }
     }
 
     fn begin(sim: &mut Sim) {
@@ -97,17 +121,23 @@ impl Exercise {
         threats::start(sim);
         for (k, inj) in cat.injects.iter().enumerate() {
             if let InjectTime::Time(d) = inj.inject.at {
-                sim.queue.schedule_at(SimTime(d.0), Priority::URGENT, Ev::Inject(InjectIx(k as u32)));
+                sim.queue.schedule_at(
+                    SimTime(d.0),
+                    Priority::URGENT,
+                    Ev::Inject(InjectIx(k as u32)),
+                );
             }
         }
-        sim.queue.schedule_at(SimTime(TICK), Priority::LATE, Ev::Tick);
-        sim.queue.schedule_at(SimTime(cat.duration.0), Priority::LATE, Ev::End);
+        sim.queue
+            .schedule_at(SimTime(TICK), Priority::LATE, Ev::Tick);
+        sim.queue
+            .schedule_at(SimTime(cat.duration.0), Priority::LATE, Ev::End);
     }
 
     fn tick(sim: &mut Sim) {
         threats::cbrn::hourly(sim);
         disinfo::hourly(sim);
-        infra::sample(sim, sim.now.0 % (6 * TICK) == 0);
+        infra::sample(sim, sim.now.0.is_multiple_of(6 * TICK));
         if sim.now.0 + TICK <= sim.cat.duration.0 {
             sim.queue.schedule_in(TICK, Priority::LATE, Ev::Tick);
         }
@@ -130,12 +160,24 @@ fn holds(sim: &Sim, t: &Trigger) -> bool {
         Trigger::NodeDown(n) => infra::is_lost(sim, n),
         Trigger::StepSucceeded(s) => {
             let e = sim.ix.campaigns[s.campaign.i()];
-            sim.world.get::<crate::world::CampaignState>(e).is_some_and(|c| matches!(c.steps[s.step as usize], StepStatus::Succeeded(_)))
+            sim.world
+                .get::<crate::world::CampaignState>(e)
+                .is_some_and(|c| matches!(c.steps[s.step as usize], StepStatus::Succeeded(_)))
         }
         Trigger::CasualtiesAbove(k) => {
-            sim.ix.incidents.iter().filter_map(|e| sim.world.get::<Incident>(*e)).map(|i| i.symptomatic_total as u64).sum::<u64>() > k as u64
+            sim.ix
+                .incidents
+                .iter()
+                .filter_map(|e| sim.world.get::<Incident>(*e))
+                .map(|i| i.symptomatic_total as u64)
+                .sum::<u64>()
+                > k as u64
         }
-        Trigger::ReachAbove(n, share) => sim.narrative_ref(n).countries.iter().any(|c| c.reach > share),
+        Trigger::ReachAbove(n, share) => sim
+            .narrative_ref(n)
+            .countries
+            .iter()
+            .any(|c| c.reach > share),
         Trigger::TrustBelow(c, trust) => sim.nation_ref(c).trust < trust,
     }
 }
@@ -154,7 +196,9 @@ impl Model for Exercise {
             Ev::SupplyCheck(e) => infra::supply_check(&mut sim, e),
             Ev::SupplyBack(e) => infra::supply_back(&mut sim, e),
             Ev::Tick => Exercise::tick(&mut sim),
-            Ev::AmplificationEnds { narrative, factor } => disinfo::amplification_ends(&mut sim, narrative, factor),
+            Ev::AmplificationEnds { narrative, factor } => {
+                disinfo::amplification_ends(&mut sim, narrative, factor)
+            }
             Ev::Inject(i) => Exercise::fire_inject(&mut sim, i),
             Ev::Response(r) => response::handle(&mut sim, r),
             Ev::End => sim.emit(What::ExerciseEnd),
@@ -168,13 +212,15 @@ impl Model for Exercise {
         }
         // Conditional injects fire as soon as their condition holds, before anything else at this instant.
         waiting.retain(|&i| {
-            let fire = sim.cat.injects[i.i()].when.as_ref().is_some_and(|t| holds(&sim, t));
+            let fire = sim.cat.injects[i.i()]
+                .when
+                .as_ref()
+                .is_some_and(|t| holds(&sim, t));
             if fire {
                 sim.queue.schedule_at(now, Priority::URGENT, Ev::Inject(i));
             }
             !fire
         });
-        drop(sim);
         self.observed = k;
         self.waiting_injects = waiting;
     }

@@ -60,7 +60,11 @@ pub fn set_overload(sim: &mut Sim, n: NodeIx, overload: f64) {
 pub fn recompute(sim: &mut Sim, n: NodeIx, cause: Cause) {
     let now = sim.now;
     let mut st = sim.node(n);
-    let new = if st.failed_supply.is_empty() { (1.0 - st.own_damage) * (1.0 - st.overload) } else { 0.0 };
+    let new = if st.failed_supply.is_empty() {
+        (1.0 - st.own_damage) * (1.0 - st.overload)
+    } else {
+        0.0
+    };
     let old = st.service;
     if (new - old).abs() < 1e-9 {
         return;
@@ -76,14 +80,21 @@ pub fn recompute(sim: &mut Sim, n: NodeIx, cause: Cause) {
     } else {
         st.impaired_since.get_or_insert(now);
         if new < LOST && old >= LOST {
-            Some(What::ServiceLost { node: n, service: new as f32, cause })
-        } else if new >= LOST && (old >= FULL || old < LOST) {
-            Some(What::ServiceDegraded { node: n, service: new as f32, cause })
+            Some(What::ServiceLost {
+                node: n,
+                service: new as f32,
+                cause,
+            })
+        } else if new >= LOST && !(LOST..FULL).contains(&old) {
+            Some(What::ServiceDegraded {
+                node: n,
+                service: new as f32,
+                cause,
+            })
         } else {
             None
         }
     };
-    drop(st);
     if let Some(w) = what {
         sim.emit(w);
     }
@@ -94,7 +105,11 @@ pub fn recompute(sim: &mut Sim, n: NodeIx, cause: Cause) {
         }
     } else if new >= LOST && old < LOST {
         for &e in &cat.supplies[n.i()] {
-            if sim.node_ref(cat.deps[e.i()].dependent).failed_supply.contains(&e) {
+            if sim
+                .node_ref(cat.deps[e.i()].dependent)
+                .failed_supply
+                .contains(&e)
+            {
                 sim.after(RESYNC, Ev::SupplyBack(e));
             }
         }
@@ -112,7 +127,10 @@ pub fn supply_check(sim: &mut Sim, e: EdgeIx) {
         sim.node(d.dependent).failed_supply.push(e);
         recompute(sim, d.dependent, Cause::Dependency(d.supplier));
     } else {
-        sim.emit(What::CascadeHeld { supplier: d.supplier, dependent: d.dependent });
+        sim.emit(What::CascadeHeld {
+            supplier: d.supplier,
+            dependent: d.dependent,
+        });
     }
 }
 
@@ -155,7 +173,10 @@ pub fn sample(sim: &mut Sim, every_six_hours: bool) {
                 by_sector[k] = (sum[k] / count[k] as f64) as f32;
             }
         }
-        sim.emit(What::ServiceSample { country: crate::world::catalog::CountryIx(c as u32), by_sector });
+        sim.emit(What::ServiceSample {
+            country: crate::world::catalog::CountryIx(c as u32),
+            by_sector,
+        });
     }
 }
 

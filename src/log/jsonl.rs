@@ -72,20 +72,31 @@ pub fn describe<'a>(cat: &'a Catalog, what: &What) -> Described<'a> {
         Origin::Inject(i) => format!("MSEL #{}", cat.injects[i.i()].inject.number),
     };
     let csirt = |c: crate::world::catalog::CountryIx| &*cat.countries[c.i()].csirt;
-    let mut d = Described { actor: None, target: None, country: None, text: String::new(), details: Map::new() };
+    let mut d = Described {
+        actor: None,
+        target: None,
+        country: None,
+        text: String::new(),
+        details: Map::new(),
+    };
     match *what {
         What::ExerciseStart => d.text = format!("Exercise \"{}\" starts", cat.name),
         What::ExerciseEnd => d.text = "Exercise ends".into(),
         What::InjectFired { inject } => {
             let i = &cat.injects[inject.i()].inject;
             d.actor = Some("EXCON");
-            d.text = format!("MSEL #{} {} -> {} ({:?}): {}", i.number, i.from, i.to, i.method, i.subject);
+            d.text = format!(
+                "MSEL #{} {} -> {} ({:?}): {}",
+                i.number, i.from, i.to, i.method, i.subject
+            );
             d.details.insert("number".into(), json!(i.number));
             d.details.insert("from".into(), json!(i.from));
             d.details.insert("to".into(), json!(i.to));
-            d.details.insert("method".into(), json!(format!("{:?}", i.method)));
+            d.details
+                .insert("method".into(), json!(format!("{:?}", i.method)));
             d.details.insert("subject".into(), json!(i.subject));
-            d.details.insert("expected_action".into(), json!(i.expected_action));
+            d.details
+                .insert("expected_action".into(), json!(i.expected_action));
         }
         What::StepFailed { step, why } => {
             d.actor = Some(actor_of(&Origin::Step(step)));
@@ -96,7 +107,11 @@ pub fn describe<'a>(cat: &'a Catalog, what: &What) -> Described<'a> {
                 Failure::Isolated => "networks isolated",
             };
             d.details.insert("reason".into(), json!(why_s));
-            d.text = format!("{} step {} failed: {why_s}", camp(&step).id, cat.step(step).id);
+            d.text = format!(
+                "{} step {} failed: {why_s}",
+                camp(&step).id,
+                cat.step(step).id
+            );
         }
         What::IntrusionPlanted { by: step, node: n } => {
             d.actor = Some(actor_of(&step));
@@ -105,15 +120,32 @@ pub fn describe<'a>(cat: &'a Catalog, what: &What) -> Described<'a> {
             d.details = step_details(&step);
             d.text = format!("Undetected intrusion into {}", node(n).name);
         }
-        What::Disruption { by: step, node: n, severity } | What::ElectionAttack { by: step, node: n, severity } => {
+        What::Disruption {
+            by: step,
+            node: n,
+            severity,
+        }
+        | What::ElectionAttack {
+            by: step,
+            node: n,
+            severity,
+        } => {
             d.actor = Some(actor_of(&step));
             d.target = Some(&node(n).id);
             d.country = Some(cname(node(n).country));
             d.details = step_details(&step);
             d.details.insert("severity".into(), json!(round3(severity)));
-            d.text = format!("Cyber attack disrupts {} ({:.0}% of service)", node(n).name, severity * 100.0);
+            d.text = format!(
+                "Cyber attack disrupts {} ({:.0}% of service)",
+                node(n).name,
+                severity * 100.0
+            );
         }
-        What::WiperInfection { by: step, node: n, hop } => {
+        What::WiperInfection {
+            by: step,
+            node: n,
+            hop,
+        } => {
             d.actor = Some(actor_of(&step));
             d.target = Some(&node(n).id);
             d.country = Some(cname(node(n).country));
@@ -121,7 +153,14 @@ pub fn describe<'a>(cat: &'a Catalog, what: &What) -> Described<'a> {
             d.details.insert("hop".into(), json!(hop));
             d.text = format!("Wiper destroys systems of {} (hop {hop})", node(n).name);
         }
-        What::Release { by: step, incident, country, site, agent, exposed } => {
+        What::Release {
+            by: step,
+            incident,
+            country,
+            site,
+            agent,
+            exposed,
+        } => {
             d.actor = Some(actor_of(&step));
             d.target = site.map(|s| &*node(s).id);
             d.country = Some(cname(country));
@@ -129,7 +168,11 @@ pub fn describe<'a>(cat: &'a Catalog, what: &What) -> Described<'a> {
             d.details.insert("incident".into(), json!(incident));
             d.details.insert("agent".into(), json!(agent_name(agent)));
             d.details.insert("exposed".into(), json!(exposed));
-            d.text = format!("{} release in {}: {exposed} people exposed", agent_name(agent), cat.countries[country.i()].name);
+            d.text = format!(
+                "{} release in {}: {exposed} people exposed",
+                agent_name(agent),
+                cat.countries[country.i()].name
+            );
         }
         What::NarrativeLaunched { narrative, by } => {
             let nd = &cat.narratives[narrative.i()];
@@ -141,12 +184,25 @@ pub fn describe<'a>(cat: &'a Catalog, what: &What) -> Described<'a> {
         What::Amplified { narrative, factor } => {
             d.target = Some(&cat.narratives[narrative.i()].id);
             d.details.insert("factor".into(), json!(round3(factor)));
-            d.text = format!("Bot network amplifies \"{}\" x{factor:.1}", cat.narratives[narrative.i()].title);
+            d.text = format!(
+                "Bot network amplifies \"{}\" x{factor:.1}",
+                cat.narratives[narrative.i()].title
+            );
         }
-        What::ServiceLost { node: n, service, cause } | What::ServiceDegraded { node: n, service, cause } => {
+        What::ServiceLost {
+            node: n,
+            service,
+            cause,
+        }
+        | What::ServiceDegraded {
+            node: n,
+            service,
+            cause,
+        } => {
             d.target = Some(&node(n).id);
             d.country = Some(cname(node(n).country));
-            d.details.insert("sector".into(), json!(node(n).sector.name()));
+            d.details
+                .insert("sector".into(), json!(node(n).sector.name()));
             d.details.insert("service".into(), json!(round3(service)));
             let c = match cause {
                 Cause::Attack(o) => format!("cyber attack ({})", origin_name(&o)),
@@ -159,19 +215,31 @@ pub fn describe<'a>(cat: &'a Catalog, what: &What) -> Described<'a> {
                 Cause::Overload => "overloaded".into(),
             };
             d.details.insert("cause".into(), json!(c));
-            let verb = if matches!(what, What::ServiceLost { .. }) { "loses service" } else { "degraded" };
+            let verb = if matches!(what, What::ServiceLost { .. }) {
+                "loses service"
+            } else {
+                "degraded"
+            };
             d.text = format!("{} {verb} ({:.0}%): {c}", node(n).name, service * 100.0);
         }
-        What::CascadeHeld { supplier, dependent } => {
+        What::CascadeHeld {
+            supplier,
+            dependent,
+        } => {
             d.actor = Some(&node(supplier).id);
             d.target = Some(&node(dependent).id);
             d.country = Some(cname(node(dependent).country));
-            d.text = format!("{} rides out the loss of {} on backup", node(dependent).name, node(supplier).name);
+            d.text = format!(
+                "{} rides out the loss of {} on backup",
+                node(dependent).name,
+                node(supplier).name
+            );
         }
         What::ServiceRestored { node: n } => {
             d.target = Some(&node(n).id);
             d.country = Some(cname(node(n).country));
-            d.details.insert("sector".into(), json!(node(n).sector.name()));
+            d.details
+                .insert("sector".into(), json!(node(n).sector.name()));
             d.text = format!("{} back in service", node(n).name);
         }
         What::ServiceSample { country, by_sector } => {
@@ -184,15 +252,40 @@ pub fn describe<'a>(cat: &'a Catalog, what: &What) -> Described<'a> {
                 }
             }
             d.details.insert("service".into(), Value::Object(m));
-            let min = by_sector.iter().copied().filter(|v| !v.is_nan()).fold(1.0f32, f32::min);
-            d.text = format!("{} infrastructure: lowest sector at {:.0}%", cat.countries[country.i()].name, min * 100.0);
+            let min = by_sector
+                .iter()
+                .copied()
+                .filter(|v| !v.is_nan())
+                .fold(1.0f32, f32::min);
+            d.text = format!(
+                "{} infrastructure: lowest sector at {:.0}%",
+                cat.countries[country.i()].name,
+                min * 100.0
+            );
         }
-        What::Casualties { incident, country, symptomatic, hospitalised, dead, decontaminated, exposed } => {
+        What::Casualties {
+            incident,
+            country,
+            symptomatic,
+            hospitalised,
+            dead,
+            decontaminated,
+            exposed,
+        } => {
             d.country = Some(cname(country));
-            for (k, v) in [("incident", incident as u32), ("symptomatic", symptomatic), ("hospitalised", hospitalised), ("dead", dead), ("decontaminated", decontaminated), ("exposed", exposed)] {
+            for (k, v) in [
+                ("incident", incident as u32),
+                ("symptomatic", symptomatic),
+                ("hospitalised", hospitalised),
+                ("dead", dead),
+                ("decontaminated", decontaminated),
+                ("exposed", exposed),
+            ] {
                 d.details.insert(k.into(), json!(v));
             }
-            d.text = format!("Incident {incident}: {exposed} exposed, {symptomatic} ill, {hospitalised} in hospital, {dead} dead, {decontaminated} decontaminated");
+            d.text = format!(
+                "Incident {incident}: {exposed} exposed, {symptomatic} ill, {hospitalised} in hospital, {dead} dead, {decontaminated} decontaminated"
+            );
         }
         What::SiteDecontaminated { incident, node: n } => {
             d.target = Some(&node(n).id);
@@ -200,81 +293,160 @@ pub fn describe<'a>(cat: &'a Catalog, what: &What) -> Described<'a> {
             d.details.insert("incident".into(), json!(incident));
             d.text = format!("{} declared decontaminated", node(n).name);
         }
-        What::NarrativeReach { narrative, country, reach, belief } => {
+        What::NarrativeReach {
+            narrative,
+            country,
+            reach,
+            belief,
+        } => {
             d.target = Some(&cat.narratives[narrative.i()].id);
             d.country = Some(cname(country));
             d.details.insert("reach".into(), json!(round3(reach)));
             d.details.insert("belief".into(), json!(round3(belief)));
-            d.text = format!("\"{}\" reaches {:.1}% in {} ({:.1}% believe)", cat.narratives[narrative.i()].title, reach * 100.0, cname(country), belief * 100.0);
+            d.text = format!(
+                "\"{}\" reaches {:.1}% in {} ({:.1}% believe)",
+                cat.narratives[narrative.i()].title,
+                reach * 100.0,
+                cname(country),
+                belief * 100.0
+            );
         }
-        What::Opinion { country, trust, reach } => {
+        What::Opinion {
+            country,
+            trust,
+            reach,
+        } => {
             d.country = Some(cname(country));
             d.details.insert("trust".into(), json!(round3(trust)));
             d.details.insert("reach".into(), json!(round3(reach)));
-            d.text = format!("{}: trust {:.1}%, hostile reach {:.1}%", cat.countries[country.i()].name, trust * 100.0, reach * 100.0);
+            d.text = format!(
+                "{}: trust {:.1}%, hostile reach {:.1}%",
+                cat.countries[country.i()].name,
+                trust * 100.0,
+                reach * 100.0
+            );
         }
-        What::IntrusionDetected { by: step, node: n, country } => {
+        What::IntrusionDetected {
+            by: step,
+            node: n,
+            country,
+        } => {
             d.actor = Some(&cat.countries[country.i()].csirt);
             d.target = Some(&node(n).id);
             d.country = Some(cname(country));
             d.details = step_details(&step);
-            d.text = format!("{} detects an intrusion in {}", csirt(country), node(n).name);
+            d.text = format!(
+                "{} detects an intrusion in {}",
+                csirt(country),
+                node(n).name
+            );
         }
-        What::IncidentOpened { by, node: n, country, queued } => {
+        What::IncidentOpened {
+            by,
+            node: n,
+            country,
+            queued,
+        } => {
             d.actor = Some(&cat.countries[country.i()].csirt);
             d.target = Some(&node(n).id);
             d.country = Some(cname(country));
             d.details = step_details(&by);
             d.details.insert("queued".into(), json!(queued));
-            d.text = format!("{} opens an incident at {}{}", csirt(country), node(n).name, if queued > 0 { format!(" ({queued} waiting for a team)") } else { String::new() });
+            d.text = format!(
+                "{} opens an incident at {}{}",
+                csirt(country),
+                node(n).name,
+                if queued > 0 {
+                    format!(" ({queued} waiting for a team)")
+                } else {
+                    String::new()
+                }
+            );
         }
-        What::IntrusionEvicted { by: step, node: n, country } => {
+        What::IntrusionEvicted {
+            by: step,
+            node: n,
+            country,
+        } => {
             d.actor = Some(&cat.countries[country.i()].csirt);
             d.target = Some(&node(n).id);
             d.country = Some(cname(country));
             d.details = step_details(&step);
-            d.text = format!("{} evicts the intruder from {}", csirt(country), node(n).name);
+            d.text = format!(
+                "{} evicts the intruder from {}",
+                csirt(country),
+                node(n).name
+            );
         }
         What::NetworksIsolated { by, country } => {
             d.actor = Some(&cat.countries[country.i()].csirt);
             d.country = Some(cname(country));
             d.details = step_details(&by);
-            d.text = format!("{} isolates networks against {}", csirt(country), origin_name(&by));
+            d.text = format!(
+                "{} isolates networks against {}",
+                csirt(country),
+                origin_name(&by)
+            );
         }
         What::RestorationQueued { node: n, waiting } => {
             d.target = Some(&node(n).id);
             d.country = Some(cname(node(n).country));
             d.details.insert("waiting".into(), json!(waiting));
-            d.text = format!("{} waits for a repair crew ({waiting} in queue)", node(n).name);
+            d.text = format!(
+                "{} waits for a repair crew ({waiting} in queue)",
+                node(n).name
+            );
         }
         What::RestorationStarted { node: n, secs } => {
             d.target = Some(&node(n).id);
             d.country = Some(cname(node(n).country));
             d.details.insert("expected_secs".into(), json!(secs));
-            d.text = format!("Repair crew starts restoring {} (about {:.1} h)", node(n).name, secs as f64 / 3600.0);
+            d.text = format!(
+                "Repair crew starts restoring {} (about {:.1} h)",
+                node(n).name,
+                secs as f64 / 3600.0
+            );
         }
         What::CbrnDetected { incident, country } => {
             d.country = Some(cname(country));
             d.details.insert("incident".into(), json!(incident));
-            d.text = format!("Health services in {} suspect a CBRN incident ({incident})", cname(country));
+            d.text = format!(
+                "Health services in {} suspect a CBRN incident ({incident})",
+                cname(country)
+            );
         }
         What::AgentIdentified { incident, country } => {
             d.country = Some(cname(country));
             d.details.insert("incident".into(), json!(incident));
-            d.text = format!("Laboratory in {} identifies the agent of incident {incident}", cname(country));
+            d.text = format!(
+                "Laboratory in {} identifies the agent of incident {incident}",
+                cname(country)
+            );
         }
-        What::DeconDeployed { incident, country, units } => {
+        What::DeconDeployed {
+            incident,
+            country,
+            units,
+        } => {
             d.country = Some(cname(country));
             d.details.insert("incident".into(), json!(incident));
             d.details.insert("units".into(), json!(units));
-            d.text = format!("{units} decontamination units deployed in {}", cname(country));
+            d.text = format!(
+                "{units} decontamination units deployed in {}",
+                cname(country)
+            );
         }
         What::CountermeasuresExhausted { incident, country } => {
             d.country = Some(cname(country));
             d.details.insert("incident".into(), json!(incident));
-            d.text = format!("National countermeasure stocks in {} exhausted", cname(country));
+            d.text = format!(
+                "National countermeasure stocks in {} exhausted",
+                cname(country)
+            );
         }
-        What::NarrativeDetected { narrative, country } | What::Debunked { narrative, country } | What::PlatformAction { narrative, country } => {
+        What::NarrativeDetected { narrative, country }
+        | What::Debunked { narrative, country }
+        | What::PlatformAction { narrative, country } => {
             d.actor = Some(cname(country));
             d.target = Some(&cat.narratives[narrative.i()].id);
             d.country = Some(cname(country));
@@ -283,7 +455,11 @@ pub fn describe<'a>(cat: &'a Catalog, what: &What) -> Described<'a> {
                 What::Debunked { .. } => "government debunks",
                 _ => "platforms act on a notice against",
             };
-            d.text = format!("{}: {verb} \"{}\"", cname(country), cat.narratives[narrative.i()].title);
+            d.text = format!(
+                "{}: {verb} \"{}\"",
+                cname(country),
+                cat.narratives[narrative.i()].title
+            );
         }
     }
     d
@@ -307,13 +483,20 @@ pub struct JsonlWriter<W: Write> {
 
 impl<W: Write> JsonlWriter<W> {
     pub fn new(out: W) -> Self {
-        Self { out, hasher: Sha256::new(), buf: Vec::with_capacity(512), seq: 0 }
+        Self {
+            out,
+            hasher: Sha256::new(),
+            buf: Vec::with_capacity(512),
+            seq: 0,
+        }
     }
 
     pub fn write(&mut self, cat: &Catalog, ev: &Event) -> io::Result<()> {
         self.buf.clear();
         let d = describe(cat, &ev.what);
-        let time = (cat.start + chrono::Duration::seconds(ev.t.0.min(i64::MAX as u64 / 2) as i64)).format("%Y-%m-%dT%H:%M:%SZ").to_string();
+        let time = (cat.start + chrono::Duration::seconds(ev.t.0.min(i64::MAX as u64 / 2) as i64))
+            .format("%Y-%m-%dT%H:%M:%SZ")
+            .to_string();
         let line = Line {
             seq: self.seq,
             t: ev.t.0,

@@ -8,7 +8,9 @@ use serde::Serialize;
 
 use crate::engine::SimTime;
 use crate::scenario::Sector;
-use crate::world::catalog::{AgentClass, CampaignIx, Catalog, CountryIx, InjectIx, NarrativeIx, NodeIx, StepRef};
+use crate::world::catalog::{
+    AgentClass, CampaignIx, Catalog, CountryIx, InjectIx, NarrativeIx, NodeIx, StepRef,
+};
 
 /// One logged event: when, and what.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -30,7 +32,14 @@ pub enum Domain {
 }
 
 impl Domain {
-    pub const ALL: [Domain; 6] = [Domain::Cyber, Domain::Cbrn, Domain::Disinfo, Domain::Infra, Domain::Response, Domain::Control];
+    pub const ALL: [Domain; 6] = [
+        Domain::Cyber,
+        Domain::Cbrn,
+        Domain::Disinfo,
+        Domain::Infra,
+        Domain::Response,
+        Domain::Control,
+    ];
     pub fn name(self) -> &'static str {
         match self {
             Domain::Cyber => "cyber",
@@ -91,43 +100,156 @@ pub enum What {
     // -- control
     ExerciseStart,
     ExerciseEnd,
-    InjectFired { inject: InjectIx },
+    InjectFired {
+        inject: InjectIx,
+    },
     // -- threat campaigns (domain follows the step's action)
-    StepFailed { step: StepRef, why: Failure },
-    IntrusionPlanted { by: Origin, node: NodeIx },
-    Disruption { by: Origin, node: NodeIx, severity: f32 },
-    WiperInfection { by: Origin, node: NodeIx, hop: u16 },
-    ElectionAttack { by: Origin, node: NodeIx, severity: f32 },
-    Release { by: Origin, incident: u16, country: CountryIx, site: Option<NodeIx>, agent: AgentClass, exposed: u32 },
-    NarrativeLaunched { narrative: NarrativeIx, by: Origin },
-    Amplified { narrative: NarrativeIx, factor: f32 },
+    StepFailed {
+        step: StepRef,
+        why: Failure,
+    },
+    IntrusionPlanted {
+        by: Origin,
+        node: NodeIx,
+    },
+    Disruption {
+        by: Origin,
+        node: NodeIx,
+        severity: f32,
+    },
+    WiperInfection {
+        by: Origin,
+        node: NodeIx,
+        hop: u16,
+    },
+    ElectionAttack {
+        by: Origin,
+        node: NodeIx,
+        severity: f32,
+    },
+    Release {
+        by: Origin,
+        incident: u16,
+        country: CountryIx,
+        site: Option<NodeIx>,
+        agent: AgentClass,
+        exposed: u32,
+    },
+    NarrativeLaunched {
+        narrative: NarrativeIx,
+        by: Origin,
+    },
+    Amplified {
+        narrative: NarrativeIx,
+        factor: f32,
+    },
     // -- infrastructure
-    ServiceLost { node: NodeIx, service: f32, cause: Cause },
-    ServiceDegraded { node: NodeIx, service: f32, cause: Cause },
-    CascadeHeld { supplier: NodeIx, dependent: NodeIx },
-    ServiceRestored { node: NodeIx },
+    ServiceLost {
+        node: NodeIx,
+        service: f32,
+        cause: Cause,
+    },
+    ServiceDegraded {
+        node: NodeIx,
+        service: f32,
+        cause: Cause,
+    },
+    CascadeHeld {
+        supplier: NodeIx,
+        dependent: NodeIx,
+    },
+    ServiceRestored {
+        node: NodeIx,
+    },
     /// Hourly mean service per sector in a country (NaN where it has no node of that sector).
-    ServiceSample { country: CountryIx, by_sector: [f32; 9] },
+    ServiceSample {
+        country: CountryIx,
+        by_sector: [f32; 9],
+    },
     // -- CBRN consequences
-    Casualties { incident: u16, country: CountryIx, symptomatic: u32, hospitalised: u32, dead: u32, decontaminated: u32, exposed: u32 },
-    SiteDecontaminated { incident: u16, node: NodeIx },
+    Casualties {
+        incident: u16,
+        country: CountryIx,
+        symptomatic: u32,
+        hospitalised: u32,
+        dead: u32,
+        decontaminated: u32,
+        exposed: u32,
+    },
+    SiteDecontaminated {
+        incident: u16,
+        node: NodeIx,
+    },
     // -- public opinion
-    NarrativeReach { narrative: NarrativeIx, country: CountryIx, reach: f32, belief: f32 },
-    Opinion { country: CountryIx, trust: f32, reach: f32 },
+    NarrativeReach {
+        narrative: NarrativeIx,
+        country: CountryIx,
+        reach: f32,
+        belief: f32,
+    },
+    Opinion {
+        country: CountryIx,
+        trust: f32,
+        reach: f32,
+    },
     // -- national response
-    IntrusionDetected { by: Origin, node: NodeIx, country: CountryIx },
-    IncidentOpened { by: Origin, node: NodeIx, country: CountryIx, queued: u16 },
-    IntrusionEvicted { by: Origin, node: NodeIx, country: CountryIx },
-    NetworksIsolated { by: Origin, country: CountryIx },
-    RestorationQueued { node: NodeIx, waiting: u16 },
-    RestorationStarted { node: NodeIx, secs: u32 },
-    CbrnDetected { incident: u16, country: CountryIx },
-    AgentIdentified { incident: u16, country: CountryIx },
-    DeconDeployed { incident: u16, country: CountryIx, units: u32 },
-    CountermeasuresExhausted { incident: u16, country: CountryIx },
-    NarrativeDetected { narrative: NarrativeIx, country: CountryIx },
-    Debunked { narrative: NarrativeIx, country: CountryIx },
-    PlatformAction { narrative: NarrativeIx, country: CountryIx },
+    IntrusionDetected {
+        by: Origin,
+        node: NodeIx,
+        country: CountryIx,
+    },
+    IncidentOpened {
+        by: Origin,
+        node: NodeIx,
+        country: CountryIx,
+        queued: u16,
+    },
+    IntrusionEvicted {
+        by: Origin,
+        node: NodeIx,
+        country: CountryIx,
+    },
+    NetworksIsolated {
+        by: Origin,
+        country: CountryIx,
+    },
+    RestorationQueued {
+        node: NodeIx,
+        waiting: u16,
+    },
+    RestorationStarted {
+        node: NodeIx,
+        secs: u32,
+    },
+    CbrnDetected {
+        incident: u16,
+        country: CountryIx,
+    },
+    AgentIdentified {
+        incident: u16,
+        country: CountryIx,
+    },
+    DeconDeployed {
+        incident: u16,
+        country: CountryIx,
+        units: u32,
+    },
+    CountermeasuresExhausted {
+        incident: u16,
+        country: CountryIx,
+    },
+    NarrativeDetected {
+        narrative: NarrativeIx,
+        country: CountryIx,
+    },
+    Debunked {
+        narrative: NarrativeIx,
+        country: CountryIx,
+    },
+    PlatformAction {
+        narrative: NarrativeIx,
+        country: CountryIx,
+    },
 }
 
 impl What {
@@ -180,12 +302,22 @@ impl What {
         match self {
             What::ExerciseStart | What::ExerciseEnd | What::InjectFired { .. } => Domain::Control,
             What::StepFailed { step, .. } => threat(step),
-            What::IntrusionPlanted { .. } | What::Disruption { .. } | What::WiperInfection { .. } | What::ElectionAttack { .. } => Domain::Cyber,
-            What::Release { .. } | What::Casualties { .. } | What::SiteDecontaminated { .. } => Domain::Cbrn,
-            What::NarrativeLaunched { .. } | What::Amplified { .. } | What::NarrativeReach { .. } | What::Opinion { .. } => Domain::Disinfo,
-            What::ServiceLost { .. } | What::ServiceDegraded { .. } | What::CascadeHeld { .. } | What::ServiceRestored { .. } | What::ServiceSample { .. } => {
-                Domain::Infra
+            What::IntrusionPlanted { .. }
+            | What::Disruption { .. }
+            | What::WiperInfection { .. }
+            | What::ElectionAttack { .. } => Domain::Cyber,
+            What::Release { .. } | What::Casualties { .. } | What::SiteDecontaminated { .. } => {
+                Domain::Cbrn
             }
+            What::NarrativeLaunched { .. }
+            | What::Amplified { .. }
+            | What::NarrativeReach { .. }
+            | What::Opinion { .. } => Domain::Disinfo,
+            What::ServiceLost { .. }
+            | What::ServiceDegraded { .. }
+            | What::CascadeHeld { .. }
+            | What::ServiceRestored { .. }
+            | What::ServiceSample { .. } => Domain::Infra,
             What::IntrusionDetected { .. }
             | What::IncidentOpened { .. }
             | What::IntrusionEvicted { .. }

@@ -19,23 +19,52 @@ pub fn run_report(cat: &Catalog, s: &Summary, log: &[Event]) -> String {
     let _ = writeln!(o, "| | |\n|---|---|");
     let _ = writeln!(o, "| Scenario | {} |", s.scenario);
     let _ = writeln!(o, "| Start (T+0) | {} |", s.start);
-    let _ = writeln!(o, "| Period simulated | {} |", crate::engine::Duration(s.until_s));
+    let _ = writeln!(
+        o,
+        "| Period simulated | {} |",
+        crate::engine::Duration(s.until_s)
+    );
     let _ = writeln!(o, "| Seed | {} |", s.seed);
-    let _ = writeln!(o, "| Participating states | {} |", cat.countries.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", "));
+    let _ = writeln!(
+        o,
+        "| Participating states | {} |",
+        cat.countries
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     let _ = writeln!(o, "| Events logged | {} |\n", s.events);
     if !cat.description.is_empty() {
         let _ = writeln!(o, "{}\n", cat.description.trim());
     }
 
     let _ = writeln!(o, "## Objectives and ratings\n");
-    let _ = writeln!(o, "| Objective | Rating | Finding | Target | Evidence (event seq) |\n|---|---|---|---|---|");
+    let _ = writeln!(
+        o,
+        "| Objective | Rating | Finding | Target | Evidence (event seq) |\n|---|---|---|---|---|"
+    );
     for ob in &s.objectives {
         let ev: Vec<String> = ob.evidence.iter().map(|e| e.to_string()).collect();
-        let _ = writeln!(o, "| {} {} | **{}** ({}) | {} | {} {} | {} |", ob.id, ob.title, ob.rating_letter(), ob.meaning, ob.finding, ob.target, ob.unit, ev.join(", "));
+        let _ = writeln!(
+            o,
+            "| {} {} | **{}** ({}) | {} | {} {} | {} |",
+            ob.id,
+            ob.title,
+            ob.rating_letter(),
+            ob.meaning,
+            ob.finding,
+            ob.target,
+            ob.unit,
+            ev.join(", ")
+        );
     }
 
     let _ = writeln!(o, "\n## Threat campaigns\n");
-    let _ = writeln!(o, "| Campaign | Actor | Steps succeeded | First effect | Time to detect |\n|---|---|---|---|---|");
+    let _ = writeln!(
+        o,
+        "| Campaign | Actor | Steps succeeded | First effect | Time to detect |\n|---|---|---|---|---|"
+    );
     for c in &s.campaigns {
         let _ = writeln!(
             o,
@@ -44,20 +73,35 @@ pub fn run_report(cat: &Catalog, s: &Summary, log: &[Event]) -> String {
             c.actor,
             c.steps_succeeded,
             c.steps,
-            c.first_effect_s.map_or("-".into(), |t| SimTime(t).to_string()),
+            c.first_effect_s
+                .map_or("-".into(), |t| SimTime(t).to_string()),
             c.time_to_detect_s.map_or("not detected".into(), hours)
         );
     }
 
     let _ = writeln!(o, "\n## Timeline of key events\n");
     let _ = writeln!(o, "| Time | Domain | Event |\n|---|---|---|");
-    let key: Vec<(usize, &Event)> = log.iter().enumerate().filter(|(_, e)| is_key_event(e)).collect();
+    let key: Vec<(usize, &Event)> = log
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| is_key_event(e))
+        .collect();
     for (seq, e) in key.iter().take(TIMELINE_ROWS) {
         let d = describe(cat, &e.what);
-        let _ = writeln!(o, "| {} | {} | {} (#{seq}) |", e.t, e.what.domain(cat).name(), d.text.replace('|', "/"));
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} (#{seq}) |",
+            e.t,
+            e.what.domain(cat).name(),
+            d.text.replace('|', "/")
+        );
     }
     if key.len() > TIMELINE_ROWS {
-        let _ = writeln!(o, "\n{} more key events are in `events.jsonl`.", key.len() - TIMELINE_ROWS);
+        let _ = writeln!(
+            o,
+            "\n{} more key events are in `events.jsonl`.",
+            key.len() - TIMELINE_ROWS
+        );
     }
 
     let i = &s.infrastructure;
@@ -84,7 +128,10 @@ pub fn run_report(cat: &Catalog, s: &Summary, log: &[Event]) -> String {
 
     if !s.cbrn.incidents.is_empty() {
         let _ = writeln!(o, "\n## CBRN consequences\n");
-        let _ = writeln!(o, "| Incident | Country | Released | Exposed | Ill | Dead | Suspected after | Identified after |\n|---|---|---|---|---|---|---|---|");
+        let _ = writeln!(
+            o,
+            "| Incident | Country | Released | Exposed | Ill | Dead | Suspected after | Identified after |\n|---|---|---|---|---|---|---|---|"
+        );
         for x in &s.cbrn.incidents {
             let _ = writeln!(
                 o,
@@ -102,18 +149,32 @@ pub fn run_report(cat: &Catalog, s: &Summary, log: &[Event]) -> String {
     }
 
     let _ = writeln!(o, "\n## Public opinion\n");
-    let _ = writeln!(o, "| Country | Trust at start | Trust at end | Lowest |\n|---|---|---|---|");
+    let _ = writeln!(
+        o,
+        "| Country | Trust at start | Trust at end | Lowest |\n|---|---|---|---|"
+    );
     for k in &s.opinion.countries {
-        let _ = writeln!(o, "| {} | {:.1}% | {:.1}% | {:.1}% |", k.country, k.trust_start * 100.0, k.trust_end * 100.0, k.trust_min * 100.0);
+        let _ = writeln!(
+            o,
+            "| {} | {:.1}% | {:.1}% | {:.1}% |",
+            k.country,
+            k.trust_start * 100.0,
+            k.trust_end * 100.0,
+            k.trust_min * 100.0
+        );
     }
-    let _ = writeln!(o, "\n| Narrative | Launched | First spotted | Peak reach |\n|---|---|---|---|");
+    let _ = writeln!(
+        o,
+        "\n| Narrative | Launched | First spotted | Peak reach |\n|---|---|---|---|"
+    );
     for n in &s.opinion.narratives {
         let _ = writeln!(
             o,
             "| {} | {} | {} | {:.1}% |",
             n.title,
             n.launched_s.map_or("-".into(), |t| SimTime(t).to_string()),
-            n.first_detected_s.map_or("-".into(), |t| SimTime(t).to_string()),
+            n.first_detected_s
+                .map_or("-".into(), |t| SimTime(t).to_string()),
             n.peak_reach * 100.0
         );
     }

@@ -8,7 +8,12 @@ use crate::engine::SimTime;
 use crate::exercise::metrics::Summary;
 use crate::world::catalog::Catalog;
 
-pub fn run_summary(cat: &Catalog, s: &Summary, elapsed: std::time::Duration, out: Option<&Path>) -> String {
+pub fn run_summary(
+    cat: &Catalog,
+    s: &Summary,
+    elapsed: std::time::Duration,
+    out: Option<&Path>,
+) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "pacesim: {} (seed {})", s.scenario, s.seed);
     let _ = writeln!(
@@ -18,17 +23,27 @@ pub fn run_summary(cat: &Catalog, s: &Summary, elapsed: std::time::Duration, out
         s.start,
         elapsed.as_secs_f64(),
         s.events,
-        s.events_by_domain.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ")
+        s.events_by_domain
+            .iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     let _ = writeln!(o, "\nCampaigns");
     for c in &s.campaigns {
-        let first = c.first_effect_s.map_or("no effect".to_string(), |t| format!("first effect {}", SimTime(t)));
+        let first = c.first_effect_s.map_or("no effect".to_string(), |t| {
+            format!("first effect {}", SimTime(t))
+        });
         let det = match (c.first_effect_s, c.time_to_detect_s) {
             (None, _) => String::new(),
             (Some(_), Some(d)) => format!(", detected after {}", hours(d)),
             (Some(_), None) => ", never detected".to_string(),
         };
-        let _ = writeln!(o, "  {:<28} {}/{} steps succeeded, {} failed; {first}{det}", c.id, c.steps_succeeded, c.steps, c.steps_failed);
+        let _ = writeln!(
+            o,
+            "  {:<28} {}/{} steps succeeded, {} failed; {first}{det}",
+            c.id, c.steps_succeeded, c.steps, c.steps_failed
+        );
     }
     let i = &s.infrastructure;
     let _ = writeln!(
@@ -52,7 +67,11 @@ pub fn run_summary(cat: &Catalog, s: &Summary, elapsed: std::time::Duration, out
     }
     let c = &s.cbrn;
     if !c.incidents.is_empty() {
-        let _ = writeln!(o, "\nCBRN: {} exposed, {} ill, {} dead, {} decontaminated", c.exposed, c.ill, c.dead, c.decontaminated);
+        let _ = writeln!(
+            o,
+            "\nCBRN: {} exposed, {} ill, {} dead, {} decontaminated",
+            c.exposed, c.ill, c.dead, c.decontaminated
+        );
         for inc in &c.incidents {
             let _ = writeln!(
                 o,
@@ -70,14 +89,34 @@ pub fn run_summary(cat: &Catalog, s: &Summary, elapsed: std::time::Duration, out
         .opinion
         .countries
         .iter()
-        .map(|k| format!("{} {:.0}->{:.0}% ({:.0}%)", k.country, k.trust_start * 100.0, k.trust_end * 100.0, k.trust_min * 100.0))
+        .map(|k| {
+            format!(
+                "{} {:.0}->{:.0}% ({:.0}%)",
+                k.country,
+                k.trust_start * 100.0,
+                k.trust_end * 100.0,
+                k.trust_min * 100.0
+            )
+        })
         .collect();
     for chunk in line.chunks(4) {
         let _ = writeln!(o, "  {}", chunk.join("   "));
     }
-    for n in s.opinion.narratives.iter().filter(|n| n.launched_s.is_some()) {
-        let spotted = n.first_detected_s.map_or("never spotted".into(), |t| format!("first spotted {}", SimTime(t)));
-        let _ = writeln!(o, "  narrative {:<26} peak reach {:>5.1}%, {spotted}", n.id, n.peak_reach * 100.0);
+    for n in s
+        .opinion
+        .narratives
+        .iter()
+        .filter(|n| n.launched_s.is_some())
+    {
+        let spotted = n.first_detected_s.map_or("never spotted".into(), |t| {
+            format!("first spotted {}", SimTime(t))
+        });
+        let _ = writeln!(
+            o,
+            "  narrative {:<26} peak reach {:>5.1}%, {spotted}",
+            n.id,
+            n.peak_reach * 100.0
+        );
     }
     let r = &s.response;
     let _ = writeln!(
@@ -97,11 +136,22 @@ pub fn run_summary(cat: &Catalog, s: &Summary, elapsed: std::time::Duration, out
     if !s.objectives.is_empty() {
         let _ = writeln!(o, "\nObjectives");
         for ob in &s.objectives {
-            let _ = writeln!(o, "  {} {:<8} {}: {}", ob.rating_letter(), ob.id, ob.title, ob.finding);
+            let _ = writeln!(
+                o,
+                "  {} {:<8} {}: {}",
+                ob.rating_letter(),
+                ob.id,
+                ob.title,
+                ob.finding
+            );
         }
     }
     if let Some(dir) = out {
-        let _ = writeln!(o, "\nwrote {0}/events.jsonl, {0}/summary.json, {0}/report.md", dir.display());
+        let _ = writeln!(
+            o,
+            "\nwrote {0}/events.jsonl, {0}/summary.json, {0}/report.md",
+            dir.display()
+        );
     }
     let _ = cat;
     o

@@ -29,17 +29,35 @@ pub const SPOT_REACH: f64 = 0.02;
 #[derive(Clone, Copy, Debug)]
 pub enum NationalEv {
     /// The CSIRT finds a foothold.
-    HuntSucceeds { by: Origin, node: NodeIx },
+    HuntSucceeds {
+        by: Origin,
+        node: NodeIx,
+    },
     /// A CSIRT team has contained an incident.
-    Contained { by: Origin, country: CountryIx },
+    Contained {
+        by: Origin,
+        country: CountryIx,
+    },
     RepairDone(NodeIx),
     CbrnSuspected(u16),
     AgentIdentified(u16),
-    DeconArrives { incident: u16, units: u32 },
+    DeconArrives {
+        incident: u16,
+        units: u32,
+    },
     SiteCleared(u16),
-    NarrativeSpotted { narrative: NarrativeIx, country: CountryIx },
-    Debunk { narrative: NarrativeIx, country: CountryIx },
-    PlatformNotice { narrative: NarrativeIx, country: CountryIx },
+    NarrativeSpotted {
+        narrative: NarrativeIx,
+        country: CountryIx,
+    },
+    Debunk {
+        narrative: NarrativeIx,
+        country: CountryIx,
+    },
+    PlatformNotice {
+        narrative: NarrativeIx,
+        country: CountryIx,
+    },
 }
 
 fn later(sim: &mut Sim, delay: Duration, ev: NationalEv) {
@@ -48,7 +66,10 @@ fn later(sim: &mut Sim, delay: Duration, ev: NationalEv) {
 
 /// A log-normal delay with the given median (in hours) and spread.
 fn lognormal_h(median_h: f64, sigma: f64) -> Dist {
-    Dist::LogNormal { median: Duration(((median_h * 3600.0).round() as u64).max(60)), sigma }
+    Dist::LogNormal {
+        median: Duration(((median_h * 3600.0).round() as u64).max(60)),
+        sigma,
+    }
 }
 
 fn caps(sim: &Sim, c: CountryIx) -> crate::scenario::Capacities {
@@ -62,14 +83,24 @@ pub fn observe(sim: &mut Sim, ev: &Event) {
             let cyber = caps(sim, def.country).cyber.0;
             // Dwell times: about a month for a weak CSIRT, about a week for the best.
             let mean_h = 30.0 * 24.0 * (1.0 - 0.8 * cyber) * (1.0 - 0.3 * def.hardening);
-            let d = Dist::Exponential { mean: Duration((mean_h * 3600.0) as u64 + 1) }.sample(&mut sim.rng.csirt[def.country.i()]);
+            let d = Dist::Exponential {
+                mean: Duration((mean_h * 3600.0) as u64 + 1),
+            }
+            .sample(&mut sim.rng.csirt[def.country.i()]);
             later(sim, d, NationalEv::HuntSucceeds { by, node });
         }
-        What::Disruption { by, node, .. } | What::ElectionAttack { by, node, .. } | What::WiperInfection { by, node, .. } => {
+        What::Disruption { by, node, .. }
+        | What::ElectionAttack { by, node, .. }
+        | What::WiperInfection { by, node, .. } => {
             open_incident(sim, by, node);
             request_repair(sim, node);
         }
-        What::Release { incident, country, agent, .. } => {
+        What::Release {
+            incident,
+            country,
+            agent,
+            ..
+        } => {
             let health = caps(sim, country).health.0;
             // Clinical suspicion: an hour or two for a chemical agent, days for a biological one.
             let base_h = match agent {
@@ -77,18 +108,27 @@ pub fn observe(sim: &mut Sim, ev: &Event) {
                 AgentClass::Biological => 48.0,
                 AgentClass::Radiological => 6.0,
             };
-            let d = lognormal_h(base_h * (1.6 - health), 0.6).sample(&mut sim.rng.health[country.i()]);
+            let d =
+                lognormal_h(base_h * (1.6 - health), 0.6).sample(&mut sim.rng.health[country.i()]);
             later(sim, d, NationalEv::CbrnSuspected(incident));
         }
-        What::NarrativeReach { narrative, country, reach, .. } if reach as f64 >= SPOT_REACH => {
+        What::NarrativeReach {
+            narrative,
+            country,
+            reach,
+            ..
+        } if reach as f64 >= SPOT_REACH => {
             let def = &sim.cat.narratives[narrative.i()];
-            let Ok(ci) = def.countries.binary_search(&country) else { return };
+            let Ok(ci) = def.countries.binary_search(&country) else {
+                return;
+            };
             if sim.narrative_ref(narrative).countries[ci].spotting_scheduled {
                 return;
             }
             sim.narrative(narrative).countries[ci].spotting_scheduled = true;
             // Fact-checks lag claims by about 13 hours; strong StratCom is faster.
-            let d = lognormal_h(12.0 * (1.5 - caps(sim, country).stratcom.0), 0.5).sample(&mut sim.rng.comms[country.i()]);
+            let d = lognormal_h(12.0 * (1.5 - caps(sim, country).stratcom.0), 0.5)
+                .sample(&mut sim.rng.comms[country.i()]);
             later(sim, d, NationalEv::NarrativeSpotted { narrative, country });
         }
         _ => {}
@@ -100,9 +140,14 @@ pub fn handle(sim: &mut Sim, ev: NationalEv) {
         NationalEv::HuntSucceeds { by, node } => {
             let country = sim.cat.nodes[node.i()].country;
             let mut st = sim.node(node);
-            let Some(f) = st.footholds.iter_mut().find(|(o, f)| *o == by && *f == Foothold::Active) else { return };
+            let Some(f) = st
+                .footholds
+                .iter_mut()
+                .find(|(o, f)| *o == by && *f == Foothold::Active)
+            else {
+                return;
+            };
             f.1 = Foothold::Detected;
-            drop(st);
             sim.emit(What::IntrusionDetected { by, node, country });
             open_incident(sim, by, node);
         }
@@ -114,25 +159,41 @@ pub fn handle(sim: &mut Sim, ev: NationalEv) {
             let mut inc = sim.incident(id);
             inc.identified_at = Some(now);
             let country = inc.country;
-            sim.emit(What::AgentIdentified { incident: id, country });
+            sim.emit(What::AgentIdentified {
+                incident: id,
+                country,
+            });
         }
         NationalEv::DeconArrives { incident, units } => {
             let mut inc = sim.incident(incident);
             inc.decon_units += units;
             let country = inc.country;
-            sim.emit(What::DeconDeployed { incident, country, units });
+            sim.emit(What::DeconDeployed {
+                incident,
+                country,
+                units,
+            });
         }
         NationalEv::SiteCleared(id) => {
-            let Some(site) = sim.incident(id).site else { return };
+            let Some(site) = sim.incident(id).site else {
+                return;
+            };
             sim.node(site).contaminated = false;
             infra::clear_damage(sim, site);
-            sim.emit(What::SiteDecontaminated { incident: id, node: site });
+            sim.emit(What::SiteDecontaminated {
+                incident: id,
+                node: site,
+            });
         }
         NationalEv::NarrativeSpotted { narrative, country } => {
-            let ci = sim.cat.narratives[narrative.i()].countries.binary_search(&country).unwrap_or(0);
+            let ci = sim.cat.narratives[narrative.i()]
+                .countries
+                .binary_search(&country)
+                .unwrap_or(0);
             sim.narrative(narrative).countries[ci].spotted = true;
             sim.emit(What::NarrativeDetected { narrative, country });
-            let d = lognormal_h(4.0 * (1.5 - caps(sim, country).stratcom.0), 0.5).sample(&mut sim.rng.comms[country.i()]);
+            let d = lognormal_h(4.0 * (1.5 - caps(sim, country).stratcom.0), 0.5)
+                .sample(&mut sim.rng.comms[country.i()]);
             later(sim, d, NationalEv::Debunk { narrative, country });
         }
         NationalEv::Debunk { narrative, country } => debunk(sim, narrative, country),
@@ -154,14 +215,18 @@ fn open_incident(sim: &mut Sim, by: Origin, node: NodeIx) {
     nation.open_incidents.push(by);
     let queued = if nation.csirt_free > 0 {
         nation.csirt_free -= 1;
-        drop(nation);
         start_containment(sim, by, country);
         0
     } else {
         nation.csirt_queue.push_back((by, node));
         nation.csirt_queue.len() as u16
     };
-    sim.emit(What::IncidentOpened { by, node, country, queued });
+    sim.emit(What::IncidentOpened {
+        by,
+        node,
+        country,
+        queued,
+    });
 }
 
 fn start_containment(sim: &mut Sim, by: Origin, country: CountryIx) {
@@ -184,7 +249,11 @@ fn contained(sim: &mut Sim, by: Origin, country: CountryIx) {
             }
         }
         for o in evicted {
-            sim.emit(What::IntrusionEvicted { by: o, node: n, country });
+            sim.emit(What::IntrusionEvicted {
+                by: o,
+                node: n,
+                country,
+            });
         }
     }
     if matches!(effect_of(cat, by), Some(Effect::Wiper { .. })) {
@@ -195,7 +264,6 @@ fn contained(sim: &mut Sim, by: Origin, country: CountryIx) {
     nation.open_incidents.retain(|o| *o != by);
     match nation.csirt_queue.pop_front() {
         Some((next, _)) => {
-            drop(nation);
             start_containment(sim, next, country);
         }
         None => nation.csirt_free += 1,
@@ -212,12 +280,10 @@ fn request_repair(sim: &mut Sim, n: NodeIx) {
     let mut nation = sim.nation(country);
     if nation.crews_free > 0 {
         nation.crews_free -= 1;
-        drop(nation);
         start_repair(sim, n);
     } else {
         nation.repair_queue.push_back(n);
         let waiting = nation.repair_queue.len() as u16;
-        drop(nation);
         sim.node(n).repair = Repair::Queued;
         sim.emit(What::RestorationQueued { node: n, waiting });
     }
@@ -228,10 +294,19 @@ fn start_repair(sim: &mut Sim, n: NodeIx) {
     let civil = caps(sim, def.country).civil_protection.0;
     let st = sim.node_ref(n);
     // Rebuilding wiped systems from backups takes two to four times a normal repair.
-    let work = if st.wiped { 2.0 + 2.0 * (1.0 - def.hardening) } else { st.own_damage.max(0.25) };
-    let d = def.restore.sample_scaled(&mut sim.rng.civil[def.country.i()], work * (1.5 - civil));
+    let work = if st.wiped {
+        2.0 + 2.0 * (1.0 - def.hardening)
+    } else {
+        st.own_damage.max(0.25)
+    };
+    let d = def
+        .restore
+        .sample_scaled(&mut sim.rng.civil[def.country.i()], work * (1.5 - civil));
     sim.node(n).repair = Repair::InProgress;
-    sim.emit(What::RestorationStarted { node: n, secs: d.0.min(u32::MAX as u64) as u32 });
+    sim.emit(What::RestorationStarted {
+        node: n,
+        secs: d.0.min(u32::MAX as u64) as u32,
+    });
     later(sim, d, NationalEv::RepairDone(n));
 }
 
@@ -244,7 +319,6 @@ fn repair_done(sim: &mut Sim, n: NodeIx) {
     let mut nation = sim.nation(country);
     match nation.repair_queue.pop_front() {
         Some(next) => {
-            drop(nation);
             start_repair(sim, next);
         }
         None => nation.crews_free += 1,
@@ -255,8 +329,16 @@ fn cbrn_suspected(sim: &mut Sim, id: u16) {
     let now = sim.now;
     let mut inc = sim.incident(id);
     inc.detected_at = Some(now);
-    let (country, agent, awaiting, has_site) = (inc.country, inc.agent, inc.awaiting_decon, inc.site.is_some());
-    sim.emit(What::CbrnDetected { incident: id, country });
+    let (country, agent, awaiting, has_site) = (
+        inc.country,
+        inc.agent,
+        inc.awaiting_decon,
+        inc.site.is_some(),
+    );
+    sim.emit(What::CbrnDetected {
+        incident: id,
+        country,
+    });
     let c = caps(sim, country);
     if agent != AgentClass::Biological {
         // Enough units to clear everyone in about six hours, if the state has them.
@@ -265,8 +347,16 @@ fn cbrn_suspected(sim: &mut Sim, id: u16) {
         let units = wanted.min(nation.decon_free);
         nation.decon_free -= units;
         if units > 0 {
-            let d = lognormal_h(1.0 * (1.6 - c.civil_protection.0), 0.4).sample(&mut sim.rng.civil[country.i()]);
-            later(sim, d, NationalEv::DeconArrives { incident: id, units });
+            let d = lognormal_h(1.0 * (1.6 - c.civil_protection.0), 0.4)
+                .sample(&mut sim.rng.civil[country.i()]);
+            later(
+                sim,
+                d,
+                NationalEv::DeconArrives {
+                    incident: id,
+                    units,
+                },
+            );
         }
     }
     // Laboratory identification: hours for radiation, a day or two for a chemical, days for a pathogen.
@@ -275,18 +365,23 @@ fn cbrn_suspected(sim: &mut Sim, id: u16) {
         AgentClass::Biological => 72.0,
         AgentClass::Radiological => 6.0,
     };
-    let d = lognormal_h(base_h * (1.5 - c.cbrn_detection.0), 0.5).sample(&mut sim.rng.health[country.i()]);
+    let d = lognormal_h(base_h * (1.5 - c.cbrn_detection.0), 0.5)
+        .sample(&mut sim.rng.health[country.i()]);
     later(sim, d, NationalEv::AgentIdentified(id));
     if has_site {
         // Site clearance took weeks to months after Salisbury.
-        let d = lognormal_h(30.0 * 24.0 * (1.5 - c.civil_protection.0), 0.5).sample(&mut sim.rng.civil[country.i()]);
+        let d = lognormal_h(30.0 * 24.0 * (1.5 - c.civil_protection.0), 0.5)
+            .sample(&mut sim.rng.civil[country.i()]);
         later(sim, d, NationalEv::SiteCleared(id));
     }
 }
 
 fn debunk(sim: &mut Sim, narrative: NarrativeIx, country: CountryIx) {
     let stratcom = caps(sim, country).stratcom.0;
-    let ci = sim.cat.narratives[narrative.i()].countries.binary_search(&country).unwrap_or(0);
+    let ci = sim.cat.narratives[narrative.i()]
+        .countries
+        .binary_search(&country)
+        .unwrap_or(0);
     let (first, reach) = {
         let mut st = sim.narrative(narrative);
         let pc = &mut st.countries[ci];
@@ -304,6 +399,10 @@ fn debunk(sim: &mut Sim, narrative: NarrativeIx, country: CountryIx) {
         later(sim, d, NationalEv::PlatformNotice { narrative, country });
     }
     if reach > 0.05 {
-        later(sim, Duration::days(2), NationalEv::Debunk { narrative, country });
+        later(
+            sim,
+            Duration::days(2),
+            NationalEv::Debunk { narrative, country },
+        );
     }
 }

@@ -17,14 +17,24 @@ const RECURSION_LIMIT: usize = 64;
 /// Reads a file as UTF-8 text, refusing directories, huge and binary files.
 pub fn read_source(path: &Path) -> Result<SourceFile, Diagnostic> {
     let name = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(|e| Diagnostic::file(&name, format!("cannot read file: {}", io_reason(&e))))?;
+    let meta = std::fs::metadata(path)
+        .map_err(|e| Diagnostic::file(&name, format!("cannot read file: {}", io_reason(&e))))?;
     if meta.is_dir() {
-        return Err(Diagnostic::file(&name, "is a directory, not a file").with_help("give the path of a .ron file"));
+        return Err(Diagnostic::file(&name, "is a directory, not a file")
+            .with_help("give the path of a .ron file"));
     }
     if meta.len() > MAX_FILE_BYTES {
-        return Err(Diagnostic::file(&name, format!("file is {} MB; the limit is {} MB", meta.len() >> 20, MAX_FILE_BYTES >> 20)));
+        return Err(Diagnostic::file(
+            &name,
+            format!(
+                "file is {} MB; the limit is {} MB",
+                meta.len() >> 20,
+                MAX_FILE_BYTES >> 20
+            ),
+        ));
     }
-    let bytes = std::fs::read(path).map_err(|e| Diagnostic::file(&name, format!("cannot read file: {}", io_reason(&e))))?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::file(&name, format!("cannot read file: {}", io_reason(&e))))?;
     from_bytes(name, bytes)
 }
 
@@ -37,8 +47,14 @@ pub fn from_bytes(name: String, bytes: Vec<u8>) -> Result<SourceFile, Diagnostic
             let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
             let src = SourceFile { name, text: lossy };
             // In the lossy text the bad byte became U+FFFD at the same offset.
-            Err(Diagnostic::at(&src, good, 1, "file is not UTF-8 text (binary data or another encoding)", "invalid byte here")
-                .with_help("scenario and playbook files are UTF-8 RON text; re-save the file as UTF-8"))
+            Err(Diagnostic::at(
+                &src,
+                good,
+                1,
+                "file is not UTF-8 text (binary data or another encoding)",
+                "invalid byte here",
+            )
+            .with_help("scenario and playbook files are UTF-8 RON text; re-save the file as UTF-8"))
         }
     }
 }
@@ -58,7 +74,9 @@ pub fn parse<T: DeserializeOwned>(src: &SourceFile, what: &str) -> Result<T, Dia
             .with_help(format!("a {} file starts with `{what}(`; see the files shipped in scenarios/ and playbooks/", what.to_lowercase())));
     }
     let options = ron::Options::default().with_recursion_limit(RECURSION_LIMIT);
-    options.from_str::<T>(&src.text).map_err(|e| ron_diagnostic(src, what, e))
+    options
+        .from_str::<T>(&src.text)
+        .map_err(|e| ron_diagnostic(src, what, e))
 }
 
 fn ron_diagnostic(src: &SourceFile, what: &str, e: ron::error::SpannedError) -> Diagnostic {
@@ -67,29 +85,61 @@ fn ron_diagnostic(src: &SourceFile, what: &str, e: ron::error::SpannedError) -> 
     let end = src.offset_of(e.span.end.line, e.span.end.col).max(start);
     let len = (end - start).max(1);
     let (label, help): (&str, Option<String>) = match &e.code {
-        E::NoSuchStructField { expected, found: field, .. } => (
+        E::NoSuchStructField {
+            expected,
+            found: field,
+            ..
+        } => (
             "unknown field",
             Some(match nearest(field, expected.iter().copied()) {
                 Some(n) => format!("did you mean `{n}`?"),
                 None => format!("expected one of: {}", expected.join(", ")),
             }),
         ),
-        E::NoSuchEnumVariant { expected, found: variant, .. } => (
+        E::NoSuchEnumVariant {
+            expected,
+            found: variant,
+            ..
+        } => (
             "unknown variant",
             Some(match nearest(variant, expected.iter().copied()) {
                 Some(n) => format!("did you mean `{n}`?"),
                 None => format!("expected one of: {}", expected.join(", ")),
             }),
         ),
-        E::MissingStructField { field, .. } => ("the struct closes here", Some(format!("add `{field}: ...` to it"))),
+        E::MissingStructField { field, .. } => (
+            "the struct closes here",
+            Some(format!("add `{field}: ...` to it")),
+        ),
         E::DuplicateStructField { .. } => ("given twice", Some("keep one of them".into())),
-        E::ExceededRecursionLimit => ("nested too deeply", Some(format!("{what} files nest a few levels, at most {RECURSION_LIMIT}"))),
-        E::Eof => ("the file ends here", Some("the file looks truncated: close every `(` and `[`".into())),
-        E::ExpectedDifferentStructName { expected, .. } => ("wrong kind of file", Some(format!("this command expects a `{expected}(...)`"))),
-        E::TrailingCharacters => ("unexpected text after the end", Some(format!("a file holds exactly one `{what}(...)`"))),
+        E::ExceededRecursionLimit => (
+            "nested too deeply",
+            Some(format!(
+                "{what} files nest a few levels, at most {RECURSION_LIMIT}"
+            )),
+        ),
+        E::Eof => (
+            "the file ends here",
+            Some("the file looks truncated: close every `(` and `[`".into()),
+        ),
+        E::ExpectedDifferentStructName { expected, .. } => (
+            "wrong kind of file",
+            Some(format!("this command expects a `{expected}(...)`")),
+        ),
+        E::TrailingCharacters => (
+            "unexpected text after the end",
+            Some(format!("a file holds exactly one `{what}(...)`")),
+        ),
         E::InvalidValueForType { .. } | E::Message(_) => ("invalid value", None),
-        E::UnexpectedChar(_) | E::ExpectedStructLike | E::ExpectedNamedStructLike(_) if start == 0 => {
-            ("not RON", Some(format!("expected a RON `{what}(...)`; is this the right file?")))
+        E::UnexpectedChar(_) | E::ExpectedStructLike | E::ExpectedNamedStructLike(_)
+            if start == 0 =>
+        {
+            (
+                "not RON",
+                Some(format!(
+                    "expected a RON `{what}(...)`; is this the right file?"
+                )),
+            )
         }
         _ => ("here", None),
     };
@@ -113,7 +163,9 @@ mod tests {
     fn empty_and_truncated_files_are_located() {
         let e = parse_str("  \n").unwrap_err();
         assert!(e.message.contains("empty"));
-        let e = parse_str("Scenario(\n    name: \"cut off\",\n    countries: [\n        (id: \"EE\", ").unwrap_err();
+        let e =
+            parse_str("Scenario(\n    name: \"cut off\",\n    countries: [\n        (id: \"EE\", ")
+                .unwrap_err();
         assert_eq!(e.position.map(|p| p.0), Some(4), "{e}");
     }
 

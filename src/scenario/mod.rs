@@ -16,7 +16,10 @@ pub use model::*;
 use crate::diag::{Diagnostic, SourceFile};
 
 /// The default scenario, built into the binary so `pacesim run` works anywhere.
-pub const DEFAULT_SCENARIO: (&str, &str) = ("scenarios/baltic_hybrid.ron", include_str!("../../scenarios/baltic_hybrid.ron"));
+pub const DEFAULT_SCENARIO: (&str, &str) = (
+    "scenarios/baltic_hybrid.ron",
+    include_str!("../../scenarios/baltic_hybrid.ron"),
+);
 
 /// A checked scenario and the text it came from.
 #[derive(Clone, Debug)]
@@ -35,11 +38,16 @@ pub fn load_file(path: &Path) -> Result<LoadedScenario, Vec<Diagnostic>> {
 pub fn from_source(source: SourceFile) -> Result<LoadedScenario, Vec<Diagnostic>> {
     let scenario: Scenario = load::parse(&source, "Scenario").map_err(|d| vec![d])?;
     let problems = check::check(&scenario, &source);
-    if problems.is_empty() { Ok(LoadedScenario { source, scenario }) } else { Err(problems) }
+    if problems.is_empty() {
+        Ok(LoadedScenario { source, scenario })
+    } else {
+        Err(problems)
+    }
 }
 
 /// The bundled default scenario.
 pub fn default_scenario() -> LoadedScenario {
     let (name, text) = DEFAULT_SCENARIO;
-    from_source(SourceFile::new(name, text)).expect("the bundled default scenario is valid (tested)")
+    from_source(SourceFile::new(name, text))
+        .expect("the bundled default scenario is valid (tested)")
 }

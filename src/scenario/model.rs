@@ -51,7 +51,11 @@ impl<'de> Deserialize<'de> for StartTime {
         let s = String::deserialize(d)?;
         DateTime::parse_from_rfc3339(&s)
             .map(|t| StartTime(t.with_timezone(&Utc)))
-            .map_err(|e| serde::de::Error::custom(format!("invalid start time `{s}`: {e} (write e.g. \"2026-03-02T06:00:00Z\")")))
+            .map_err(|e| {
+                serde::de::Error::custom(format!(
+                    "invalid start time `{s}`: {e} (write e.g. \"2026-03-02T06:00:00Z\")"
+                ))
+            })
     }
 }
 
@@ -344,7 +348,11 @@ pub enum Action {
         exploits: Vec<Exploit>,
     },
     /// Disinformation: a bot or troll push that multiplies a narrative's spread for a while.
-    Amplify { narrative: Id, factor: f64, duration: Duration },
+    Amplify {
+        narrative: Id,
+        factor: f64,
+        duration: Duration,
+    },
 }
 
 /// Kinds of real event a narrative feeds on.

@@ -29,17 +29,40 @@ pub struct AgentProfile {
 
 pub fn profile(agent: AgentClass) -> AgentProfile {
     match agent {
-        AgentClass::Chemical => AgentProfile { onset_h: 1.0, course_h: 48.0 },
-        AgentClass::Biological => AgentProfile { onset_h: 72.0, course_h: 240.0 },
-        AgentClass::Radiological => AgentProfile { onset_h: 24.0, course_h: 336.0 },
+        AgentClass::Chemical => AgentProfile {
+            onset_h: 1.0,
+            course_h: 48.0,
+        },
+        AgentClass::Biological => AgentProfile {
+            onset_h: 72.0,
+            course_h: 240.0,
+        },
+        AgentClass::Radiological => AgentProfile {
+            onset_h: 24.0,
+            course_h: 336.0,
+        },
     }
 }
 
 /// A release happens: the incident is created and its site closed.
 pub fn release(sim: &mut Sim, by: Origin, effect: &Effect) {
-    let Effect::Release { country, site, agent, exposed, severe, lethality, .. } = effect else { return };
+    let Effect::Release {
+        country,
+        site,
+        agent,
+        exposed,
+        severe,
+        lethality,
+        ..
+    } = effect
+    else {
+        return;
+    };
     let id = sim.ix.incidents.len() as u16;
-    let mut rng = sim.rng.streams.stream(&format!("cbrn/{}", origin_key(sim.cat, by)));
+    let mut rng = sim
+        .rng
+        .streams
+        .stream(&format!("cbrn/{}", origin_key(sim.cat, by)));
     let incubating = binomial(&mut rng, *exposed, *severe);
     let inc = Incident {
         id,
@@ -68,7 +91,14 @@ pub fn release(sim: &mut Sim, by: Origin, effect: &Effect) {
     };
     let e = sim.world.spawn(inc).id();
     sim.ix.incidents.push(e);
-    sim.emit(What::Release { by, incident: id, country: *country, site: *site, agent: *agent, exposed: *exposed });
+    sim.emit(What::Release {
+        by,
+        incident: id,
+        country: *country,
+        site: *site,
+        agent: *agent,
+        exposed: *exposed,
+    });
     if let Some(n) = site {
         infra::damage(sim, *n, 1.0, Cause::Contamination);
     }
@@ -96,7 +126,13 @@ fn progress(sim: &mut Sim, id: u16) {
         (n.beds_free, n.doses)
     };
     let mut inc = sim.incident(id);
-    let before = (inc.symptomatic_total, inc.hospitalised, inc.dead, inc.decontaminated, inc.exposed);
+    let before = (
+        inc.symptomatic_total,
+        inc.hospitalised,
+        inc.dead,
+        inc.decontaminated,
+        inc.exposed,
+    );
     let p = profile(inc.agent);
     let inc = &mut *inc;
     let rng = &mut inc.rng;
@@ -141,7 +177,9 @@ fn progress(sim: &mut Sim, id: u16) {
     beds += rec_untreated + rec_treated + d_hosp + d_treated;
     // Decontamination, and secondary contamination until it is done.
     if inc.agent != AgentClass::Biological {
-        let done = inc.awaiting_decon.min(inc.decon_units * DECON_PER_UNIT_HOUR);
+        let done = inc
+            .awaiting_decon
+            .min(inc.decon_units * DECON_PER_UNIT_HOUR);
         inc.awaiting_decon -= done;
         inc.decontaminated += done;
         let secondary = binomial(rng, inc.awaiting_decon, SECONDARY_PER_HOUR);
@@ -150,7 +188,13 @@ fn progress(sim: &mut Sim, id: u16) {
         inc.awaiting_decon += secondary;
         inc.incubating += secondary_severe;
     }
-    let after = (inc.symptomatic_total, inc.hospitalised, inc.dead, inc.decontaminated, inc.exposed);
+    let after = (
+        inc.symptomatic_total,
+        inc.hospitalised,
+        inc.dead,
+        inc.decontaminated,
+        inc.exposed,
+    );
     let what = What::Casualties {
         incident: id,
         country,
@@ -161,7 +205,11 @@ fn progress(sim: &mut Sim, id: u16) {
         exposed: inc.exposed,
     };
     let decon_finished = inc.decon_units > 0 && inc.awaiting_decon == 0;
-    let units_back = if decon_finished { std::mem::take(&mut inc.decon_units) } else { 0 };
+    let units_back = if decon_finished {
+        std::mem::take(&mut inc.decon_units)
+    } else {
+        0
+    };
     {
         let mut n = sim.nation(country);
         n.beds_free = beds;
@@ -172,7 +220,10 @@ fn progress(sim: &mut Sim, id: u16) {
         sim.emit(what);
     }
     if exhausted {
-        sim.emit(What::CountermeasuresExhausted { incident: id, country });
+        sim.emit(What::CountermeasuresExhausted {
+            incident: id,
+            country,
+        });
     }
 }
 
@@ -181,7 +232,10 @@ fn hospital_load(sim: &mut Sim) {
     let cat = sim.cat;
     for (c, def) in cat.countries.iter().enumerate() {
         let beds = def.resources.surge_beds.max(1) as f64;
-        let used = beds - sim.nation_ref(crate::world::catalog::CountryIx(c as u32)).beds_free as f64;
+        let used = beds
+            - sim
+                .nation_ref(crate::world::catalog::CountryIx(c as u32))
+                .beds_free as f64;
         let waiting: f64 = sim
             .ix
             .incidents

@@ -20,11 +20,21 @@ pub fn defence(sim: &Sim, n: NodeIx) -> f64 {
 /// isolated its networks against this campaign.
 pub fn precondition(sim: &Sim, by: Origin, n: NodeIx) -> Result<(), Failure> {
     let same = |o: &Origin| o.campaign().is_some() && o.campaign() == by.campaign();
-    if sim.node_ref(n).footholds.iter().any(|(o, f)| same(o) && *f == Foothold::Evicted) {
+    if sim
+        .node_ref(n)
+        .footholds
+        .iter()
+        .any(|(o, f)| same(o) && *f == Foothold::Evicted)
+    {
         return Err(Failure::NoFoothold);
     }
     let country = sim.cat.nodes[n.i()].country;
-    if sim.nation_ref(country).isolated_against.iter().any(|o| *o == by || same(o)) {
+    if sim
+        .nation_ref(country)
+        .isolated_against
+        .iter()
+        .any(|o| *o == by || same(o))
+    {
         return Err(Failure::Isolated);
     }
     Ok(())
@@ -37,9 +47,17 @@ pub fn intrude(sim: &mut Sim, by: Origin, n: NodeIx) {
 
 pub fn disrupt(sim: &mut Sim, by: Origin, n: NodeIx, severity: f64, election: bool) {
     let what = if election {
-        What::ElectionAttack { by, node: n, severity: severity as f32 }
+        What::ElectionAttack {
+            by,
+            node: n,
+            severity: severity as f32,
+        }
     } else {
-        What::Disruption { by, node: n, severity: severity as f32 }
+        What::Disruption {
+            by,
+            node: n,
+            severity: severity as f32,
+        }
     };
     sim.emit(what);
     infra::damage(sim, n, severity, Cause::Attack(by));
@@ -49,7 +67,14 @@ pub fn disrupt(sim: &mut Sim, by: Origin, n: NodeIx, severity: f64, election: bo
 /// Returns false if the node was already destroyed or the spread has hit its limit.
 pub fn infect(sim: &mut Sim, by: Origin, n: NodeIx, hop: u16) -> bool {
     let cat = sim.cat;
-    let Some(Effect::Wiper { hop_delay, max_nodes, .. }) = effect_of(cat, by) else { return false };
+    let Some(Effect::Wiper {
+        hop_delay,
+        max_nodes,
+        ..
+    }) = effect_of(cat, by)
+    else {
+        return false;
+    };
     let hits = sim.world.resource::<WiperHits>().get(by);
     if sim.node_ref(n).wiped || hits >= *max_nodes {
         return false;
@@ -61,22 +86,36 @@ pub fn infect(sim: &mut Sim, by: Origin, n: NodeIx, hop: u16) -> bool {
         Origin::Step(s) => &mut sim.rng.steps[s.campaign.i()][s.step as usize],
         Origin::Inject(_) => &mut sim.rng.control,
     };
-    let delays: Vec<_> = cat.neighbours(n).into_iter().map(|nb| (nb, hop_delay.sample(stream))).collect();
+    let delays: Vec<_> = cat
+        .neighbours(n)
+        .into_iter()
+        .map(|nb| (nb, hop_delay.sample(stream)))
+        .collect();
     for (nb, delay) in delays {
-        sim.after(delay, Ev::WiperHop { by, node: nb, hop: hop + 1 });
+        sim.after(
+            delay,
+            Ev::WiperHop {
+                by,
+                node: nb,
+                hop: hop + 1,
+            },
+        );
     }
     true
 }
 
 /// The malware reaches `n`: it takes hold with the wiper's spread chance, reduced by the node's defence.
 pub fn hop(sim: &mut Sim, by: Origin, n: NodeIx, hop: u16) {
-    let Some(Effect::Wiper { spread, .. }) = effect_of(sim.cat, by) else { return };
+    let Some(Effect::Wiper { spread, .. }) = effect_of(sim.cat, by) else {
+        return;
+    };
     let stream = match by {
         Origin::Step(s) => &mut sim.rng.steps[s.campaign.i()][s.step as usize],
         Origin::Inject(_) => &mut sim.rng.control,
     };
     let roll: f64 = stream.random();
-    if precondition(sim, by, n).is_ok() && roll < spread * (1.0 - DEFENCE_WEIGHT * defence(sim, n)) {
+    if precondition(sim, by, n).is_ok() && roll < spread * (1.0 - DEFENCE_WEIGHT * defence(sim, n))
+    {
         infect(sim, by, n, hop);
     }
 }

@@ -65,8 +65,17 @@ pub fn launch(sim: &mut Sim, n: NarrativeIx, by: Origin) {
 
 pub fn amplify(sim: &mut Sim, n: NarrativeIx, factor: f64, duration: Duration) {
     sim.narrative(n).amplification *= factor;
-    sim.emit(What::Amplified { narrative: n, factor: factor as f32 });
-    sim.after(duration, Ev::AmplificationEnds { narrative: n, factor });
+    sim.emit(What::Amplified {
+        narrative: n,
+        factor: factor as f32,
+    });
+    sim.after(
+        duration,
+        Ev::AmplificationEnds {
+            narrative: n,
+            factor,
+        },
+    );
 }
 
 pub fn amplification_ends(sim: &mut Sim, n: NarrativeIx, factor: f64) {
@@ -81,11 +90,17 @@ pub fn on_event(sim: &mut Sim, ev: &Event) {
         What::ServiceLost { node, .. } => {
             let n = &cat.nodes[node.i()];
             let pop = cat.countries[n.country.i()].population.max(1) as f64;
-            (n.country, Exploit::Outages, 0.2 + 5.0 * n.serves as f64 / pop)
+            (
+                n.country,
+                Exploit::Outages,
+                0.2 + 5.0 * n.serves as f64 / pop,
+            )
         }
         What::CbrnDetected { country, .. } => (country, Exploit::Casualties, 1.0),
         What::Casualties { country, .. } => (country, Exploit::Casualties, 0.05),
-        What::Disruption { node, .. } | What::WiperInfection { node, .. } | What::ElectionAttack { node, .. } => {
+        What::Disruption { node, .. }
+        | What::WiperInfection { node, .. }
+        | What::ElectionAttack { node, .. } => {
             (cat.nodes[node.i()].country, Exploit::CyberIncidents, 0.4)
         }
         _ => return,
@@ -104,7 +119,10 @@ pub fn hourly(sim: &mut Sim) {
             continue;
         }
         let exposures = sim.ix.exposures[ni].clone();
-        let reaches: Vec<f64> = exposures.iter().map(|e| sim.world.get::<Exposure>(*e).map_or(0.0, |x| x.reach)).collect();
+        let reaches: Vec<f64> = exposures
+            .iter()
+            .map(|e| sim.world.get::<Exposure>(*e).map_or(0.0, |x| x.reach))
+            .collect();
         let total: f64 = reaches.iter().sum();
         let (amp, platform) = {
             let st = sim.narrative_ref(n);
@@ -113,13 +131,28 @@ pub fn hourly(sim: &mut Sim) {
         for (k, &e) in exposures.iter().enumerate() {
             let aud = &cat.audiences[def.audiences[k].i()];
             let ci = def.countries.binary_search(&aud.country).unwrap_or(0);
-            let grievance: f64 = def.exploits.iter().map(|x| sim.nation_ref(aud.country).grievance[slot(*x)]).sum();
+            let grievance: f64 = def
+                .exploits
+                .iter()
+                .map(|x| sim.nation_ref(aud.country).grievance[slot(*x)])
+                .sum();
             let pc = sim.narrative_ref(n).countries[ci].clone();
-            let others = if reaches.len() > 1 { (total - reaches[k]) / (reaches.len() - 1) as f64 } else { 0.0 };
-            let rate = def.virality * amp * platform * (1.0 + GRIEVANCE_GAIN * grievance) * if pc.spotted { 0.85 } else { 1.0 };
+            let others = if reaches.len() > 1 {
+                (total - reaches[k]) / (reaches.len() - 1) as f64
+            } else {
+                0.0
+            };
+            let rate = def.virality
+                * amp
+                * platform
+                * (1.0 + GRIEVANCE_GAIN * grievance)
+                * if pc.spotted { 0.85 } else { 1.0 };
             let ceiling = 0.2 + 0.6 * aud.susceptibility;
-            let Some(mut x) = sim.world.get_mut::<Exposure>(e) else { continue };
-            let growth = rate * (x.reach + CROSS_BORDER * others) * (1.0 - x.reach / ceiling).max(0.0);
+            let Some(mut x) = sim.world.get_mut::<Exposure>(e) else {
+                continue;
+            };
+            let growth =
+                rate * (x.reach + CROSS_BORDER * others) * (1.0 - x.reach / ceiling).max(0.0);
             let fade = (FADE + DEBUNK_FADE * pc.debunk) * x.reach;
             x.reach = (x.reach + growth - fade).clamp(0.0, 1.0);
             let target = x.reach * aud.susceptibility * (1.0 - pc.debunk);
@@ -137,14 +170,23 @@ pub fn hourly(sim: &mut Sim) {
                     belief += x.belief * aud.size as f64;
                 }
             }
-            let (reach, belief) = if people > 0.0 { (reach / people, belief / people) } else { (0.0, 0.0) };
+            let (reach, belief) = if people > 0.0 {
+                (reach / people, belief / people)
+            } else {
+                (0.0, 0.0)
+            };
             {
                 let mut st = sim.narrative(n);
                 st.countries[ci].reach = reach;
                 st.countries[ci].belief = belief;
                 st.peak_reach = st.peak_reach.max(reach);
             }
-            sim.emit(What::NarrativeReach { narrative: n, country: c, reach: reach as f32, belief: belief as f32 });
+            sim.emit(What::NarrativeReach {
+                narrative: n,
+                country: c,
+                reach: reach as f32,
+                belief: belief as f32,
+            });
         }
     }
     trust(sim);
@@ -158,28 +200,42 @@ fn trust(sim: &mut Sim) {
         let mut believers = 0.0;
         let mut reach: f64 = 0.0;
         for (ni, nd) in cat.narratives.iter().enumerate() {
-            let Ok(ci) = nd.countries.binary_search(&country) else { continue };
+            let Ok(ci) = nd.countries.binary_search(&country) else {
+                continue;
+            };
             let st = sim.narrative_ref(NarrativeIx(ni as u32));
             reach = reach.max(st.countries[ci].reach);
             for (k, a) in nd.audiences.iter().enumerate() {
                 let aud = &cat.audiences[a.i()];
                 if aud.country == country {
-                    believers += sim.world.get::<Exposure>(sim.ix.exposures[ni][k]).map_or(0.0, |x| x.belief) * aud.size as f64;
+                    believers += sim
+                        .world
+                        .get::<Exposure>(sim.ix.exposures[ni][k])
+                        .map_or(0.0, |x| x.belief)
+                        * aud.size as f64;
                 }
             }
         }
-        let without_service: f64 = cat.country_nodes[c].iter().map(|&n| (1.0 - sim.node_ref(n).service) * cat.nodes[n.i()].serves as f64).sum();
+        let without_service: f64 = cat.country_nodes[c]
+            .iter()
+            .map(|&n| (1.0 - sim.node_ref(n).service) * cat.nodes[n.i()].serves as f64)
+            .sum();
         let belief_share = (believers / pop).min(1.0);
         let outage_share = (without_service / pop).min(1.0);
         let mut nation = sim.nation(country);
         let t = nation.trust;
-        let next = t - TRUST_EROSION_BELIEF * belief_share - TRUST_EROSION_OUTAGE * outage_share + TRUST_RECOVERY * (def.trust - t);
+        let next = t - TRUST_EROSION_BELIEF * belief_share - TRUST_EROSION_OUTAGE * outage_share
+            + TRUST_RECOVERY * (def.trust - t);
         nation.trust = next.clamp(0.0, 1.0);
         nation.trust_min = nation.trust_min.min(nation.trust);
         for g in nation.grievance.iter_mut() {
             *g *= GRIEVANCE_DECAY;
         }
         let trust = nation.trust as f32;
-        sim.emit(What::Opinion { country, trust, reach: reach as f32 });
+        sim.emit(What::Opinion {
+            country,
+            trust,
+            reach: reach as f32,
+        });
     }
 }

@@ -25,10 +25,17 @@ pub fn start(sim: &mut Sim) {
     for (c, camp) in cat.campaigns.iter().enumerate() {
         for (i, st) in camp.steps.iter().enumerate() {
             if st.after.is_none() {
-                let s = StepRef { campaign: CampaignIx(c as u32), step: i as u16 };
+                let s = StepRef {
+                    campaign: CampaignIx(c as u32),
+                    step: i as u16,
+                };
                 let delay = camp.start.0 + st.delay.sample(&mut sim.rng.steps[c][i]).0;
                 sim.campaign(s).steps[i] = StepStatus::Scheduled;
-                sim.queue.schedule_at(SimTime(delay), crate::engine::Priority::NORMAL, Ev::StepDue(s));
+                sim.queue.schedule_at(
+                    SimTime(delay),
+                    crate::engine::Priority::NORMAL,
+                    Ev::StepDue(s),
+                );
             }
         }
     }
@@ -50,7 +57,13 @@ pub fn step_due(sim: &mut Sim, s: StepRef) {
                 if next.after == Some(s.step) {
                     let delay = next.delay.sample(&mut sim.rng.steps[c][j]);
                     sim.campaign(s).steps[j] = StepStatus::Scheduled;
-                    sim.after(delay, Ev::StepDue(StepRef { campaign: s.campaign, step: j as u16 }));
+                    sim.after(
+                        delay,
+                        Ev::StepDue(StepRef {
+                            campaign: s.campaign,
+                            step: j as u16,
+                        }),
+                    );
                 }
             }
         }
@@ -62,7 +75,13 @@ pub fn step_due(sim: &mut Sim, s: StepRef) {
 }
 
 /// Carries out an effect for `by` with base chance `success`, given the uniform draw `roll`.
-pub fn apply(sim: &mut Sim, effect: &Effect, by: Origin, success: f64, roll: f64) -> Result<(), Failure> {
+pub fn apply(
+    sim: &mut Sim,
+    effect: &Effect,
+    by: Origin,
+    success: f64,
+    roll: f64,
+) -> Result<(), Failure> {
     let defended = |defence: f64| roll >= success * (1.0 - DEFENCE_WEIGHT * defence);
     match effect {
         Effect::Intrusion { target } => {
@@ -79,7 +98,11 @@ pub fn apply(sim: &mut Sim, effect: &Effect, by: Origin, success: f64, roll: f64
             }
             cyber::disrupt(sim, by, *target, *severity, false);
         }
-        Effect::ElectionAttack { target, severity, leak } => {
+        Effect::ElectionAttack {
+            target,
+            severity,
+            leak,
+        } => {
             cyber::precondition(sim, by, *target)?;
             if defended(cyber::defence(sim, *target)) {
                 return Err(Failure::Defended);
@@ -112,7 +135,11 @@ pub fn apply(sim: &mut Sim, effect: &Effect, by: Origin, success: f64, roll: f64
             }
             disinfo::launch(sim, *n, by);
         }
-        Effect::Amplify { narrative, factor, duration } => {
+        Effect::Amplify {
+            narrative,
+            factor,
+            duration,
+        } => {
             if roll >= success {
                 return Err(Failure::Defended);
             }

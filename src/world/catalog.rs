@@ -9,7 +9,9 @@ use chrono::{DateTime, Utc};
 use petgraph::graph::{NodeIndex, UnGraph};
 
 use crate::engine::{Dist, Duration};
-use crate::scenario::{self, Action, ActorKind, Condition, Criterion, Exploit, InjectTime, Scenario, Sector};
+use crate::scenario::{
+    self, Action, ActorKind, Condition, Criterion, Exploit, InjectTime, Scenario, Sector,
+};
 
 macro_rules! index_type {
     ($($name:ident),*) => {$(
@@ -20,7 +22,17 @@ macro_rules! index_type {
         }
     )*};
 }
-index_type!(CountryIx, ActorIx, NodeIx, EdgeIx, AudienceIx, NarrativeIx, CampaignIx, InjectIx, ObjectiveIx);
+index_type!(
+    CountryIx,
+    ActorIx,
+    NodeIx,
+    EdgeIx,
+    AudienceIx,
+    NarrativeIx,
+    CampaignIx,
+    InjectIx,
+    ObjectiveIx
+);
 
 /// A step's place: campaign and position in it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -138,13 +150,39 @@ pub struct StepDef {
 /// A resolved [`Action`]: what a step or an inject does to the world.
 #[derive(Clone, Debug)]
 pub enum Effect {
-    Intrusion { target: NodeIx },
-    Disrupt { target: NodeIx, severity: f64 },
-    Wiper { seeds: Vec<NodeIx>, spread: f64, hop_delay: Dist, max_nodes: u32 },
-    ElectionAttack { target: NodeIx, severity: f64, leak: Option<NarrativeIx> },
-    Release { country: CountryIx, site: Option<NodeIx>, agent: AgentClass, agent_name: String, exposed: u32, severe: f64, lethality: f64 },
+    Intrusion {
+        target: NodeIx,
+    },
+    Disrupt {
+        target: NodeIx,
+        severity: f64,
+    },
+    Wiper {
+        seeds: Vec<NodeIx>,
+        spread: f64,
+        hop_delay: Dist,
+        max_nodes: u32,
+    },
+    ElectionAttack {
+        target: NodeIx,
+        severity: f64,
+        leak: Option<NarrativeIx>,
+    },
+    Release {
+        country: CountryIx,
+        site: Option<NodeIx>,
+        agent: AgentClass,
+        agent_name: String,
+        exposed: u32,
+        severe: f64,
+        lethality: f64,
+    },
     Narrative(NarrativeIx),
-    Amplify { narrative: NarrativeIx, factor: f64, duration: Duration },
+    Amplify {
+        narrative: NarrativeIx,
+        factor: f64,
+        duration: Duration,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -165,7 +203,10 @@ pub enum ThreatDomain {
 impl Effect {
     pub fn domain(&self) -> ThreatDomain {
         match self {
-            Effect::Intrusion { .. } | Effect::Disrupt { .. } | Effect::Wiper { .. } | Effect::ElectionAttack { .. } => ThreatDomain::Cyber,
+            Effect::Intrusion { .. }
+            | Effect::Disrupt { .. }
+            | Effect::Wiper { .. }
+            | Effect::ElectionAttack { .. } => ThreatDomain::Cyber,
             Effect::Release { .. } => ThreatDomain::Cbrn,
             Effect::Narrative(_) | Effect::Amplify { .. } => ThreatDomain::Disinfo,
         }
@@ -201,13 +242,34 @@ pub struct ObjectiveDef {
 /// A resolved objective [`Criterion`].
 #[derive(Clone, Debug)]
 pub enum Measure {
-    DetectWithin { campaign: CampaignIx, within: Duration },
-    RestoreWithin { sector: Sector, country: Option<CountryIx>, within: Duration },
-    ServiceLossBelow { sector: Option<Sector>, country: Option<CountryIx>, node_hours: f64 },
-    IdentifyWithin { within: Duration },
-    CasualtiesBelow { deaths: u32 },
-    TrustAbove { country: CountryIx, trust: f64 },
-    ReachBelow { narrative: NarrativeIx, share: f64 },
+    DetectWithin {
+        campaign: CampaignIx,
+        within: Duration,
+    },
+    RestoreWithin {
+        sector: Sector,
+        country: Option<CountryIx>,
+        within: Duration,
+    },
+    ServiceLossBelow {
+        sector: Option<Sector>,
+        country: Option<CountryIx>,
+        node_hours: f64,
+    },
+    IdentifyWithin {
+        within: Duration,
+    },
+    CasualtiesBelow {
+        deaths: u32,
+    },
+    TrustAbove {
+        country: CountryIx,
+        trust: f64,
+    },
+    ReachBelow {
+        narrative: NarrativeIx,
+        share: f64,
+    },
 }
 
 /// A reference the checks should have caught; compiling reports it instead of panicking.
@@ -225,10 +287,19 @@ struct Names<'a> {
 
 impl<'a> Names<'a> {
     fn new(kind: &'static str, ids: impl Iterator<Item = &'a String>) -> Self {
-        Self { map: ids.enumerate().map(|(i, s)| (s.as_str(), i as u32)).collect(), kind }
+        Self {
+            map: ids
+                .enumerate()
+                .map(|(i, s)| (s.as_str(), i as u32))
+                .collect(),
+            kind,
+        }
     }
     fn get(&self, id: &str) -> Result<u32, Unresolved> {
-        self.map.get(id).copied().ok_or_else(|| Unresolved { kind: self.kind, id: id.to_string() })
+        self.map.get(id).copied().ok_or_else(|| Unresolved {
+            kind: self.kind,
+            id: id.to_string(),
+        })
     }
 }
 
@@ -252,9 +323,23 @@ impl Catalog {
             .collect();
         let mut narratives = Vec::new();
         for a in &narrative_specs {
-            if let Action::Narrative { id, title, audiences: auds, virality, seed_reach, exploits } = a {
-                let audiences_ix = auds.iter().map(|a| audiences.get(a).map(AudienceIx)).collect::<Result<Vec<_>, _>>()?;
-                let mut cs: Vec<CountryIx> = audiences_ix.iter().map(|a| CountryIx(countries.get(&s.audiences[a.i()].country).unwrap_or(0))).collect();
+            if let Action::Narrative {
+                id,
+                title,
+                audiences: auds,
+                virality,
+                seed_reach,
+                exploits,
+            } = a
+            {
+                let audiences_ix = auds
+                    .iter()
+                    .map(|a| audiences.get(a).map(AudienceIx))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let mut cs: Vec<CountryIx> = audiences_ix
+                    .iter()
+                    .map(|a| CountryIx(countries.get(&s.audiences[a.i()].country).unwrap_or(0)))
+                    .collect();
                 cs.sort();
                 cs.dedup();
                 narratives.push(NarrativeDef {
@@ -273,22 +358,52 @@ impl Catalog {
 
         let effect = |a: &Action| -> Result<Effect, Unresolved> {
             Ok(match a {
-                Action::Intrusion { target } => Effect::Intrusion { target: NodeIx(nodes.get(target)?) },
-                Action::Disrupt { target, severity } => Effect::Disrupt { target: NodeIx(nodes.get(target)?), severity: severity.0 },
-                Action::Wiper { seeds, spread, hop_delay, max_nodes } => Effect::Wiper {
-                    seeds: seeds.iter().map(|n| nodes.get(n).map(NodeIx)).collect::<Result<_, _>>()?,
+                Action::Intrusion { target } => Effect::Intrusion {
+                    target: NodeIx(nodes.get(target)?),
+                },
+                Action::Disrupt { target, severity } => Effect::Disrupt {
+                    target: NodeIx(nodes.get(target)?),
+                    severity: severity.0,
+                },
+                Action::Wiper {
+                    seeds,
+                    spread,
+                    hop_delay,
+                    max_nodes,
+                } => Effect::Wiper {
+                    seeds: seeds
+                        .iter()
+                        .map(|n| nodes.get(n).map(NodeIx))
+                        .collect::<Result<_, _>>()?,
                     spread: spread.0,
                     hop_delay: *hop_delay,
                     max_nodes: max_nodes.unwrap_or(u32::MAX),
                 },
-                Action::ElectionAttack { target, severity, leak } => Effect::ElectionAttack {
+                Action::ElectionAttack {
+                    target,
+                    severity,
+                    leak,
+                } => Effect::ElectionAttack {
                     target: NodeIx(nodes.get(target)?),
                     severity: severity.0,
-                    leak: leak.as_ref().map(|n| narrative_names.get(n).map(NarrativeIx)).transpose()?,
+                    leak: leak
+                        .as_ref()
+                        .map(|n| narrative_names.get(n).map(NarrativeIx))
+                        .transpose()?,
                 },
-                Action::Release { country, site, agent, exposed, severe, lethality } => Effect::Release {
+                Action::Release {
+                    country,
+                    site,
+                    agent,
+                    exposed,
+                    severe,
+                    lethality,
+                } => Effect::Release {
                     country: CountryIx(countries.get(country)?),
-                    site: site.as_ref().map(|n| nodes.get(n).map(NodeIx)).transpose()?,
+                    site: site
+                        .as_ref()
+                        .map(|n| nodes.get(n).map(NodeIx))
+                        .transpose()?,
                     agent: match agent {
                         scenario::Agent::Chemical(_) => AgentClass::Chemical,
                         scenario::Agent::Biological(_) => AgentClass::Biological,
@@ -299,10 +414,18 @@ impl Catalog {
                     severe: severe.0,
                     lethality: lethality.0,
                 },
-                Action::Narrative { id, .. } => Effect::Narrative(NarrativeIx(narrative_names.get(id)?)),
-                Action::Amplify { narrative, factor, duration } => {
-                    Effect::Amplify { narrative: NarrativeIx(narrative_names.get(narrative)?), factor: *factor, duration: *duration }
+                Action::Narrative { id, .. } => {
+                    Effect::Narrative(NarrativeIx(narrative_names.get(id)?))
                 }
+                Action::Amplify {
+                    narrative,
+                    factor,
+                    duration,
+                } => Effect::Amplify {
+                    narrative: NarrativeIx(narrative_names.get(narrative)?),
+                    factor: *factor,
+                    duration: *duration,
+                },
             })
         };
 
@@ -315,9 +438,22 @@ impl Catalog {
                     Some(a) => Some(step_names.get(a)? as u16),
                     None => i.checked_sub(1).map(|p| p as u16),
                 };
-                steps.push(StepDef { id: st.id.as_str().into(), after, delay: st.delay, success: st.success.0, action: effect(&st.action)?, note: st.note.clone() });
+                steps.push(StepDef {
+                    id: st.id.as_str().into(),
+                    after,
+                    delay: st.delay,
+                    success: st.success.0,
+                    action: effect(&st.action)?,
+                    note: st.note.clone(),
+                });
             }
-            campaigns.push(CampaignDef { id: c.id.as_str().into(), name: c.name.clone(), actor: ActorIx(actors.get(&c.actor)?), start: c.start, steps });
+            campaigns.push(CampaignDef {
+                id: c.id.as_str().into(),
+                name: c.name.clone(),
+                actor: ActorIx(actors.get(&c.actor)?),
+                start: c.start,
+                steps,
+            });
         }
 
         let mut injects = Vec::new();
@@ -328,35 +464,86 @@ impl Catalog {
                     Condition::NodeDown(n) => Trigger::NodeDown(NodeIx(nodes.get(n)?)),
                     Condition::StepSucceeded { campaign, step } => {
                         let ci = campaign_names.get(campaign)?;
-                        let si = Names::new("step", s.campaigns[ci as usize].steps.iter().map(|x| &x.id)).get(step)?;
-                        Trigger::StepSucceeded(StepRef { campaign: CampaignIx(ci), step: si as u16 })
+                        let si = Names::new(
+                            "step",
+                            s.campaigns[ci as usize].steps.iter().map(|x| &x.id),
+                        )
+                        .get(step)?;
+                        Trigger::StepSucceeded(StepRef {
+                            campaign: CampaignIx(ci),
+                            step: si as u16,
+                        })
                     }
                     Condition::CasualtiesAbove(n) => Trigger::CasualtiesAbove(*n),
-                    Condition::ReachAbove { narrative, share } => Trigger::ReachAbove(NarrativeIx(narrative_names.get(narrative)?), share.0),
-                    Condition::TrustBelow { country, trust } => Trigger::TrustBelow(CountryIx(countries.get(country)?), trust.0),
+                    Condition::ReachAbove { narrative, share } => {
+                        Trigger::ReachAbove(NarrativeIx(narrative_names.get(narrative)?), share.0)
+                    }
+                    Condition::TrustBelow { country, trust } => {
+                        Trigger::TrustBelow(CountryIx(countries.get(country)?), trust.0)
+                    }
                 }),
             };
             injects.push(InjectDef {
                 inject: inj.clone(),
                 when,
-                objective: inj.objective.as_ref().map(|o| objective_names.get(o).map(ObjectiveIx)).transpose()?,
+                objective: inj
+                    .objective
+                    .as_ref()
+                    .map(|o| objective_names.get(o).map(ObjectiveIx))
+                    .transpose()?,
                 effect: inj.effect.as_ref().map(&effect).transpose()?,
             });
         }
 
         let mut objectives = Vec::new();
         for o in &s.objectives {
-            let country = |k: &Option<String>| k.as_ref().map(|k| countries.get(k).map(CountryIx)).transpose();
-            let criterion = match &o.criterion {
-                Criterion::DetectWithin { campaign, within } => Measure::DetectWithin { campaign: CampaignIx(campaign_names.get(campaign)?), within: *within },
-                Criterion::RestoreWithin { sector, country: k, within } => Measure::RestoreWithin { sector: *sector, country: country(k)?, within: *within },
-                Criterion::ServiceLossBelow { sector, country: k, node_hours } => Measure::ServiceLossBelow { sector: *sector, country: country(k)?, node_hours: *node_hours },
-                Criterion::IdentifyWithin { within } => Measure::IdentifyWithin { within: *within },
-                Criterion::CasualtiesBelow { deaths } => Measure::CasualtiesBelow { deaths: *deaths },
-                Criterion::TrustAbove { country: k, trust } => Measure::TrustAbove { country: CountryIx(countries.get(k)?), trust: trust.0 },
-                Criterion::ReachBelow { narrative, share } => Measure::ReachBelow { narrative: NarrativeIx(narrative_names.get(narrative)?), share: share.0 },
+            let country = |k: &Option<String>| {
+                k.as_ref()
+                    .map(|k| countries.get(k).map(CountryIx))
+                    .transpose()
             };
-            objectives.push(ObjectiveDef { id: o.id.as_str().into(), title: o.title.clone(), description: o.description.clone(), criterion });
+            let criterion = match &o.criterion {
+                Criterion::DetectWithin { campaign, within } => Measure::DetectWithin {
+                    campaign: CampaignIx(campaign_names.get(campaign)?),
+                    within: *within,
+                },
+                Criterion::RestoreWithin {
+                    sector,
+                    country: k,
+                    within,
+                } => Measure::RestoreWithin {
+                    sector: *sector,
+                    country: country(k)?,
+                    within: *within,
+                },
+                Criterion::ServiceLossBelow {
+                    sector,
+                    country: k,
+                    node_hours,
+                } => Measure::ServiceLossBelow {
+                    sector: *sector,
+                    country: country(k)?,
+                    node_hours: *node_hours,
+                },
+                Criterion::IdentifyWithin { within } => Measure::IdentifyWithin { within: *within },
+                Criterion::CasualtiesBelow { deaths } => {
+                    Measure::CasualtiesBelow { deaths: *deaths }
+                }
+                Criterion::TrustAbove { country: k, trust } => Measure::TrustAbove {
+                    country: CountryIx(countries.get(k)?),
+                    trust: trust.0,
+                },
+                Criterion::ReachBelow { narrative, share } => Measure::ReachBelow {
+                    narrative: NarrativeIx(narrative_names.get(narrative)?),
+                    share: share.0,
+                },
+            };
+            objectives.push(ObjectiveDef {
+                id: o.id.as_str().into(),
+                title: o.title.clone(),
+                description: o.description.clone(),
+                criterion,
+            });
         }
 
         let node_defs = s
@@ -380,7 +567,12 @@ impl Catalog {
             .dependencies
             .iter()
             .map(|d| {
-                Ok(DepDef { supplier: NodeIx(nodes.get(&d.supplier)?), dependent: NodeIx(nodes.get(&d.dependent)?), delay: d.delay, probability: d.probability.0 })
+                Ok(DepDef {
+                    supplier: NodeIx(nodes.get(&d.supplier)?),
+                    dependent: NodeIx(nodes.get(&d.dependent)?),
+                    delay: d.delay,
+                    probability: d.probability.0,
+                })
             })
             .collect::<Result<Vec<_>, Unresolved>>()?;
         let mut supplies = vec![Vec::new(); node_defs.len()];
@@ -390,7 +582,11 @@ impl Catalog {
         }
         for (e, d) in deps.iter().enumerate() {
             supplies[d.supplier.i()].push(EdgeIx(e as u32));
-            network.add_edge(NodeIndex::new(d.supplier.i()), NodeIndex::new(d.dependent.i()), EdgeIx(e as u32));
+            network.add_edge(
+                NodeIndex::new(d.supplier.i()),
+                NodeIndex::new(d.dependent.i()),
+                EdgeIx(e as u32),
+            );
         }
         let mut country_nodes = vec![Vec::new(); s.countries.len()];
         for (i, n) in node_defs.iter().enumerate() {
@@ -419,7 +615,15 @@ impl Catalog {
                     resources: c.resources,
                 })
                 .collect(),
-            actors: s.actors.iter().map(|a| ActorDef { id: a.id.as_str().into(), name: a.name.clone(), kind: a.kind }).collect(),
+            actors: s
+                .actors
+                .iter()
+                .map(|a| ActorDef {
+                    id: a.id.as_str().into(),
+                    name: a.name.clone(),
+                    kind: a.kind,
+                })
+                .collect(),
             nodes: node_defs,
             deps,
             supplies,
@@ -448,7 +652,11 @@ impl Catalog {
     /// Neighbours of a node in the infrastructure network, sorted by index
     /// so that spread never depends on the graph's internal order.
     pub fn neighbours(&self, n: NodeIx) -> Vec<NodeIx> {
-        let mut v: Vec<NodeIx> = self.network.neighbors(NodeIndex::new(n.i())).map(|x| NodeIx(x.index() as u32)).collect();
+        let mut v: Vec<NodeIx> = self
+            .network
+            .neighbors(NodeIndex::new(n.i()))
+            .map(|x| NodeIx(x.index() as u32))
+            .collect();
         v.sort();
         v.dedup();
         v

@@ -240,12 +240,27 @@ impl Index {
             ix.exposures.push(
                 n.audiences
                     .iter()
-                    .map(|a| world.spawn(Exposure { narrative: NarrativeIx(i as u32), audience: *a, reach: 0.0, belief: 0.0 }).id())
+                    .map(|a| {
+                        world
+                            .spawn(Exposure {
+                                narrative: NarrativeIx(i as u32),
+                                audience: *a,
+                                reach: 0.0,
+                                belief: 0.0,
+                            })
+                            .id()
+                    })
                     .collect(),
             );
         }
         for c in &cat.campaigns {
-            ix.campaigns.push(world.spawn(CampaignState { steps: vec![StepStatus::Waiting; c.steps.len()] }).id());
+            ix.campaigns.push(
+                world
+                    .spawn(CampaignState {
+                        steps: vec![StepStatus::Waiting; c.steps.len()],
+                    })
+                    .id(),
+            );
         }
         ix
     }

@@ -5,7 +5,7 @@ use bevy_ecs::prelude::*;
 use bevy_ecs::world::Mut;
 
 use super::catalog::{Catalog, CountryIx, EdgeIx, InjectIx, NarrativeIx, NodeIx, StepRef};
-use super::{CampaignState, Incident, Index, InfraState, Nation, NarrativeState};
+use super::{CampaignState, Incident, Index, InfraState, NarrativeState, Nation};
 use crate::engine::{Duration, EventQueue, Priority, RngStreams, SimRng, SimTime};
 use crate::log::{Event, Origin, What};
 use crate::response::ResponseEv;
@@ -17,14 +17,21 @@ pub enum Ev {
     /// A campaign step's time has come.
     StepDue(StepRef),
     /// Wiper malware reaches a neighbouring node.
-    WiperHop { by: Origin, node: NodeIx, hop: u16 },
+    WiperHop {
+        by: Origin,
+        node: NodeIx,
+        hop: u16,
+    },
     /// A dependent's backup runs out: does the supplier's failure take it down?
     SupplyCheck(EdgeIx),
     /// A supplier is back: the dependent resynchronises.
     SupplyBack(EdgeIx),
     /// Hourly update of slow processes (casualties, narratives, trust) and samples.
     Tick,
-    AmplificationEnds { narrative: NarrativeIx, factor: f64 },
+    AmplificationEnds {
+        narrative: NarrativeIx,
+        factor: f64,
+    },
     Inject(InjectIx),
     /// A responder's own scheduled action.
     Response(ResponseEv),
@@ -50,10 +57,28 @@ pub struct Rngs {
 impl Rngs {
     pub fn new(cat: &Catalog, seed: u64) -> Self {
         let s = RngStreams::new(seed);
-        let per_country = |svc: &str| cat.countries.iter().map(|c| s.stream(&format!("national/{}/{svc}", c.id))).collect();
+        let per_country = |svc: &str| {
+            cat.countries
+                .iter()
+                .map(|c| s.stream(&format!("national/{}/{svc}", c.id)))
+                .collect()
+        };
         Rngs {
-            steps: cat.campaigns.iter().map(|c| c.steps.iter().map(|st| s.stream(&format!("campaign/{}/{}", c.id, st.id))).collect()).collect(),
-            infra: cat.nodes.iter().map(|n| s.stream(&format!("infra/{}", n.id))).collect(),
+            steps: cat
+                .campaigns
+                .iter()
+                .map(|c| {
+                    c.steps
+                        .iter()
+                        .map(|st| s.stream(&format!("campaign/{}/{}", c.id, st.id)))
+                        .collect()
+                })
+                .collect(),
+            infra: cat
+                .nodes
+                .iter()
+                .map(|n| s.stream(&format!("infra/{}", n.id)))
+                .collect(),
             csirt: per_country("csirt"),
             civil: per_country("civil"),
             health: per_country("health"),
@@ -86,34 +111,50 @@ impl Sim<'_> {
     }
 
     pub fn node(&mut self, n: NodeIx) -> Mut<'_, InfraState> {
-        self.world.get_mut::<InfraState>(self.ix.nodes[n.i()]).expect("every node has an entity")
+        self.world
+            .get_mut::<InfraState>(self.ix.nodes[n.i()])
+            .expect("every node has an entity")
     }
 
     pub fn node_ref(&self, n: NodeIx) -> &InfraState {
-        self.world.get::<InfraState>(self.ix.nodes[n.i()]).expect("every node has an entity")
+        self.world
+            .get::<InfraState>(self.ix.nodes[n.i()])
+            .expect("every node has an entity")
     }
 
     pub fn nation(&mut self, c: CountryIx) -> Mut<'_, Nation> {
-        self.world.get_mut::<Nation>(self.ix.nations[c.i()]).expect("every country has an entity")
+        self.world
+            .get_mut::<Nation>(self.ix.nations[c.i()])
+            .expect("every country has an entity")
     }
 
     pub fn nation_ref(&self, c: CountryIx) -> &Nation {
-        self.world.get::<Nation>(self.ix.nations[c.i()]).expect("every country has an entity")
+        self.world
+            .get::<Nation>(self.ix.nations[c.i()])
+            .expect("every country has an entity")
     }
 
     pub fn narrative(&mut self, n: NarrativeIx) -> Mut<'_, NarrativeState> {
-        self.world.get_mut::<NarrativeState>(self.ix.narratives[n.i()]).expect("every narrative has an entity")
+        self.world
+            .get_mut::<NarrativeState>(self.ix.narratives[n.i()])
+            .expect("every narrative has an entity")
     }
 
     pub fn narrative_ref(&self, n: NarrativeIx) -> &NarrativeState {
-        self.world.get::<NarrativeState>(self.ix.narratives[n.i()]).expect("every narrative has an entity")
+        self.world
+            .get::<NarrativeState>(self.ix.narratives[n.i()])
+            .expect("every narrative has an entity")
     }
 
     pub fn campaign(&mut self, s: StepRef) -> Mut<'_, CampaignState> {
-        self.world.get_mut::<CampaignState>(self.ix.campaigns[s.campaign.i()]).expect("every campaign has an entity")
+        self.world
+            .get_mut::<CampaignState>(self.ix.campaigns[s.campaign.i()])
+            .expect("every campaign has an entity")
     }
 
     pub fn incident(&mut self, id: u16) -> Mut<'_, Incident> {
-        self.world.get_mut::<Incident>(self.ix.incidents[id as usize]).expect("incident ids index the incident list")
+        self.world
+            .get_mut::<Incident>(self.ix.incidents[id as usize])
+            .expect("incident ids index the incident list")
     }
 }
