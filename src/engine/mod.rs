@@ -87,3 +87,61 @@ impl<M: Model> Simulation<M> {
         fired
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Records what fired when; event `n > 0` schedules `n - 1` at the same instant.
+    struct Recorder {
+        fired: Vec<(u64, u32)>,
+    }
+    impl Model for Recorder {
+        type Event = u32;
+        fn handle(&mut self, queue: &mut EventQueue<u32>, now: SimTime, ev: u32) {
+            self.fired.push((now.0, ev));
+            if ev > 0 {
+                queue.schedule_in(0, Priority::NORMAL, ev - 1);
+            }
+        }
+    }
+
+    #[test]
+    fn step_fires_one_event_and_reports_its_time() {
+        let mut sim = Simulation::new(Recorder { fired: vec![] });
+        assert_eq!(sim.step(), None);
+        sim.queue.schedule_at(SimTime(4), Priority::NORMAL, 0);
+        assert_eq!(sim.peek(), Some((SimTime(4), Priority::NORMAL)));
+        assert_eq!(sim.now(), SimTime(0), "peek does not move the clock");
+        assert_eq!(sim.step(), Some(SimTime(4)));
+        assert_eq!(sim.now(), SimTime(4));
+        assert_eq!(sim.step(), None);
+    }
+
+    #[test]
+    fn events_caused_at_the_same_instant_fire_after_their_cause() {
+        let mut sim = Simulation::new(Recorder { fired: vec![] });
+        sim.queue.schedule_at(SimTime(1), Priority::NORMAL, 2);
+        sim.queue.schedule_at(SimTime(1), Priority::NORMAL, 10);
+        sim.run_until(SimTime(1));
+        let order: Vec<u32> = sim.model.fired.iter().map(|f| f.1).collect();
+        // FIFO among equals: 2 and 10 were queued first, their children after.
+        assert_eq!(order[..2], [2, 10]);
+        assert_eq!(sim.model.fired.len(), 3 + 11);
+        assert!(sim.model.fired.iter().all(|f| f.0 == 1));
+    }
+
+    #[test]
+    fn run_until_is_inclusive_resumable_and_moves_the_clock() {
+        let mut sim = Simulation::new(Recorder { fired: vec![] });
+        for t in [10, 20, 30] {
+            sim.queue.schedule_at(SimTime(t), Priority::NORMAL, 0);
+        }
+        assert_eq!(sim.run_until(SimTime(20)), 2);
+        assert_eq!(sim.now(), SimTime(20));
+        assert_eq!(sim.run_until(SimTime(25)), 0);
+        assert_eq!(sim.now(), SimTime(25));
+        assert_eq!(sim.run_until(SimTime(100)), 1);
+        assert_eq!(sim.model.fired, [(10, 0), (20, 0), (30, 0)]);
+    }
+}

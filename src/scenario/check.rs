@@ -26,6 +26,10 @@ pub const BODIES: &[(&str, &str)] = &[
     ("EXCON", "Exercise control"),
 ];
 
+/// Longest scenario accepted: a year and a day. Exercises span days to weeks;
+/// the bound keeps a typo such as `1000d` from running for hours.
+pub const MAX_DURATION: crate::engine::Duration = crate::engine::Duration::days(366);
+
 /// Every problem in `s`, in file order of discovery.
 pub fn check(s: &Scenario, src: &SourceFile) -> Vec<Diagnostic> {
     let mut c = Checker {
@@ -60,16 +64,26 @@ pub fn check(s: &Scenario, src: &SourceFile) -> Vec<Diagnostic> {
         .iter()
         .map(|n| (n.id.as_str(), n.sector))
         .collect();
+    let population: BTreeMap<&str, u64> = s
+        .countries
+        .iter()
+        .map(|k| (k.id.as_str(), k.population))
+        .collect();
     let refs = Refs {
         countries: &countries,
+        population: &population,
         nodes: &nodes,
         audiences: &audiences,
         narratives: &narratives,
         node_sector: &node_sector,
     };
 
-    if s.duration.0 == 0 {
-        c.at_key("duration", "the scenario needs a duration above 0s", "zero");
+    if s.duration.0 == 0 || s.duration > MAX_DURATION {
+        c.at_key(
+            "duration",
+            &format!("the scenario's duration must be above 0s and at most {MAX_DURATION}"),
+            "out of range",
+        );
     }
     for k in &s.countries {
         if k.population == 0 {
@@ -192,6 +206,7 @@ pub fn check(s: &Scenario, src: &SourceFile) -> Vec<Diagnostic> {
 
 struct Refs<'a> {
     countries: &'a BTreeSet<&'a str>,
+    population: &'a BTreeMap<&'a str, u64>,
     nodes: &'a BTreeSet<&'a str>,
     audiences: &'a BTreeSet<&'a str>,
     narratives: &'a BTreeSet<&'a str>,
@@ -290,6 +305,16 @@ impl<'a> Checker<'a> {
                 ..
             } => {
                 self.refer("country", country, r.countries);
+                if r.population
+                    .get(country.as_str())
+                    .is_some_and(|p| u64::from(*exposed) > *p)
+                {
+                    self.at_key(
+                        "exposed",
+                        "a release cannot expose more people than the country has",
+                        "more than the population",
+                    );
+                }
                 if let Some(n) = site {
                     self.refer("site", n, r.nodes);
                 }

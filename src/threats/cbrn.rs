@@ -184,9 +184,9 @@ fn progress(sim: &mut Sim, id: u16) {
         inc.decontaminated += done;
         let secondary = binomial(rng, inc.awaiting_decon, SECONDARY_PER_HOUR);
         let secondary_severe = binomial(rng, secondary, inc.severe_share);
-        inc.exposed += secondary;
-        inc.awaiting_decon += secondary;
-        inc.incubating += secondary_severe;
+        inc.exposed = inc.exposed.saturating_add(secondary);
+        inc.awaiting_decon = inc.awaiting_decon.saturating_add(secondary);
+        inc.incubating = inc.incubating.saturating_add(secondary_severe);
     }
     let after = (
         inc.symptomatic_total,

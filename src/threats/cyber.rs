@@ -97,7 +97,7 @@ pub fn infect(sim: &mut Sim, by: Origin, n: NodeIx, hop: u16) -> bool {
             Ev::WiperHop {
                 by,
                 node: nb,
-                hop: hop + 1,
+                hop: hop.saturating_add(1),
             },
         );
     }

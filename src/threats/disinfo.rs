@@ -25,6 +25,8 @@ const FADE: f64 = 0.01;
 const DEBUNK_FADE: f64 = 0.04;
 /// How much each unit of grievance speeds a narrative up.
 const GRIEVANCE_GAIN: f64 = 0.5;
+/// Upper bound on stacked amplification.
+const MAX_AMPLIFICATION: f64 = 1000.0;
 /// Share of reach that flows in from the narrative's other audiences.
 const CROSS_BORDER: f64 = 0.05;
 /// Hourly pull of belief towards its target.
@@ -64,7 +66,9 @@ pub fn launch(sim: &mut Sim, n: NarrativeIx, by: Origin) {
 }
 
 pub fn amplify(sim: &mut Sim, n: NarrativeIx, factor: f64, duration: Duration) {
-    sim.narrative(n).amplification *= factor;
+    // Bounded so that stacked pushes can never overflow the spread rate.
+    let mut st = sim.narrative(n);
+    st.amplification = (st.amplification * factor).min(MAX_AMPLIFICATION);
     sim.emit(What::Amplified {
         narrative: n,
         factor: factor as f32,

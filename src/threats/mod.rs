@@ -29,7 +29,10 @@ pub fn start(sim: &mut Sim) {
                     campaign: CampaignIx(c as u32),
                     step: i as u16,
                 };
-                let delay = camp.start.0 + st.delay.sample(&mut sim.rng.steps[c][i]).0;
+                let delay = camp
+                    .start
+                    .0
+                    .saturating_add(st.delay.sample(&mut sim.rng.steps[c][i]).0);
                 sim.campaign(s).steps[i] = StepStatus::Scheduled;
                 sim.queue.schedule_at(
                     SimTime(delay),
