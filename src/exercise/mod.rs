@@ -15,6 +15,8 @@
 //! ```
 
 pub mod metrics;
+#[cfg(test)]
+mod tests;
 
 use std::sync::Arc;
 

@@ -1,0 +1,315 @@
+//! Behaviour of the threat and consequence models, on small scenarios written
+//! for each test. Each checks a mechanism a planner relies on.
+
+use std::sync::Arc;
+
+use crate::diag::SourceFile;
+use crate::engine::Duration;
+use crate::log::{Cause, What};
+use crate::run::{Finished, execute};
+use crate::scenario::from_source;
+use crate::world::catalog::Catalog;
+
+/// A two-country world (EE with capacities `caps`, LV average) with a grid,
+/// telecom and bank in EE, a grid in LV, and the given campaigns, injects
+/// and objectives spliced in.
+fn world(caps: &str, resources: &str, deps: &str, campaigns: &str) -> Arc<Catalog> {
+    let text = format!(
+        r#"Scenario(
+    name: "test", start: "2026-03-02T06:00:00Z", duration: "4d", seed: 1,
+    countries: [
+        (id: "EE", name: "Estonia", population: 1400000, trust: 0.55, capacities: ({caps}), resources: ({resources})),
+        (id: "LV", name: "Latvia", population: 1900000, trust: 0.45,
+         capacities: (cyber: 0.7, cbrn_detection: 0.5, civil_protection: 0.5, health: 0.5, stratcom: 0.5),
+         resources: (csirt_teams: 2, repair_crews: 2, decon_units: 2, surge_beds: 200, countermeasure_doses: 100)),
+    ],
+    actors: [(id: "APT", name: "Hostile service", kind: ThreatActor)],
+    infrastructure: (
+        nodes: [
+            (id: "EE-grid", name: "Elering", sector: Energy, country: "EE", serves: 1400000, restore: Fixed("6h"), hardening: 0.0),
+            (id: "EE-tel", name: "Telia", sector: Telecom, country: "EE", serves: 1000000, restore: Fixed("4h"), hardening: 0.0),
+            (id: "EE-bank", name: "Bank", sector: Finance, country: "EE", serves: 900000, restore: Fixed("8h"), hardening: 0.0),
+            (id: "EE-hosp", name: "Hospitals", sector: Health, country: "EE", serves: 600000, restore: Fixed("4h")),
+            (id: "LV-grid", name: "AST", sector: Energy, country: "LV", serves: 1900000, restore: Fixed("6h"), hardening: 0.0),
+        ],
+        dependencies: [{deps}],
+    ),
+    audiences: [
+        (id: "EE-ru", country: "EE", name: "Russian speakers", size: 300000, susceptibility: 0.6),
+        (id: "LV-all", country: "LV", name: "Latvian public", size: 1500000, susceptibility: 0.3),
+    ],
+    campaigns: [{campaigns}],
+)"#
+    );
+    let loaded = from_source(SourceFile::new("test.ron", text))
+        .unwrap_or_else(|d| panic!("{}", d[0].render(false)));
+    Arc::new(Catalog::compile(&loaded.scenario).unwrap())
+}
+
+const STRONG: &str =
+    "cyber: 1.0, cbrn_detection: 1.0, civil_protection: 1.0, health: 1.0, stratcom: 1.0";
+const WEAK: &str =
+    "cyber: 0.0, cbrn_detection: 0.0, civil_protection: 0.0, health: 0.0, stratcom: 0.0";
+const PLENTY: &str =
+    "csirt_teams: 4, repair_crews: 4, decon_units: 4, surge_beds: 500, countermeasure_doses: 2000";
+const BLACKOUT: &str = r#"(id: "bo", name: "Blackout", actor: "APT", steps: [
+    (id: "trip", delay: Fixed("1h"), success: 1.0, action: Disrupt(target: "EE-grid", severity: 1.0))])"#;
+
+fn events(f: &Finished) -> Vec<What> {
+    f.sim.model.log().iter().map(|e| e.what).collect()
+}
+
+fn node(cat: &Catalog, id: &str) -> crate::world::catalog::NodeIx {
+    crate::world::catalog::NodeIx(cat.nodes.iter().position(|n| &*n.id == id).unwrap() as u32)
+}
+
+#[test]
+fn a_dependent_rides_out_a_short_outage_but_fails_in_a_long_one() {
+    // Repair takes 6h x (1.5 - civil); backup lasts 2h (fails) or 2d (holds).
+    for (delay, should_fail) in [("2h", true), ("2d", false)] {
+        let deps = format!(
+            r#"(supplier: "EE-grid", dependent: "EE-tel", delay: "{delay}", probability: 1.0)"#
+        );
+        let cat = world(STRONG, PLENTY, &deps, BLACKOUT);
+        let tel = node(&cat, "EE-tel");
+        let f = execute(cat.clone(), 1, None);
+        let failed = events(&f).iter().any(|w| matches!(w, What::ServiceLost { node, cause: Cause::Dependency(_), .. } if *node == tel));
+        assert_eq!(failed, should_fail, "backup of {delay}");
+    }
+}
+
+#[test]
+fn cascades_cross_borders_and_dependents_come_back_with_their_supplier() {
+    let deps = r#"(supplier: "EE-grid", dependent: "LV-grid", delay: "10m", probability: 1.0)"#;
+    let cat = world(STRONG, PLENTY, deps, BLACKOUT);
+    let lv = node(&cat, "LV-grid");
+    let f = execute(cat, 1, None);
+    let ev = events(&f);
+    let lost = ev
+        .iter()
+        .position(|w| matches!(w, What::ServiceLost { node, .. } if *node == lv))
+        .expect("LV grid fails");
+    let back = ev
+        .iter()
+        .position(|w| matches!(w, What::ServiceRestored { node } if *node == lv))
+        .expect("LV grid comes back");
+    assert!(lost < back);
+    // Latvia never needed a crew: only Estonia repaired anything.
+    assert!(
+        !ev.iter()
+            .any(|w| matches!(w, What::RestorationStarted { node, .. } if *node == lv))
+    );
+}
+
+#[test]
+fn repairs_queue_when_every_crew_is_busy() {
+    let one_crew = "csirt_teams: 4, repair_crews: 1, decon_units: 4, surge_beds: 500, countermeasure_doses: 2000";
+    let campaign = r#"(id: "c", name: "c", actor: "APT", steps: [
+        (id: "a", delay: Fixed("1h"), success: 1.0, action: Disrupt(target: "EE-grid", severity: 1.0)),
+        (id: "b", after: Some("a"), delay: Fixed("1m"), success: 1.0, action: Disrupt(target: "EE-tel", severity: 1.0)),
+        (id: "d", after: Some("a"), delay: Fixed("2m"), success: 1.0, action: Disrupt(target: "EE-bank", severity: 1.0))])"#;
+    let f = execute(world(WEAK, one_crew, "", campaign), 1, None);
+    let ev = events(&f);
+    let queued: Vec<u16> = ev
+        .iter()
+        .filter_map(|w| {
+            if let What::RestorationQueued { waiting, .. } = w {
+                Some(*waiting)
+            } else {
+                None
+            }
+        })
+        .collect();
+    assert_eq!(
+        queued,
+        [1, 2],
+        "the second and third node wait for the single crew"
+    );
+    let starts = ev
+        .iter()
+        .filter(|w| matches!(w, What::RestorationStarted { .. }))
+        .count();
+    assert_eq!(starts, 3, "the crew works through the queue");
+}
+
+#[test]
+fn better_cyber_defences_stop_more_attacks() {
+    let campaign = r#"(id: "c", name: "c", actor: "APT", steps: [
+        (id: "a", delay: Fixed("1h"), success: 0.9, action: Disrupt(target: "EE-grid", severity: 1.0))])"#;
+    let succeeded = |caps: &str| {
+        let cat = world(caps, PLENTY, "", campaign);
+        (0..200)
+            .filter(|&seed| {
+                events(&execute(cat.clone(), seed, Some(Duration::hours(2))))
+                    .iter()
+                    .any(|w| matches!(w, What::Disruption { .. }))
+            })
+            .count()
+    };
+    let (weak, strong) = (succeeded(WEAK), succeeded(STRONG));
+    // 0.9 against no defence (hardening 0, cyber 0); 0.9 x (1 - 0.6 x 0.5) = 0.63 against cyber 1.0.
+    assert!((165..=195).contains(&weak), "weak: {weak}/200");
+    assert!((105..=145).contains(&strong), "strong: {strong}/200");
+}
+
+#[test]
+fn an_evicted_foothold_makes_the_follow_up_attack_fail() {
+    // The CSIRT races the attacker: found and removed before the follow-up,
+    // the foothold is gone and the follow-up fails; otherwise it goes ahead.
+    let campaign = r#"(id: "c", name: "c", actor: "APT", steps: [
+        (id: "in", delay: Fixed("1h"), success: 1.0, action: Intrusion(target: "EE-grid")),
+        (id: "trip", delay: Fixed("3d 20h"), success: 1.0, action: Disrupt(target: "EE-grid", severity: 1.0))])"#;
+    let cat = world(STRONG, PLENTY, "", campaign);
+    let mut won = 0;
+    for seed in 0..20 {
+        let ev = events(&execute(cat.clone(), seed, None));
+        let evicted = ev
+            .iter()
+            .position(|w| matches!(w, What::IntrusionEvicted { .. }));
+        let attempt = ev
+            .iter()
+            .position(|w| matches!(w, What::Disruption { .. } | What::StepFailed { .. }))
+            .expect("the follow-up is attempted");
+        let no_foothold = matches!(
+            ev[attempt],
+            What::StepFailed {
+                why: crate::log::Failure::NoFoothold,
+                ..
+            }
+        );
+        assert_eq!(
+            no_foothold,
+            evicted.is_some_and(|e| e < attempt),
+            "seed {seed}"
+        );
+        won += usize::from(no_foothold);
+    }
+    assert!(
+        (3..=17).contains(&won),
+        "a strong CSIRT wins the race some of the time: {won}/20"
+    );
+}
+
+#[test]
+fn a_wiper_spreads_along_links_and_respects_its_limit() {
+    let deps = r#"(supplier: "EE-grid", dependent: "EE-tel", delay: "1d", probability: 0.0),
+                  (supplier: "EE-tel", dependent: "EE-bank", delay: "1d", probability: 0.0),
+                  (supplier: "EE-grid", dependent: "LV-grid", delay: "1d", probability: 0.0)"#;
+    let wiper = |max: u32| {
+        format!(
+            r#"(id: "w", name: "w", actor: "APT", steps: [(id: "x", delay: Fixed("1h"), success: 1.0,
+                action: Wiper(seeds: ["EE-grid"], spread: 1.0, hop_delay: Fixed("10m"), max_nodes: Some({max})))])"#
+        )
+    };
+    let count = |max: u32| {
+        let f = execute(world(WEAK, PLENTY, deps, &wiper(max)), 3, None);
+        events(&f)
+            .iter()
+            .filter(|w| matches!(w, What::WiperInfection { .. }))
+            .count()
+    };
+    assert_eq!(
+        count(10),
+        4,
+        "grid, telecom, bank and the Latvian grid across the border"
+    );
+    assert_eq!(count(2), 2);
+}
+
+#[test]
+fn identifying_the_agent_and_countermeasures_save_lives() {
+    let release = r#"(id: "p", name: "p", actor: "APT", steps: [(id: "r", delay: Fixed("1h"), success: 1.0,
+        action: Release(country: "EE", agent: Chemical("nerve agent"), exposed: 2000, severe: 0.3, lethality: 0.5))])"#;
+    let deaths = |caps: &str, doses: u32| {
+        let res = format!(
+            "csirt_teams: 4, repair_crews: 4, decon_units: 4, surge_beds: 1000, countermeasure_doses: {doses}"
+        );
+        let cat = world(caps, &res, "", release);
+        (0..10)
+            .map(|s| execute(cat.clone(), s, None).summary.cbrn.dead)
+            .sum::<u64>()
+    };
+    let prepared = deaths(STRONG, 5000);
+    let no_stock = deaths(STRONG, 0);
+    let unprepared = deaths(WEAK, 0);
+    assert!(
+        prepared * 2 < no_stock,
+        "countermeasures: {prepared} vs {no_stock} deaths"
+    );
+    assert!(
+        no_stock < unprepared,
+        "faster recognition and care: {no_stock} vs {unprepared} deaths"
+    );
+}
+
+#[test]
+fn decontamination_processes_about_two_hundred_people_an_hour_per_unit() {
+    let release = r#"(id: "p", name: "p", actor: "APT", steps: [(id: "r", delay: Fixed("1h"), success: 1.0,
+        action: Release(country: "EE", agent: Chemical("chlorine"), exposed: 4000, severe: 0.01, lethality: 0.1))])"#;
+    let res = "csirt_teams: 4, repair_crews: 4, decon_units: 2, surge_beds: 500, countermeasure_doses: 100";
+    let f = execute(world(STRONG, res, "", release), 1, None);
+    let decon: Vec<u32> = events(&f)
+        .iter()
+        .filter_map(|w| {
+            if let What::Casualties { decontaminated, .. } = w {
+                Some(*decontaminated)
+            } else {
+                None
+            }
+        })
+        .collect();
+    let steps: Vec<u32> = decon
+        .windows(2)
+        .map(|w| w[1] - w[0])
+        .filter(|d| *d > 0)
+        .collect();
+    assert!(
+        steps.iter().all(|d| *d <= 400),
+        "two units never exceed 400 an hour: {steps:?}"
+    );
+    assert!(
+        steps.iter().filter(|d| **d == 400).count() >= 8,
+        "and work at capacity while people wait: {steps:?}"
+    );
+}
+
+#[test]
+fn strong_strategic_communication_limits_a_narrative() {
+    let narrative = r#"(id: "n", name: "n", actor: "APT", steps: [(id: "l", delay: Fixed("1h"), success: 1.0,
+        action: Narrative(id: "lie", title: "lie", audiences: ["EE-ru"], virality: 0.12, seed_reach: 0.01))])"#;
+    let peak = |caps: &str| {
+        let cat = world(caps, PLENTY, "", narrative);
+        (0..5)
+            .map(|s| execute(cat.clone(), s, None).summary.opinion.narratives[0].peak_reach)
+            .sum::<f64>()
+            / 5.0
+    };
+    let (weak, strong) = (peak(WEAK), peak(STRONG));
+    assert!(
+        strong < weak * 0.9,
+        "StratCom 1.0 peak {strong:.3} vs 0.0 peak {weak:.3}"
+    );
+}
+
+#[test]
+fn outages_feed_narratives_that_exploit_them() {
+    let campaign = |exploits: &str| {
+        format!(
+            r#"{BLACKOUT}, (id: "n", name: "n", actor: "APT", steps: [(id: "l", delay: Fixed("30m"), success: 1.0,
+            action: Narrative(id: "lie", title: "lie", audiences: ["EE-ru"], virality: 0.05, seed_reach: 0.01, exploits: [{exploits}]))])"#
+        )
+    };
+    let reach_after_a_day = |exploits: &str| {
+        let f = execute(
+            world(WEAK, PLENTY, "", &campaign(exploits)),
+            1,
+            Some(Duration::days(1)),
+        );
+        f.summary.opinion.narratives[0].peak_reach
+    };
+    let (fed, unfed) = (reach_after_a_day("Outages"), reach_after_a_day(""));
+    assert!(
+        fed > unfed * 1.1,
+        "a blackout feeds the narrative: {fed:.3} vs {unfed:.3}"
+    );
+}
