@@ -131,6 +131,7 @@ pub fn check(s: &Scenario, src: &SourceFile) -> Vec<Diagnostic> {
         let mut earlier = BTreeSet::new();
         for st in &cp.steps {
             if let Some(after) = &st.after
+                && after != CAMPAIGN_START
                 && !earlier.contains(after.as_str())
             {
                 let msg = if cp.steps.iter().any(|x| &x.id == after) {
@@ -144,6 +145,14 @@ pub fn check(s: &Scenario, src: &SourceFile) -> Vec<Diagnostic> {
                 let hint =
                     nearest(after, earlier.iter().copied()).map(|n| format!("did you mean `{n}`?"));
                 c.push_value("after", after, msg, "unknown or later step", hint);
+            }
+            if st.id == CAMPAIGN_START {
+                c.at_value(
+                    "id",
+                    &st.id,
+                    format!("`{CAMPAIGN_START}` is reserved for the campaign's start"),
+                    "reserved step id",
+                );
             }
             if !earlier.insert(st.id.as_str()) {
                 c.at_value(

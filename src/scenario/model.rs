@@ -277,14 +277,19 @@ pub struct Campaign {
     pub steps: Vec<Step>,
 }
 
+/// The `after` value that makes a step wait for its campaign's start only.
+pub const CAMPAIGN_START: &str = "start";
+
 /// One step: after its predecessor succeeds and `delay` passes, the actor
 /// tries `action`, which succeeds with `success` reduced by the target's defences.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Step {
     pub id: Id,
-    /// The step this one waits for (a step of the same campaign). Default:
-    /// the previous step, or the campaign start for the first step.
+    /// The step this one waits for (a step of the same campaign), or
+    /// `"start"` for the campaign's start, so that independent steps need
+    /// not wait for each other. Default: the previous step, or the campaign
+    /// start for the first step.
     #[serde(default)]
     pub after: Option<Id>,
     pub delay: Dist,

@@ -16,6 +16,16 @@ pub fn defence(sim: &Sim, n: NodeIx) -> f64 {
     (sim.cat.countries[node.country.i()].caps.cyber.0 + node.hardening) / 2.0
 }
 
+/// The defence left against `by` at `n`: none where its campaign already holds
+/// an active foothold there (the defences were beaten at intrusion time; only
+/// detection and eviction stop it now), else the node's full defence.
+pub fn resistance(sim: &Sim, by: Origin, n: NodeIx) -> f64 {
+    let held = sim.node_ref(n).footholds.iter().any(|(o, f)| {
+        *f == Foothold::Active && o.campaign().is_some() && o.campaign() == by.campaign()
+    });
+    if held { 0.0 } else { defence(sim, n) }
+}
+
 /// Fails a step whose foothold in `n` was removed, or whose target's country has
 /// isolated its networks against this campaign.
 pub fn precondition(sim: &Sim, by: Origin, n: NodeIx) -> Result<(), Failure> {

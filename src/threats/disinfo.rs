@@ -15,7 +15,7 @@
 
 use crate::engine::Duration;
 use crate::log::{Event, Origin, What};
-use crate::scenario::Exploit;
+use crate::scenario::{Exploit, Sector};
 use crate::world::catalog::{CountryIx, NarrativeIx};
 use crate::world::{Ev, Exposure, Sim};
 
@@ -33,12 +33,18 @@ const CROSS_BORDER: f64 = 0.05;
 const BELIEF_RATE: f64 = 0.15;
 /// Hourly decay of grievances (half-life about 13.5 hours).
 const GRIEVANCE_DECAY: f64 = 0.95;
-/// Trust lost per hour per unit of population-weighted belief.
-const TRUST_EROSION_BELIEF: f64 = 0.01;
-/// Trust lost per hour per unit of the population without service.
-const TRUST_EROSION_OUTAGE: f64 = 0.004;
-/// Hourly recovery of trust towards its baseline.
-const TRUST_RECOVERY: f64 = 0.003;
+/// Share of baseline trust lost when everyone believes hostile narratives.
+const TRUST_LOSS_BELIEF: f64 = 1.0;
+/// Share of baseline trust lost when every sector is out for everyone, before
+/// government communication softens it.
+const TRUST_LOSS_HARDSHIP: f64 = 1.0;
+/// How much the best government communication (stratcom 1.0) cuts the trust
+/// lost to hardship: people forgive outages they are told about.
+const COMMUNICATION_SHIELD: f64 = 0.5;
+/// Hourly pull of trust down towards a lower crisis level (half-life about a day).
+const TRUST_FALL_RATE: f64 = 0.03;
+/// Hourly pull of trust back up once the crisis eases (half-life about four days).
+const TRUST_RECOVERY_RATE: f64 = 0.007;
 
 fn slot(e: Exploit) -> usize {
     match e {
@@ -220,16 +226,23 @@ fn trust(sim: &mut Sim) {
                 }
             }
         }
-        let without_service: f64 = cat.country_nodes[c]
-            .iter()
-            .map(|&n| (1.0 - sim.node_ref(n).service) * cat.nodes[n.i()].serves as f64)
-            .sum();
         let belief_share = (believers / pop).min(1.0);
-        let outage_share = (without_service / pop).min(1.0);
+        let hardship = hardship(sim, country, pop);
+        let shield = 1.0 - COMMUNICATION_SHIELD * def.caps.stratcom.0;
+        // Trust relaxes towards the level the current crisis supports: it
+        // falls within a day or two and recovers over days, and it never
+        // collapses to nothing because one cable stays cut for a week.
+        let level = def.trust
+            * (1.0 - TRUST_LOSS_BELIEF * belief_share - TRUST_LOSS_HARDSHIP * shield * hardship)
+                .max(0.0);
         let mut nation = sim.nation(country);
         let t = nation.trust;
-        let next = t - TRUST_EROSION_BELIEF * belief_share - TRUST_EROSION_OUTAGE * outage_share
-            + TRUST_RECOVERY * (def.trust - t);
+        let rate = if level < t {
+            TRUST_FALL_RATE
+        } else {
+            TRUST_RECOVERY_RATE
+        };
+        let next = t + rate * (level - t);
         nation.trust = next.clamp(0.0, 1.0);
         nation.trust_min = nation.trust_min.min(nation.trust);
         for g in nation.grievance.iter_mut() {
@@ -242,4 +255,25 @@ fn trust(sim: &mut Sim) {
             reach: reach as f32,
         });
     }
+}
+
+/// How hard the country's infrastructure situation is on its people, 0 to 1:
+/// the mean over sectors of the share of the population without that
+/// sector's service. A sector's nodes may serve the same people (a TSO and
+/// its distribution network), so each sector's share is capped at one.
+fn hardship(sim: &Sim, country: CountryIx, pop: f64) -> f64 {
+    let cat = sim.cat;
+    let mut lost = [0.0f64; Sector::ALL.len()];
+    let mut present = [false; Sector::ALL.len()];
+    for &n in &cat.country_nodes[country.i()] {
+        let node = &cat.nodes[n.i()];
+        let s = node.sector as usize;
+        present[s] = true;
+        lost[s] += (1.0 - sim.node_ref(n).service) * node.serves as f64;
+    }
+    let sectors = present.iter().filter(|p| **p).count();
+    if sectors == 0 {
+        return 0.0;
+    }
+    lost.iter().map(|l| (l / pop).min(1.0)).sum::<f64>() / sectors as f64
 }

@@ -2,7 +2,9 @@
 //!
 //! A campaign is a tree of steps: each waits for its predecessor to succeed,
 //! then for its delay, then succeeds with its base chance reduced by the
-//! target's defences: `success × (1 − DEFENCE_WEIGHT × defence)`. The
+//! target's defences: `success × (1 − DEFENCE_WEIGHT × defence)`. A cyber
+//! step against a node where its campaign already holds a foothold meets no
+//! defence: the intrusion beat it, and only eviction stops the attacker. The
 //! domain models ([`cyber`], [`cbrn`], [`disinfo`]) carry out what a step does.
 
 pub mod cbrn;
@@ -96,7 +98,7 @@ pub fn apply(
         }
         Effect::Disrupt { target, severity } => {
             cyber::precondition(sim, by, *target)?;
-            if defended(cyber::defence(sim, *target)) {
+            if defended(cyber::resistance(sim, by, *target)) {
                 return Err(Failure::Defended);
             }
             cyber::disrupt(sim, by, *target, *severity, false);
@@ -107,7 +109,7 @@ pub fn apply(
             leak,
         } => {
             cyber::precondition(sim, by, *target)?;
-            if defended(cyber::defence(sim, *target)) {
+            if defended(cyber::resistance(sim, by, *target)) {
                 return Err(Failure::Defended);
             }
             cyber::disrupt(sim, by, *target, *severity, true);
@@ -118,7 +120,7 @@ pub fn apply(
         Effect::Wiper { seeds, .. } => {
             let mut any = false;
             for &n in seeds {
-                if cyber::precondition(sim, by, n).is_ok() && !defended(cyber::defence(sim, n)) {
+                if cyber::precondition(sim, by, n).is_ok() && !defended(cyber::resistance(sim, by, n)) {
                     any |= cyber::infect(sim, by, n, 0);
                 }
             }

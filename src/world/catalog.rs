@@ -435,6 +435,7 @@ impl Catalog {
             let mut steps = Vec::new();
             for (i, st) in c.steps.iter().enumerate() {
                 let after = match &st.after {
+                    Some(a) if a == crate::scenario::CAMPAIGN_START => None,
                     Some(a) => Some(step_names.get(a)? as u16),
                     None => i.checked_sub(1).map(|p| p as u16),
                 };
