@@ -35,6 +35,7 @@ pub fn check(s: &Scenario, src: &SourceFile) -> Vec<Diagnostic> {
     let mut c = Checker {
         src,
         diags: Vec::new(),
+        blanks: BTreeMap::new(),
     };
 
     let countries = c.ids("country", s.countries.iter().map(|x| &x.id));
@@ -225,6 +226,8 @@ struct Refs<'a> {
 struct Checker<'a> {
     src: &'a SourceFile,
     diags: Vec<Diagnostic>,
+    /// Blank ids reported so far, by text, to locate the next one.
+    blanks: BTreeMap<String, usize>,
 }
 
 impl<'a> Checker<'a> {
@@ -233,7 +236,26 @@ impl<'a> Checker<'a> {
         let mut seen = BTreeSet::new();
         for id in ids {
             if id.trim().is_empty() {
-                self.at_key_value("id", id, format!("a {kind} has an empty id"), "empty id");
+                // Several entities may have the same blank id: point at the next one.
+                let nth = self.blanks.entry(id.clone()).or_default();
+                let this = *nth;
+                *nth += 1;
+                let (off, len) = self.find_nth("id", id, this);
+                let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                    "an"
+                } else {
+                    "a"
+                };
+                self.diags.push(
+                    Diagnostic::at(
+                        self.src,
+                        off,
+                        len,
+                        format!("{article} {kind} has an empty id"),
+                        "empty id",
+                    )
+                    .with_help("give it a short unique id such as \"EE\" or \"EE-grid\""),
+                );
             } else if !seen.insert(id.as_str()) {
                 let second = self.find_nth("id", id, 1);
                 let d = Diagnostic::at(

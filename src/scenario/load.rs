@@ -1,6 +1,7 @@
 //! Reading RON input files (scenarios, later playbooks) into typed values,
 //! turning every failure into a [`Diagnostic`] that names `file:line:col`.
 
+use std::io::Read;
 use std::path::Path;
 
 use serde::de::DeserializeOwned;
@@ -23,18 +24,30 @@ pub fn read_source(path: &Path) -> Result<SourceFile, Diagnostic> {
         return Err(Diagnostic::file(&name, "is a directory, not a file")
             .with_help("give the path of a .ron file"));
     }
+    let limit = MAX_FILE_BYTES >> 20;
     if meta.len() > MAX_FILE_BYTES {
+        let size = meta.len() >> 20;
         return Err(Diagnostic::file(
             &name,
-            format!(
-                "file is {} MB; the limit is {} MB",
-                meta.len() >> 20,
-                MAX_FILE_BYTES >> 20
-            ),
+            format!("file is {size} MB; the limit is {limit} MB"),
         ));
     }
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::file(&name, format!("cannot read file: {}", io_reason(&e))))?;
+    // Devices and pipes report no length (think `/dev/zero`), so the read
+    // itself is bounded too.
+    let cannot =
+        |e: std::io::Error| Diagnostic::file(&name, format!("cannot read file: {}", io_reason(&e)));
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .map_err(cannot)?
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(Diagnostic::file(
+            &name,
+            format!("file is larger than the {limit} MB limit, or never ends"),
+        ));
+    }
     from_bytes(name, bytes)
 }
 

@@ -120,7 +120,9 @@ pub fn apply(
         Effect::Wiper { seeds, .. } => {
             let mut any = false;
             for &n in seeds {
-                if cyber::precondition(sim, by, n).is_ok() && !defended(cyber::resistance(sim, by, n)) {
+                if cyber::precondition(sim, by, n).is_ok()
+                    && !defended(cyber::resistance(sim, by, n))
+                {
                     any |= cyber::infect(sim, by, n, 0);
                 }
             }

@@ -1,0 +1,272 @@
+//! Mistakes a scenario author makes in an otherwise good file: each is
+//! refused with exit 2 and a diagnostic naming `file:line:col`, showing the
+//! line and, where there is an obvious fix, suggesting it.
+
+use crate::util::{Outcome, mini_with, pacesim, tempdir};
+
+/// 1-based line and character column of the `nth` occurrence of `needle`.
+#[track_caller]
+fn line_col(text: &str, needle: &str, nth: usize) -> (usize, usize) {
+    let at = text
+        .match_indices(needle)
+        .nth(nth)
+        .unwrap_or_else(|| panic!("{needle:?} not in the test file"))
+        .0;
+    let before = &text[..at];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (
+        before.matches('\n').count() + 1,
+        before[line_start..].chars().count() + 1,
+    )
+}
+
+/// The line of `text` holding the `nth` `needle`, as written.
+fn line_of<'a>(text: &'a str, needle: &str, nth: usize) -> &'a str {
+    text.lines().nth(line_col(text, needle, nth).0 - 1).unwrap()
+}
+
+/// Writes `text` as `name` in a fresh directory and validates it, then checks
+/// that `run` refuses it with the same message.
+fn validate(name: &str, text: &str) -> Outcome {
+    let dir = tempdir();
+    std::fs::write(dir.path().join(name), text).unwrap();
+    let validated = pacesim(dir.path(), ["validate", name]);
+    validated.refused();
+    let ran = pacesim(dir.path(), ["run", name]);
+    ran.refused();
+    assert_eq!(
+        ran.stderr, validated.stderr,
+        "run and validate should report the same problems"
+    );
+    validated
+}
+
+/// Asserts some `help` line of the diagnostic mentions `suggestion`.
+#[track_caller]
+fn suggests(out: &Outcome, suggestion: &str) {
+    let ok = out
+        .stderr
+        .lines()
+        .any(|l| l.contains("help") && l.contains(suggestion));
+    assert!(
+        ok,
+        "a help line should suggest {suggestion:?}\n{}",
+        out.context()
+    );
+}
+
+#[test]
+fn misspelt_reference_is_located_shown_and_corrected() {
+    let from = r#"(supplier: "EE-grid", dependent: "EE-hosp""#;
+    let text = mini_with(from, r#"(supplier: "EE-gird", dependent: "EE-hosp""#);
+    let out = validate("typo.ron", &text);
+    let (line, col) = line_col(&text, "\"EE-gird\"", 0);
+    assert_eq!((line, col), (30, 24), "test file layout changed");
+    out.stderr_has(&format!("typo.ron:{line}:{col}"));
+    out.stderr_has("EE-gird");
+    out.stderr_has(line_of(&text, "EE-gird", 0).trim());
+    suggests(&out, "EE-grid");
+}
+
+#[test]
+fn misspelt_references_of_other_kinds_are_located_and_corrected() {
+    for (from, to, wrong, right) in [
+        (
+            r#"action: Intrusion(target: "EE-grid")"#,
+            r#"action: Intrusion(target: "EE-gridd")"#,
+            "EE-gridd",
+            "EE-grid",
+        ),
+        (
+            r#"audiences: ["EE-ru", "LV-all"]"#,
+            r#"audiences: ["EE-ru", "LV-al"]"#,
+            "LV-al",
+            "LV-all",
+        ),
+        (
+            r#"When(NodeDown("EE-grid"))"#,
+            r#"When(NodeDown("EE-grdi"))"#,
+            "EE-grdi",
+            "EE-grid",
+        ),
+        (
+            r#"DetectWithin(campaign: "grid""#,
+            r#"DetectWithin(campaign: "gird""#,
+            "gird",
+            "grid",
+        ),
+        (
+            r#"name: "Latvia", population"#,
+            r#"name: "Latvia", popluation"#,
+            "popluation",
+            "population",
+        ),
+        (
+            r#"sector: Telecom, country: "LV""#,
+            r#"sector: Telekom, country: "LV""#,
+            "Telekom",
+            "Telecom",
+        ),
+    ] {
+        let text = mini_with(from, to);
+        let out = validate("ref.ron", &text);
+        // A quoted id is located at its opening quote, a bare word at its first letter.
+        let quoted = format!("\"{wrong}\"");
+        let (line, col) = line_col(
+            &text,
+            if text.contains(&quoted) {
+                &quoted
+            } else {
+                wrong
+            },
+            0,
+        );
+        out.stderr_has(&format!("ref.ron:{line}:{col}"));
+        suggests(&out, right);
+    }
+}
+
+#[test]
+fn unknown_field_suggests_the_field_meant() {
+    let text = mini_with(
+        "    name: \"Mini hybrid test\",",
+        "    nmae: \"Mini hybrid test\",",
+    );
+    let out = validate("field.ron", &text);
+    out.stderr_has("field.ron:4:5");
+    suggests(&out, "`name`");
+}
+
+#[test]
+fn bad_duration_names_the_file_and_line() {
+    for (from, to) in [
+        (r#"delay: "30m""#, r#"delay: "5x""#),
+        (r#"duration: "4d""#, r#"duration: "5x""#),
+        (r#"restore: Fixed("4h")"#, r#"restore: Fixed("5x")"#),
+        (
+            r#"Uniform(min: "6h", max: "12h")"#,
+            r#"Uniform(min: "6h", max: "5x")"#,
+        ),
+        (r#"at: Time("1h")"#, r#"at: Time("5x")"#),
+        (r#"within: "24h""#, r#"within: "5x""#),
+    ] {
+        let text = mini_with(from, to);
+        let line = line_col(&text, "\"5x\"", 0).0;
+        validate("dur.ron", &text)
+            .stderr_has(&format!("dur.ron:{line}:"))
+            .stderr_has("5x");
+    }
+}
+
+#[test]
+fn impossible_distributions_are_located() {
+    for (from, to) in [
+        (
+            r#"Uniform(min: "6h", max: "12h")"#,
+            r#"Uniform(min: "12h", max: "6h")"#,
+        ),
+        (r#"Exponential(mean: "1h")"#, r#"Exponential(mean: "0s")"#),
+    ] {
+        let text = mini_with(from, to);
+        let line = line_col(&text, to, 0).0;
+        validate("dist.ron", &text).stderr_has(&format!("dist.ron:{line}:"));
+    }
+}
+
+#[test]
+fn fraction_out_of_range_is_located() {
+    for (from, to, bad) in [
+        (
+            r#"delay: "6h", probability: 0.3"#,
+            r#"delay: "6h", probability: 1.5"#,
+            "1.5",
+        ),
+        (
+            r#"nato: true, trust: 0.45"#,
+            r#"nato: true, trust: -0.1"#,
+            "-0.1",
+        ),
+        (r#"severe: 0.2"#, r#"severe: 2.0"#, "2.0"),
+    ] {
+        let text = mini_with(from, to);
+        let line = line_col(&text, to, 0).0;
+        validate("frac.ron", &text)
+            .stderr_has(&format!("frac.ron:{line}:"))
+            .stderr_has(bad);
+    }
+}
+
+#[test]
+fn step_waiting_for_a_later_step_is_located() {
+    let text = mini_with(
+        r#"(id: "trip", delay:"#,
+        r#"(id: "trip", after: Some("wipe"), delay:"#,
+    );
+    let out = validate("after.ron", &text);
+    let (line, _) = line_col(&text, r#"Some("wipe")"#, 0);
+    out.stderr_has(&format!("after.ron:{line}:"))
+        .stderr_has("wipe")
+        .stderr_has("trip");
+}
+
+#[test]
+fn step_waiting_for_an_unknown_step_suggests_an_earlier_one() {
+    let text = mini_with(r#"after: Some("phish")"#, r#"after: Some("phsh")"#);
+    let out = validate("after.ron", &text);
+    let (line, _) = line_col(&text, "phsh", 0);
+    out.stderr_has(&format!("after.ron:{line}:"));
+    suggests(&out, "phish");
+}
+
+#[test]
+fn duplicate_ids_point_at_the_second_use() {
+    for (from, to, id) in [
+        (r#"(id: "poison", name"#, r#"(id: "grid", name"#, "grid"),
+        (
+            r#"(id: "EE-hosp", name"#,
+            r#"(id: "EE-bank", name"#,
+            "EE-bank",
+        ),
+        (r#"(id: "O6","#, r#"(id: "O5","#, "O5"),
+    ] {
+        let text = mini_with(from, to);
+        let (line, _) = line_col(&text, to, text.matches(to).count() - 1);
+        validate("dup.ron", &text)
+            .stderr_has(&format!("dup.ron:{line}:"))
+            .stderr_has(id);
+    }
+    let text = mini_with("(number: 2,", "(number: 1,");
+    let (line, _) = line_col(&text, "(number: 1,", 1);
+    validate("dup.ron", &text).stderr_has(&format!("dup.ron:{line}:"));
+}
+
+#[test]
+fn every_problem_in_a_file_is_reported() {
+    let text = mini_with(
+        r#"(supplier: "EE-grid", dependent: "EE-hosp""#,
+        r#"(supplier: "EE-gird", dependent: "EE-hosp""#,
+    );
+    let text = text.replacen(
+        r#"Intrusion(target: "EE-grid")"#,
+        r#"Intrusion(target: "EE-grdi")"#,
+        1,
+    );
+    let out = validate("two.ron", &text);
+    for wrong in ["\"EE-gird\"", "\"EE-grdi\""] {
+        let (line, _) = line_col(&text, wrong, 0);
+        out.stderr_has(&format!("two.ron:{line}:"));
+    }
+}
+
+#[test]
+fn empty_id_is_located_at_the_id() {
+    for (from, to) in [
+        (r#"(id: "EE-ru""#, r#"(id: """#),
+        (r#"(id: "O3""#, r#"(id: "  ""#),
+    ] {
+        let text = mini_with(from, to);
+        let (line, col) = line_col(&text, to, 0);
+        // The id's quotes start 5 characters into `(id: "`.
+        validate("blank.ron", &text).stderr_has(&format!("blank.ron:{line}:{}", col + 5));
+    }
+}
