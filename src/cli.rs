@@ -100,7 +100,13 @@ fn dispatch(cmd: Command) -> Result<(), Failure> {
 
 fn load_scenario(path: Option<&Path>) -> Result<LoadedScenario, Failure> {
     match path {
-        None => Ok(scenario::default_scenario()),
+        // A broken bundled scenario is a build defect, not the user's input.
+        None => scenario::default_scenario().map_err(|d| {
+            Failure::Run(format!(
+                "the bundled default scenario is invalid: {}",
+                d.first().map_or(String::new(), |d| d.render(false))
+            ))
+        }),
         Some(p) => scenario::load_file(p).map_err(Failure::Input),
     }
 }

@@ -7,7 +7,7 @@
 //!
 //! ```no_run
 //! use std::sync::Arc;
-//! let loaded = pacesim::scenario::default_scenario();
+//! let loaded = pacesim::scenario::default_scenario().unwrap();
 //! let cat = Arc::new(pacesim::world::catalog::Catalog::compile(&loaded.scenario).unwrap());
 //! let mut run = pacesim::exercise::Exercise::start(cat, 7);
 //! run.run_until(pacesim::engine::SimTime(86_400));
