@@ -641,10 +641,12 @@ fn rate(
             evidence.extend(found.casualties.values());
             let m = s.cbrn.dead as f64;
             let target = *deaths as f64;
+            // "Below" is strict: with whole deaths, m < target is m + 1 <= target.
+            // `deaths: 0` reads as "no deaths".
             let r = if target == 0.0 {
                 if m == 0.0 { 0.0 } else { f64::INFINITY }
             } else {
-                m / target
+                (m + 1.0) / target
             };
             (
                 Rating::from_ratio(r),

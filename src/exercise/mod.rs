@@ -149,9 +149,9 @@ impl Exercise {
         let cat = sim.cat;
         sim.emit(What::InjectFired { inject: i });
         if let Some(effect) = &cat.injects[i.i()].effect {
-            let roll: f64 = rand::RngExt::random(&mut sim.rng.control);
-            // Exercise control's effects happen as written, unless defenders already shut the way.
-            let _ = threats::apply(sim, effect, Origin::Inject(i), 1.0, roll);
+            // Exercise control's effects happen as written (a roll of zero beats
+            // any defence), unless defenders already shut the way.
+            let _ = threats::apply(sim, effect, Origin::Inject(i), 1.0, 0.0);
         }
     }
 }

@@ -103,6 +103,7 @@ pub fn describe<'a>(cat: &'a Catalog, what: &What) -> Described<'a> {
             d.details = step_details(&Origin::Step(step));
             let why_s = match why {
                 Failure::Defended => "defences held",
+                Failure::Miscarried => "the attempt miscarried",
                 Failure::NoFoothold => "foothold had been removed",
                 Failure::Isolated => "networks isolated",
             };
@@ -136,7 +137,7 @@ pub fn describe<'a>(cat: &'a Catalog, what: &What) -> Described<'a> {
             d.details = step_details(&step);
             d.details.insert("severity".into(), json!(round3(severity)));
             d.text = format!(
-                "Cyber attack disrupts {} ({:.0}% of service)",
+                "Cyber attack on {} knocks out {:.0}% of its service",
                 node(n).name,
                 severity * 100.0
             );

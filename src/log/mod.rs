@@ -88,6 +88,9 @@ pub enum Cause {
 pub enum Failure {
     /// The target's defences held.
     Defended,
+    /// A non-cyber attempt (a release, a narrative, a bot push) came to
+    /// nothing by chance: the device failed, the launch fell flat.
+    Miscarried,
     /// The foothold the step needed was found and removed.
     NoFoothold,
     /// The country's networks were isolated after an earlier incident.

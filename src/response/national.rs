@@ -19,7 +19,7 @@ use crate::log::{Event, Origin, What};
 use crate::threats::cbrn::DECON_PER_UNIT_HOUR;
 use crate::threats::effect_of;
 use crate::world::catalog::{AgentClass, CountryIx, Effect, NarrativeIx, NodeIx};
-use crate::world::{Ev, Foothold, Repair, Sim};
+use crate::world::{Ev, Foothold, Incident, Repair, Sim};
 
 use super::ResponseEv;
 
@@ -325,6 +325,20 @@ fn repair_done(sim: &mut Sim, n: NodeIx) {
     }
 }
 
+/// Has the agent of incident `id` (by name) been identified in an earlier incident?
+fn agent_already_identified(sim: &Sim, id: u16) -> bool {
+    let name = |by: Origin| match effect_of(sim.cat, by) {
+        Some(Effect::Release { agent_name, .. }) => Some(agent_name.as_str()),
+        _ => None,
+    };
+    let incident = |e| sim.world.get::<Incident>(e).expect("incident entity");
+    let this = name(incident(sim.ix.incidents[id as usize]).by);
+    sim.ix.incidents[..id as usize].iter().any(|&e| {
+        let other = incident(e);
+        other.identified_at.is_some() && name(other.by) == this
+    })
+}
+
 fn cbrn_suspected(sim: &mut Sim, id: u16) {
     let now = sim.now;
     let mut inc = sim.incident(id);
@@ -365,6 +379,13 @@ fn cbrn_suspected(sim: &mut Sim, id: u16) {
         AgentClass::Biological => 72.0,
         AgentClass::Radiological => 6.0,
     };
+    // An agent already identified in an earlier incident is recognised by
+    // its signature in a couple of hours: the laboratories know what to test for.
+    let base_h = if agent_already_identified(sim, id) {
+        2.0
+    } else {
+        base_h
+    };
     let d = lognormal_h(base_h * (1.5 - c.cbrn_detection.0), 0.5)
         .sample(&mut sim.rng.health[country.i()]);
     later(sim, d, NationalEv::AgentIdentified(id));
@@ -389,16 +410,13 @@ fn debunk(sim: &mut Sim, narrative: NarrativeIx, country: CountryIx) {
         pc.debunk = (pc.debunk + 0.1 + 0.2 * stratcom).min(0.6);
         (first, pc.reach)
     };
-    {
-        let mut nation = sim.nation(country);
-        nation.trust = (nation.trust + 0.003).min(1.0);
-    }
     sim.emit(What::Debunked { narrative, country });
     if first {
         let d = lognormal_h(48.0, 0.6).sample(&mut sim.rng.comms[country.i()]);
         later(sim, d, NationalEv::PlatformNotice { narrative, country });
     }
-    if reach > 0.05 {
+    // Communicators keep watching a live narrative and answer it again.
+    if reach > SPOT_REACH / 4.0 {
         later(
             sim,
             Duration::days(2),

@@ -452,7 +452,8 @@ pub struct Objective {
 pub enum Criterion {
     /// A responder detects the campaign within `within` of its first successful step.
     DetectWithin { campaign: Id, within: Duration },
-    /// Every node of `sector` (in `country`, if given) that lost service is back within `within`.
+    /// Every node of `sector` (in `country`, if given) that was impaired is
+    /// back to full service within `within` of the impairment.
     RestoreWithin {
         sector: Sector,
         #[serde(default)]
@@ -469,10 +470,11 @@ pub enum Criterion {
     },
     /// A CBRN agent is identified within `within` of its release.
     IdentifyWithin { within: Duration },
-    /// Deaths stay under `deaths`.
+    /// Deaths stay strictly under `deaths` (`deaths: 0` reads as "no deaths").
     CasualtiesBelow { deaths: u32 },
     /// Trust in `country` never falls under `trust`.
     TrustAbove { country: Id, trust: Fraction },
-    /// A narrative's reach stays under `share` in every audience.
+    /// A narrative's reach stays under `share` in every country it targets
+    /// (reach weighted by audience size within the country).
     ReachBelow { narrative: Id, share: Fraction },
 }

@@ -23,6 +23,11 @@ use crate::world::{Ev, Exposure, Sim};
 const FADE: f64 = 0.01;
 /// Extra hourly fading at full debunking.
 const DEBUNK_FADE: f64 = 0.04;
+/// Hourly wear of a debunk's effect (half-life about six days).
+const DEBUNK_WEAR: f64 = 0.005;
+/// Hourly recovery of a narrative's reach on platforms after takedowns, as
+/// its operators open new accounts (half-life about four days).
+const PLATFORM_RECOVERY: f64 = 0.007;
 /// How much each unit of grievance speeds a narrative up.
 const GRIEVANCE_GAIN: f64 = 0.5;
 /// Upper bound on stacked amplification.
@@ -152,7 +157,9 @@ pub fn hourly(sim: &mut Sim) {
             } else {
                 0.0
             };
+            // Susceptible audiences share more readily, not only believe more.
             let rate = def.virality
+                * (0.5 + aud.susceptibility)
                 * amp
                 * platform
                 * (1.0 + GRIEVANCE_GAIN * grievance)
@@ -187,8 +194,11 @@ pub fn hourly(sim: &mut Sim) {
             };
             {
                 let mut st = sim.narrative(n);
-                st.countries[ci].reach = reach;
-                st.countries[ci].belief = belief;
+                let pc = &mut st.countries[ci];
+                pc.reach = reach;
+                pc.belief = belief;
+                // Corrections fade over days to weeks (DOMAIN.md).
+                pc.debunk *= 1.0 - DEBUNK_WEAR;
                 st.peak_reach = st.peak_reach.max(reach);
             }
             sim.emit(What::NarrativeReach {
@@ -198,6 +208,8 @@ pub fn hourly(sim: &mut Sim) {
                 belief: belief as f32,
             });
         }
+        let mut st = sim.narrative(n);
+        st.platform += (1.0 - st.platform) * PLATFORM_RECOVERY;
     }
     trust(sim);
 }

@@ -132,13 +132,13 @@ pub fn apply(
         }
         Effect::Release { .. } => {
             if roll >= success {
-                return Err(Failure::Defended);
+                return Err(Failure::Miscarried);
             }
             cbrn::release(sim, by, effect);
         }
         Effect::Narrative(n) => {
             if roll >= success {
-                return Err(Failure::Defended);
+                return Err(Failure::Miscarried);
             }
             disinfo::launch(sim, *n, by);
         }
@@ -148,7 +148,7 @@ pub fn apply(
             duration,
         } => {
             if roll >= success {
-                return Err(Failure::Defended);
+                return Err(Failure::Miscarried);
             }
             disinfo::amplify(sim, *narrative, *factor, *duration);
         }
