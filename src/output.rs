@@ -14,7 +14,7 @@ pub fn write_atomic(
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let fail = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
-    let tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    let tmp = temp_builder().tempfile_in(dir).map_err(fail)?;
     {
         let mut w = BufWriter::new(tmp.as_file());
         fill(&mut w).map_err(fail)?;
@@ -23,4 +23,18 @@ pub fn write_atomic(
     tmp.as_file().sync_all().map_err(fail)?;
     tmp.persist(path).map_err(|e| fail(e.error))?;
     Ok(())
+}
+
+/// Temporary files are created private (0600) by default; outputs are for
+/// the user's tools and colleagues, so ask for 0666 and let the umask decide,
+/// as for any file a program creates.
+fn temp_builder() -> tempfile::Builder<'static, 'static> {
+    let mut b = tempfile::Builder::new();
+    b.prefix(".pacesim-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        b.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    b
 }

@@ -221,3 +221,26 @@ fn until_stops_the_run_at_that_time() {
     check_log(&events, 108_000);
     assert_eq!(run.summary()["until_s"], 108_000);
 }
+
+/// Outputs are for the user's other tools: created like any file (0666 less
+/// the umask), not private like the temporary file they are renamed from.
+#[cfg(unix)]
+#[test]
+fn outputs_are_readable_by_group_and_others_under_a_common_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempdir();
+    let out = dir.path().join("out");
+    let run = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("umask 022 && exec \"$0\" run \"$1\" --out \"$2\" >/dev/null")
+        .arg(env!("CARGO_BIN_EXE_pacesim"))
+        .arg(mini())
+        .arg(&out)
+        .status()
+        .expect("sh runs");
+    assert!(run.success());
+    for f in ["events.jsonl", "summary.json", "report.md"] {
+        let mode = std::fs::metadata(out.join(f)).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o644, "{f} has mode {mode:o}");
+    }
+}
