@@ -221,7 +221,11 @@ pub fn describe<'a>(cat: &'a Catalog, what: &What) -> Described<'a> {
             } else {
                 "degraded"
             };
-            d.text = format!("{} {verb} ({:.0}%): {c}", node(n).name, service * 100.0);
+            d.text = format!(
+                "{} {verb} ({:.0}% of service left): {c}",
+                node(n).name,
+                service * 100.0
+            );
         }
         What::CascadeHeld {
             supplier,
