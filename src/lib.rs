@@ -27,6 +27,7 @@ pub mod exercise;
 pub mod infra;
 pub mod log;
 pub mod output;
+pub mod playbook;
 pub mod report;
 pub mod response;
 pub mod run;

@@ -1,0 +1,333 @@
+//! Playbooks: the EU and NATO response, as files a planner can swap and edit.
+//!
+//! [`model`] is the file format. Loading parses it with the same positioned
+//! diagnostics as scenarios and checks what the types cannot (positive
+//! capacities, unique module ids, sensible thresholds). [`Response`] merges
+//! the playbooks of one run: a section given again by a later file replaces
+//! the earlier one, so a small file can vary one mechanism of a full playbook.
+
+pub mod model;
+
+use std::path::{Path, PathBuf};
+
+pub use model::*;
+
+use crate::diag::{Diagnostic, SourceFile};
+use crate::engine::Dist;
+use crate::scenario::load;
+
+/// Playbooks shipped in `playbooks/`, built into the binary so that the
+/// bundled default scenario finds the playbooks it names from any directory.
+pub const BUNDLED: &[(&str, &str)] = &[
+    (
+        "playbooks/eu_2019.ron",
+        include_str!("../../playbooks/eu_2019.ron"),
+    ),
+    (
+        "playbooks/eu_forward_leaning.ron",
+        include_str!("../../playbooks/eu_forward_leaning.ron"),
+    ),
+    (
+        "playbooks/national_only.ron",
+        include_str!("../../playbooks/national_only.ron"),
+    ),
+];
+
+/// A checked playbook and the text it came from.
+#[derive(Clone, Debug)]
+pub struct LoadedPlaybook {
+    pub source: SourceFile,
+    pub playbook: Playbook,
+}
+
+pub fn load_file(path: &Path) -> Result<LoadedPlaybook, Vec<Diagnostic>> {
+    let source = load::read_source(path).map_err(|d| vec![d])?;
+    from_source(source)
+}
+
+pub fn from_source(source: SourceFile) -> Result<LoadedPlaybook, Vec<Diagnostic>> {
+    let playbook: Playbook = load::parse(&source, "Playbook").map_err(|d| vec![d])?;
+    let problems = check(&playbook, &source);
+    if problems.is_empty() {
+        Ok(LoadedPlaybook { source, playbook })
+    } else {
+        Err(problems)
+    }
+}
+
+/// Loads the playbooks a scenario names, relative to the scenario file. For
+/// the bundled scenario (or when the file is not on disk) the bundled copy of
+/// a shipped playbook is used.
+pub fn load_named(
+    scenario_path: &str,
+    names: &[String],
+) -> Result<Vec<LoadedPlaybook>, Vec<Diagnostic>> {
+    let base = Path::new(scenario_path).parent().unwrap_or(Path::new(""));
+    let mut out = Vec::new();
+    for name in names {
+        let path = normalise(&base.join(name));
+        let on_disk = path.is_file();
+        let bundled = BUNDLED.iter().find(|(p, _)| Path::new(p) == path.as_path());
+        let loaded = match (on_disk, bundled) {
+            (true, _) => load_file(&path)?,
+            (false, Some((p, text))) => from_source(SourceFile::new(*p, *text))?,
+            (false, None) => {
+                return Err(vec![
+                    Diagnostic::file(
+                        scenario_path,
+                        format!(
+                            "the scenario names playbook `{name}`, but {} does not exist",
+                            path.display()
+                        ),
+                    )
+                    .with_help("paths in `playbooks` are relative to the scenario file"),
+                ]);
+            }
+        };
+        out.push(loaded);
+    }
+    Ok(out)
+}
+
+/// Resolves `.` and `..` without touching the file system.
+fn normalise(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The merged response of one run, with the file each mechanism came from.
+#[derive(Clone, Debug, Default)]
+pub struct Response {
+    pub names: Vec<String>,
+    pub links: Vec<Link>,
+    pub fusion_cell: Option<FusionCell>,
+    pub protocol: Option<Protocol>,
+    pub ipcr: Option<Ipcr>,
+    pub ucpm: Option<Ucpm>,
+    pub blueprint: Option<Blueprint>,
+    pub toolbox: Option<Toolbox>,
+    pub stratcom: Option<StratCom>,
+    pub solidarity: Option<Solidarity>,
+    pub nato: Option<Nato>,
+}
+
+impl Response {
+    /// Merges playbooks in order: later sections replace earlier ones.
+    pub fn merge(playbooks: &[LoadedPlaybook]) -> Response {
+        let mut r = Response::default();
+        for lp in playbooks {
+            let p = lp.playbook.clone();
+            r.names.push(p.name);
+            macro_rules! take {
+                ($($f:ident),*) => {$( if p.$f.is_some() { r.$f = p.$f; } )*};
+            }
+            take!(
+                fusion_cell,
+                protocol,
+                ipcr,
+                ucpm,
+                blueprint,
+                toolbox,
+                stratcom,
+                solidarity,
+                nato
+            );
+            if let Some(l) = p.links {
+                r.links = l;
+            }
+        }
+        r
+    }
+
+    /// Does any EU or NATO mechanism take part?
+    pub fn is_national_only(&self) -> bool {
+        self.fusion_cell.is_none()
+            && self.protocol.is_none()
+            && self.ipcr.is_none()
+            && self.ucpm.is_none()
+            && self.blueprint.is_none()
+            && self.toolbox.is_none()
+            && self.stratcom.is_none()
+            && self.solidarity.is_none()
+            && self.nato.is_none()
+    }
+
+    /// The delay on the link `from` → `to`, if there is one.
+    pub fn link(&self, from: Body, to: Body) -> Option<&Dist> {
+        self.links
+            .iter()
+            .find(|l| l.from == from && l.to == to)
+            .map(|l| &l.delay)
+    }
+}
+
+/// What the types cannot say: capacities of at least one, positive scales,
+/// unique module ids, links between two different bodies, given once.
+fn check(p: &Playbook, src: &SourceFile) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut flag = |key: &str, nth: usize, msg: String, help: &str| {
+        let (off, len) = locate(&src.text, key, nth);
+        out.push(Diagnostic::at(src, off, len, msg, "here").with_help(help.to_string()));
+    };
+    let mut at_least_one = |key: &str, v: u32| {
+        if v == 0 {
+            flag(
+                key,
+                0,
+                format!("`{key}` is 0: the mechanism could never act"),
+                "give it at least 1, or leave the section out",
+            );
+        }
+    };
+    if let Some(f) = &p.fusion_cell {
+        at_least_one("analysts", f.analysts);
+    }
+    if let Some(u) = &p.ucpm {
+        at_least_one("ercc_desks", u.ercc_desks);
+    }
+    if let Some(n) = &p.nato {
+        at_least_one("analysts", n.analysts);
+    }
+    let scales = [
+        p.fusion_cell.as_ref().map(|f| f.evidence_scale),
+        p.nato.as_ref().map(|n| n.evidence_scale),
+    ];
+    for (i, s) in scales.iter().flatten().enumerate() {
+        if !(s.is_finite() && *s > 0.0) {
+            flag(
+                "evidence_scale",
+                i,
+                format!("`evidence_scale` must be a positive number, found {s}"),
+                "e.g. 4.0: four indicators' worth of evidence give 63 % confidence",
+            );
+        }
+    }
+    if let Some(f) = &p.fusion_cell {
+        let w = f.weights;
+        let all = [w.member_states, w.csirts, w.stratcom, w.open_source, w.nato];
+        if all.iter().any(|x| !(x.is_finite() && *x >= 0.0)) {
+            flag(
+                "weights",
+                0,
+                "source weights must be numbers of zero or more".into(),
+                "1.0 is a confirmed member-state report; open sources are usually weaker",
+            );
+        }
+        if !(f.linking_bonus.is_finite() && f.linking_bonus >= 1.0) {
+            flag(
+                "linking_bonus",
+                0,
+                format!(
+                    "`linking_bonus` must be at least 1.0, found {}",
+                    f.linking_bonus
+                ),
+                "1.0 means no bonus for linking a new domain or country",
+            );
+        }
+    }
+    let modules = p
+        .ucpm
+        .iter()
+        .flat_map(|u| &u.modules)
+        .chain(p.solidarity.iter().flat_map(|s| &s.offers));
+    let mut seen = std::collections::BTreeSet::new();
+    for m in modules {
+        if !seen.insert(m.id.as_str()) {
+            flag(
+                &format!("id: \"{}\"", m.id),
+                1,
+                format!("module id `{}` is used twice", m.id),
+                "module ids must be unique across the UCPM pool and solidarity offers",
+            );
+        }
+    }
+    if let Some(links) = &p.links {
+        let mut pairs = std::collections::BTreeSet::new();
+        for (i, l) in links.iter().enumerate() {
+            if l.from == l.to {
+                flag(
+                    "from",
+                    i,
+                    format!("a link from {:?} to itself", l.from),
+                    "a link joins two different bodies",
+                );
+            } else if !pairs.insert((l.from, l.to)) {
+                flag(
+                    "from",
+                    i,
+                    format!("the link {:?} -> {:?} is given twice", l.from, l.to),
+                    "keep one of them",
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Offset and length of the `nth` occurrence of `key` (a field name or a
+/// longer piece of text), or of the whole file's start when it is not found.
+fn locate(text: &str, key: &str, nth: usize) -> (usize, usize) {
+    let pattern = if key.contains(':') {
+        key.to_string()
+    } else {
+        format!("{key}:")
+    };
+    text.match_indices(&pattern)
+        .nth(nth)
+        .map(|(i, _)| (i, key.len().min(pattern.len())))
+        .unwrap_or((0, 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_playbooks_are_valid() {
+        for (name, text) in BUNDLED {
+            if let Err(d) = from_source(SourceFile::new(*name, *text)) {
+                panic!("{name}: {}", d[0]);
+            }
+        }
+    }
+
+    #[test]
+    fn later_sections_replace_earlier_ones() {
+        let a = from_source(SourceFile::new("a.ron", BUNDLED[0].1)).unwrap();
+        let b = from_source(SourceFile::new(
+            "b.ron",
+            "Playbook(name: \"no NATO\", nato: None)",
+        ))
+        .unwrap();
+        let r = Response::merge(&[a.clone(), b]);
+        assert!(r.nato.is_some(), "an absent section leaves the earlier one");
+        assert_eq!(r.names.len(), 2);
+        assert!(!Response::merge(&[a]).is_national_only());
+    }
+
+    #[test]
+    fn zero_capacity_is_located() {
+        let text = "Playbook(\n  name: \"x\",\n  ucpm: Some((request: (when: Overwhelmed, deliberation: Fixed(\"2h\")),\n    ercc_desks: 0, processing: Fixed(\"6h\"), modules: [])),\n)";
+        let d = from_source(SourceFile::new("p.ron", text)).unwrap_err();
+        assert_eq!(d[0].position.map(|p| p.0), Some(4), "{}", d[0]);
+    }
+
+    #[test]
+    fn relative_names_resolve_against_the_scenario() {
+        assert_eq!(
+            normalise(&Path::new("scenarios").join("../playbooks/eu_2019.ron")),
+            PathBuf::from("playbooks/eu_2019.ron")
+        );
+    }
+}
