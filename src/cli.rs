@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 
 use crate::diag::Diagnostic;
 use crate::engine::Duration;
+use crate::playbook::{self, LoadedPlaybook};
 use crate::scenario::{self, LoadedScenario};
 
 #[derive(Parser, Debug)]
@@ -29,6 +30,11 @@ enum Command {
     Run {
         /// Scenario file (default: the bundled multi-domain Baltic campaign).
         scenario: Option<PathBuf>,
+        /// Playbook file describing the EU and NATO response; repeat to combine
+        /// (a later file's sections replace an earlier one's). Default: the
+        /// playbooks the scenario names.
+        #[arg(long = "playbook", value_name = "FILE")]
+        playbooks: Vec<PathBuf>,
         /// Random seed (default: the scenario's).
         #[arg(long)]
         seed: Option<u64>,
@@ -39,7 +45,7 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Check scenario files; errors name file:line:col. Exit 2 if any is invalid.
+    /// Check scenario and playbook files; errors name file:line:col. Exit 2 if any is invalid.
     Validate {
         #[arg(required = true)]
         files: Vec<PathBuf>,
@@ -88,12 +94,14 @@ fn dispatch(cmd: Command) -> Result<(), Failure> {
         Command::Validate { files } => validate(&files),
         Command::Run {
             scenario,
+            playbooks,
             seed,
             until,
             out,
         } => {
             let loaded = load_scenario(scenario.as_deref())?;
-            crate::run::run_command(&loaded, seed, until, out.as_deref())
+            let playbooks = load_playbooks(&loaded, &playbooks)?;
+            crate::run::run_command(&loaded, &playbooks, seed, until, out.as_deref())
         }
     }
 }
@@ -111,10 +119,93 @@ fn load_scenario(path: Option<&Path>) -> Result<LoadedScenario, Failure> {
     }
 }
 
+/// The playbooks given on the command line, or else those the scenario names.
+pub fn load_playbooks(
+    loaded: &LoadedScenario,
+    given: &[PathBuf],
+) -> Result<Vec<LoadedPlaybook>, Failure> {
+    if given.is_empty() {
+        return playbook::load_named(&loaded.source.name, &loaded.scenario.playbooks)
+            .map_err(Failure::Input);
+    }
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    for p in given {
+        match playbook::load_file(p) {
+            Ok(l) => out.push(l),
+            Err(d) => problems.extend(d),
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(Failure::Input(problems))
+    }
+}
+
+/// Does this text hold a playbook (rather than a scenario)? Looks at the
+/// first identifier after whitespace and comments.
+fn is_playbook(text: &str) -> bool {
+    let mut rest = text.trim_start_matches('\u{feff}');
+    loop {
+        rest = rest.trim_start();
+        if let Some(r) = rest.strip_prefix("//") {
+            rest = r.split_once('\n').map_or("", |x| x.1);
+        } else if let Some(r) = rest.strip_prefix("/*") {
+            rest = r.split_once("*/").map_or("", |x| x.1);
+        } else {
+            break;
+        }
+    }
+    rest.starts_with("Playbook")
+}
+
 fn validate(files: &[PathBuf]) -> Result<(), Failure> {
     let mut all = Vec::new();
     for f in files {
-        match scenario::load_file(f) {
+        let text = std::fs::read(f).unwrap_or_default();
+        if is_playbook(&String::from_utf8_lossy(&text[..text.len().min(1 << 16)])) {
+            match playbook::load_file(f) {
+                Ok(l) => {
+                    let r = playbook::Response::merge(std::slice::from_ref(&l));
+                    let sections = [
+                        ("Fusion Cell", r.fusion_cell.is_some()),
+                        ("Hybrid Playbook", r.protocol.is_some()),
+                        ("IPCR", r.ipcr.is_some()),
+                        ("UCPM/ERCC", r.ucpm.is_some()),
+                        ("Blueprint", r.blueprint.is_some()),
+                        ("Toolbox", r.toolbox.is_some()),
+                        ("StratCom/RAS", r.stratcom.is_some()),
+                        ("Art. 222", r.solidarity.is_some()),
+                        ("NATO", r.nato.is_some()),
+                    ];
+                    let named: Vec<&str> = sections.iter().filter(|s| s.1).map(|s| s.0).collect();
+                    println!(
+                        "ok: {} (playbook {}: {})",
+                        f.display(),
+                        l.playbook.name,
+                        if named.is_empty() {
+                            "national responders only".to_string()
+                        } else {
+                            named.join(", ")
+                        }
+                    );
+                }
+                Err(d) => {
+                    println!(
+                        "invalid: {} ({} problem{})",
+                        f.display(),
+                        d.len(),
+                        if d.len() == 1 { "" } else { "s" }
+                    );
+                    all.extend(d);
+                }
+            }
+            continue;
+        }
+        let checked = scenario::load_file(f)
+            .and_then(|l| playbook::load_named(&l.source.name, &l.scenario.playbooks).map(|_| l));
+        match checked {
             Ok(l) => {
                 let s = &l.scenario;
                 println!(

@@ -13,6 +13,7 @@ use crate::exercise::Exercise;
 use crate::exercise::metrics::Summary;
 use crate::log::jsonl::JsonlWriter;
 use crate::output::write_atomic;
+use crate::playbook::{LoadedPlaybook, Response};
 use crate::scenario::LoadedScenario;
 use crate::world::catalog::Catalog;
 
@@ -23,11 +24,16 @@ pub struct Finished {
     pub summary: Summary,
 }
 
-/// Compiles a checked scenario, reporting what the checks missed as a diagnostic.
-pub fn compile(loaded: &LoadedScenario) -> Result<Arc<Catalog>, Diagnostic> {
-    Catalog::compile(&loaded.scenario)
-        .map(Arc::new)
-        .map_err(|e| Diagnostic::file(&loaded.source.name, e.to_string()))
+/// Compiles a checked scenario with its playbooks, reporting what the checks
+/// missed as a diagnostic.
+pub fn compile(
+    loaded: &LoadedScenario,
+    playbooks: &[LoadedPlaybook],
+) -> Result<Arc<Catalog>, Diagnostic> {
+    let mut cat = Catalog::compile(&loaded.scenario)
+        .map_err(|e| Diagnostic::file(&loaded.source.name, e.to_string()))?;
+    cat.response = Response::merge(playbooks);
+    Ok(Arc::new(cat))
 }
 
 /// Runs `cat` with `seed` up to `until` (at most the scenario's duration) and measures it.
@@ -47,6 +53,7 @@ pub fn execute(cat: Arc<Catalog>, seed: u64, until: Option<Duration>) -> Finishe
 
 pub fn run_command(
     loaded: &LoadedScenario,
+    playbooks: &[LoadedPlaybook],
     seed: Option<u64>,
     until: Option<Duration>,
     out: Option<&Path>,
@@ -60,7 +67,7 @@ pub fn run_command(
             "--out must name a directory, and this is a file",
         )]));
     }
-    let cat = compile(loaded).map_err(|d| Failure::Input(vec![d]))?;
+    let cat = compile(loaded, playbooks).map_err(|d| Failure::Input(vec![d]))?;
     let seed = seed.unwrap_or(cat.default_seed);
     let started = std::time::Instant::now();
     let done = execute(cat.clone(), seed, until);

@@ -121,6 +121,7 @@ impl Exercise {
         let cat = sim.cat;
         sim.emit(What::ExerciseStart);
         threats::start(sim);
+        response::eu::start(sim);
         for (k, inj) in cat.injects.iter().enumerate() {
             if let InjectTime::Time(d) = inj.inject.at {
                 sim.queue.schedule_at(

@@ -106,6 +106,7 @@ pub fn describe<'a>(cat: &'a Catalog, what: &What) -> Described<'a> {
                 Failure::Miscarried => "the attempt miscarried",
                 Failure::NoFoothold => "foothold had been removed",
                 Failure::Isolated => "networks isolated",
+                Failure::Deterred => "called off after EU attribution and sanctions",
             };
             d.details.insert("reason".into(), json!(why_s));
             d.text = format!(
@@ -466,6 +467,7 @@ pub fn describe<'a>(cat: &'a Catalog, what: &What) -> Described<'a> {
                 cat.narratives[narrative.i()].title
             );
         }
+        What::Eu(e) => e.describe(cat, &mut d),
     }
     d
 }

@@ -95,6 +95,8 @@ pub enum Failure {
     NoFoothold,
     /// The country's networks were isolated after an earlier incident.
     Isolated,
+    /// Called off: attribution and sanctions made the attacker think again.
+    Deterred,
 }
 
 /// Everything that can happen in an exercise.
@@ -253,6 +255,8 @@ pub enum What {
         narrative: NarrativeIx,
         country: CountryIx,
     },
+    // -- EU and NATO mechanisms
+    Eu(crate::response::eu::EuWhat),
 }
 
 impl What {
@@ -292,6 +296,7 @@ impl What {
             What::NarrativeDetected { .. } => "narrative_detected",
             What::Debunked { .. } => "debunked",
             What::PlatformAction { .. } => "platform_action",
+            What::Eu(e) => e.kind(),
         }
     }
 
@@ -333,7 +338,8 @@ impl What {
             | What::CountermeasuresExhausted { .. }
             | What::NarrativeDetected { .. }
             | What::Debunked { .. }
-            | What::PlatformAction { .. } => Domain::Response,
+            | What::PlatformAction { .. }
+            | What::Eu(_) => Domain::Response,
         }
     }
 }

@@ -53,6 +53,9 @@ pub enum NationalEv {
     Debunk {
         narrative: NarrativeIx,
         country: CountryIx,
+        /// Part of the routine watch, which answers the narrative again
+        /// every two days while it lives (an ad hoc answer is not).
+        routine: bool,
     },
     PlatformNotice {
         narrative: NarrativeIx,
@@ -60,7 +63,7 @@ pub enum NationalEv {
     },
 }
 
-fn later(sim: &mut Sim, delay: Duration, ev: NationalEv) {
+pub(crate) fn later(sim: &mut Sim, delay: Duration, ev: NationalEv) {
     sim.after(delay, Ev::Response(ResponseEv::National(ev)));
 }
 
@@ -157,6 +160,10 @@ pub fn handle(sim: &mut Sim, ev: NationalEv) {
         NationalEv::AgentIdentified(id) => {
             let now = sim.now;
             let mut inc = sim.incident(id);
+            // A helping laboratory may have been faster.
+            if inc.identified_at.is_some() {
+                return;
+            }
             inc.identified_at = Some(now);
             let country = inc.country;
             sim.emit(What::AgentIdentified {
@@ -194,9 +201,21 @@ pub fn handle(sim: &mut Sim, ev: NationalEv) {
             sim.emit(What::NarrativeDetected { narrative, country });
             let d = lognormal_h(4.0 * (1.5 - caps(sim, country).stratcom.0), 0.5)
                 .sample(&mut sim.rng.comms[country.i()]);
-            later(sim, d, NationalEv::Debunk { narrative, country });
+            later(
+                sim,
+                d,
+                NationalEv::Debunk {
+                    narrative,
+                    country,
+                    routine: true,
+                },
+            );
         }
-        NationalEv::Debunk { narrative, country } => debunk(sim, narrative, country),
+        NationalEv::Debunk {
+            narrative,
+            country,
+            routine,
+        } => debunk(sim, narrative, country, routine),
         NationalEv::PlatformNotice { narrative, country } => {
             let mut st = sim.narrative(narrative);
             st.platform = (st.platform * 0.75).max(0.2);
@@ -262,6 +281,10 @@ fn contained(sim: &mut Sim, by: Origin, country: CountryIx) {
     }
     let mut nation = sim.nation(country);
     nation.open_incidents.retain(|o| *o != by);
+    if nation.teams_leaving > 0 {
+        nation.teams_leaving -= 1;
+        return;
+    }
     match nation.csirt_queue.pop_front() {
         Some((next, _)) => {
             start_containment(sim, next, country);
@@ -317,6 +340,10 @@ fn repair_done(sim: &mut Sim, n: NodeIx) {
     }
     let country = sim.cat.nodes[n.i()].country;
     let mut nation = sim.nation(country);
+    if nation.crews_leaving > 0 {
+        nation.crews_leaving -= 1;
+        return;
+    }
     match nation.repair_queue.pop_front() {
         Some(next) => {
             start_repair(sim, next);
@@ -337,6 +364,80 @@ fn agent_already_identified(sim: &Sim, id: u16) -> bool {
         let other = incident(e);
         other.identified_at.is_some() && name(other.by) == this
     })
+}
+
+/// Laboratory identification with `detection` capacity: hours for
+/// radiation, a day or two for a chemical, days for a pathogen.
+pub fn identification_delay(agent: AgentClass, detection: f64) -> Dist {
+    let base_h = match agent {
+        AgentClass::Chemical => 36.0,
+        AgentClass::Biological => 72.0,
+        AgentClass::Radiological => 6.0,
+    };
+    lognormal_h(base_h * (1.5 - detection), 0.5)
+}
+
+/// Lent repair crews join the national pool and take queued repairs at once.
+pub fn add_crews(sim: &mut Sim, country: CountryIx, crews: u32) {
+    {
+        let mut n = sim.nation(country);
+        let back = crews.min(n.crews_leaving);
+        n.crews_leaving -= back;
+        n.crews_free += crews - back;
+    }
+    loop {
+        let next = {
+            let mut n = sim.nation(country);
+            if n.crews_free == 0 {
+                None
+            } else {
+                n.repair_queue.pop_front().inspect(|_| n.crews_free -= 1)
+            }
+        };
+        match next {
+            Some(node) => start_repair(sim, node),
+            None => break,
+        }
+    }
+}
+
+/// Lent crews go home: idle ones at once, busy ones when their job is done.
+pub fn withdraw_crews(sim: &mut Sim, country: CountryIx, crews: u32) {
+    let mut n = sim.nation(country);
+    let idle = crews.min(n.crews_free);
+    n.crews_free -= idle;
+    n.crews_leaving += crews - idle;
+}
+
+/// Lent incident-response teams join the CSIRT and take queued incidents at once.
+pub fn add_teams(sim: &mut Sim, country: CountryIx, teams: u32) {
+    {
+        let mut n = sim.nation(country);
+        let back = teams.min(n.teams_leaving);
+        n.teams_leaving -= back;
+        n.csirt_free += teams - back;
+    }
+    loop {
+        let next = {
+            let mut n = sim.nation(country);
+            if n.csirt_free == 0 {
+                None
+            } else {
+                n.csirt_queue.pop_front().inspect(|_| n.csirt_free -= 1)
+            }
+        };
+        match next {
+            Some((by, _)) => start_containment(sim, by, country),
+            None => break,
+        }
+    }
+}
+
+pub fn withdraw_teams(sim: &mut Sim, country: CountryIx, teams: u32) {
+    let mut n = sim.nation(country);
+    let idle = teams.min(n.csirt_free);
+    n.csirt_free -= idle;
+    n.teams_leaving += teams - idle;
 }
 
 fn cbrn_suspected(sim: &mut Sim, id: u16) {
@@ -373,21 +474,14 @@ fn cbrn_suspected(sim: &mut Sim, id: u16) {
             );
         }
     }
-    // Laboratory identification: hours for radiation, a day or two for a chemical, days for a pathogen.
-    let base_h = match agent {
-        AgentClass::Chemical => 36.0,
-        AgentClass::Biological => 72.0,
-        AgentClass::Radiological => 6.0,
-    };
     // An agent already identified in an earlier incident is recognised by
     // its signature in a couple of hours: the laboratories know what to test for.
-    let base_h = if agent_already_identified(sim, id) {
-        2.0
+    let dist = if agent_already_identified(sim, id) {
+        lognormal_h(2.0 * (1.5 - c.cbrn_detection.0), 0.5)
     } else {
-        base_h
+        identification_delay(agent, c.cbrn_detection.0)
     };
-    let d = lognormal_h(base_h * (1.5 - c.cbrn_detection.0), 0.5)
-        .sample(&mut sim.rng.health[country.i()]);
+    let d = dist.sample(&mut sim.rng.health[country.i()]);
     later(sim, d, NationalEv::AgentIdentified(id));
     if has_site {
         // Site clearance took weeks to months after Salisbury.
@@ -397,7 +491,7 @@ fn cbrn_suspected(sim: &mut Sim, id: u16) {
     }
 }
 
-fn debunk(sim: &mut Sim, narrative: NarrativeIx, country: CountryIx) {
+fn debunk(sim: &mut Sim, narrative: NarrativeIx, country: CountryIx, routine: bool) {
     let stratcom = caps(sim, country).stratcom.0;
     let ci = sim.cat.narratives[narrative.i()]
         .countries
@@ -406,7 +500,8 @@ fn debunk(sim: &mut Sim, narrative: NarrativeIx, country: CountryIx) {
     let (first, reach) = {
         let mut st = sim.narrative(narrative);
         let pc = &mut st.countries[ci];
-        let first = pc.debunk == 0.0;
+        let first = !pc.platforms_notified;
+        pc.platforms_notified = true;
         pc.debunk = (pc.debunk + 0.1 + 0.2 * stratcom).min(0.6);
         (first, pc.reach)
     };
@@ -416,11 +511,15 @@ fn debunk(sim: &mut Sim, narrative: NarrativeIx, country: CountryIx) {
         later(sim, d, NationalEv::PlatformNotice { narrative, country });
     }
     // Communicators keep watching a live narrative and answer it again.
-    if reach > SPOT_REACH / 4.0 {
+    if routine && reach > SPOT_REACH / 4.0 {
         later(
             sim,
             Duration::days(2),
-            NationalEv::Debunk { narrative, country },
+            NationalEv::Debunk {
+                narrative,
+                country,
+                routine: true,
+            },
         );
     }
 }

@@ -53,7 +53,16 @@ pub fn step_due(sim: &mut Sim, s: StepRef) {
     let (c, i) = (s.campaign.i(), s.step as usize);
     // Draw before deciding, so the attacker's stream advances the same way whatever the defenders did.
     let roll: f64 = sim.rng.steps[c][i].random();
-    let outcome = apply(sim, &def.action, Origin::Step(s), def.success, roll);
+    // Deterrence calls a share of steps off. The same draw decides both, so
+    // a run with deterrence meets the same attacks where it has none
+    // (common random numbers between playbooks).
+    let deterred = crate::response::eu::deterrence(sim);
+    let outcome = if roll >= 1.0 - deterred {
+        Err(Failure::Deterred)
+    } else {
+        let roll = roll / (1.0 - deterred);
+        apply(sim, &def.action, Origin::Step(s), def.success, roll)
+    };
     let now = sim.now;
     match outcome {
         Ok(()) => {

@@ -64,6 +64,8 @@ pub struct Catalog {
     pub campaigns: Vec<CampaignDef>,
     pub injects: Vec<InjectDef>,
     pub objectives: Vec<ObjectiveDef>,
+    /// The EU and NATO response the run's playbooks describe (none: national only).
+    pub response: crate::playbook::Response,
 }
 
 #[derive(Debug)]
@@ -647,6 +649,7 @@ impl Catalog {
             campaigns,
             injects,
             objectives,
+            response: crate::playbook::Response::default(),
         })
     }
 

@@ -33,6 +33,10 @@ pub struct Nation {
     pub open_incidents: Vec<Origin>,
     pub crews_free: u32,
     pub repair_queue: VecDeque<NodeIx>,
+    /// Lent crews and teams still at work when their loan ended: they leave
+    /// as soon as they finish instead of taking the next job.
+    pub crews_leaving: u32,
+    pub teams_leaving: u32,
     pub decon_free: u32,
     pub beds_free: u32,
     pub doses: u32,
@@ -107,6 +111,8 @@ pub struct NarrativeInCountry {
     pub belief: f64,
     pub spotted: bool,
     pub spotting_scheduled: bool,
+    /// Government communication has sent platforms a notice.
+    pub platforms_notified: bool,
     /// Effect of debunking on belief, 0 to 0.6.
     pub debunk: f64,
 }
@@ -194,6 +200,8 @@ impl Index {
                         open_incidents: Vec::new(),
                         crews_free: r.repair_crews,
                         repair_queue: VecDeque::new(),
+                        crews_leaving: 0,
+                        teams_leaving: 0,
                         decon_free: r.decon_units,
                         beds_free: r.surge_beds,
                         doses: r.countermeasure_doses,

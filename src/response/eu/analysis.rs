@@ -1,0 +1,378 @@
+//! The EU Hybrid Fusion Cell and NATO's Hybrid Analysis Branch.
+//!
+//! Indicators (a CSIRT incident, a CBRN alert, a narrative spotted, an
+//! outage in the news) travel along the playbook's reporting links. Each
+//! organisation's analysts work them one at a time (the rest queue); each
+//! analysed indicator adds evidence, more when it brings a domain or country
+//! not yet in the picture, and confidence that a hybrid campaign is under way
+//! is `1 − e^(−evidence/scale)`. Neither knows which campaign an indicator
+//! belongs to; the run does, to measure how soon each threat was assessed.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use super::{EuEv, EuWhat, Stage, draw, emit, eu, eu_ref, later, stage};
+use crate::engine::SimTime;
+use crate::log::{Cause, Domain, Event, Origin, What};
+use crate::playbook::{Body, NatoMode};
+use crate::response::national::{self, NationalEv};
+use crate::world::catalog::{CampaignIx, CountryIx};
+use crate::world::{Foothold, Incident, Sim};
+
+/// One report of something hostile, as it travels.
+#[derive(Clone, Copy, Debug)]
+pub struct Indicator {
+    /// Where the receiving organisation has it from.
+    pub source: Body,
+    pub country: CountryIx,
+    pub domain: Domain,
+    /// The campaign it really belongs to (unknown to the analysts).
+    pub campaign: Option<CampaignIx>,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum AnalysisEv {
+    Arrives { to: Body, ind: Indicator },
+    Done { by: Body, ind: Indicator },
+}
+
+/// One organisation's picture of the campaign.
+#[derive(Debug, Default)]
+pub struct Picture {
+    pub busy: u32,
+    pub queue: VecDeque<Indicator>,
+    pub longest_queue: u32,
+    pub received: u32,
+    pub analysed: u32,
+    pub evidence: f64,
+    pub confidence: f64,
+    pub domains: BTreeSet<Domain>,
+    pub countries: BTreeSet<CountryIx>,
+    /// When each campaign first added evidence.
+    pub campaigns: BTreeMap<CampaignIx, SimTime>,
+    pub first_heard: Option<SimTime>,
+    /// Confidence of the last assessment issued.
+    pub last_assessed: Option<f64>,
+    pub alerted: Option<SimTime>,
+    /// When confidence first reached the protocol's assessment threshold.
+    pub assessed: Option<SimTime>,
+}
+
+/// Turns what national responders and the news see into indicators.
+pub fn observe(sim: &mut Sim, ev: &Event) {
+    let ind = |source, country, domain, campaign| Indicator {
+        source,
+        country,
+        domain,
+        campaign,
+    };
+    let found = match ev.what {
+        What::IncidentOpened { by, country, .. } | What::IntrusionDetected { by, country, .. } => {
+            Some(ind(
+                Body::MemberStates,
+                country,
+                Domain::Cyber,
+                by.campaign(),
+            ))
+        }
+        What::CbrnDetected { incident, country } => {
+            let by = sim
+                .world
+                .get::<Incident>(sim.ix.incidents[incident as usize])
+                .map(|i| i.by);
+            Some(ind(
+                Body::MemberStates,
+                country,
+                Domain::Cbrn,
+                by.and_then(|o| o.campaign()),
+            ))
+        }
+        What::NarrativeDetected { narrative, country } => {
+            let by = sim.narrative_ref(narrative).launched.map(|l| l.1);
+            Some(ind(
+                Body::MemberStates,
+                country,
+                Domain::Disinfo,
+                by.and_then(|o| o.campaign()),
+            ))
+        }
+        What::ServiceLost {
+            node,
+            cause: Cause::Attack(by) | Cause::Wiper(by),
+            ..
+        } => Some(ind(
+            Body::OpenSource,
+            sim.cat.nodes[node.i()].country,
+            Domain::Cyber,
+            by.campaign(),
+        )),
+        What::Release { by, country, .. } => {
+            Some(ind(Body::OpenSource, country, Domain::Cbrn, by.campaign()))
+        }
+        What::IntrusionPlanted { by, node } => {
+            // Once alerted, member states look for the actor's footholds.
+            if eu_ref(sim).hfc.alerted.is_some() {
+                hunt(sim, by, node);
+            }
+            None
+        }
+        _ => None,
+    };
+    if let Some(i) = found {
+        report(sim, i);
+    }
+}
+
+/// Sends an indicator along every link from its source to an analysing body.
+pub fn report(sim: &mut Sim, ind: Indicator) {
+    let r = &sim.cat.response;
+    for to in [Body::FusionCell, Body::Nato] {
+        let exists = match to {
+            Body::FusionCell => r.fusion_cell.is_some(),
+            _ => r.nato.is_some(),
+        };
+        // Allies report to NATO; other member states do not.
+        let ally = to != Body::Nato
+            || ind.source != Body::MemberStates
+            || sim.cat.countries[ind.country.i()].nato;
+        let Some(link) = r.link(ind.source, to).filter(|_| exists && ally) else {
+            continue;
+        };
+        // In parallel mode national services answer two sets of requests.
+        let burden = match &r.nato {
+            Some(n) if n.mode == NatoMode::Parallel && ind.source == Body::MemberStates => {
+                1.0 + n.duplication.0
+            }
+            _ => 1.0,
+        };
+        let link = *link;
+        let d = draw(sim, |r| &mut r.links, &link, burden);
+        later(sim, d, EuEv::Analysis(AnalysisEv::Arrives { to, ind }));
+    }
+}
+
+pub fn handle(sim: &mut Sim, ev: AnalysisEv) {
+    match ev {
+        AnalysisEv::Arrives { to, ind } => arrives(sim, to, ind),
+        AnalysisEv::Done { by, ind } => done(sim, by, ind),
+    }
+}
+
+fn picture(st: &mut super::EuState, by: Body) -> &mut Picture {
+    if by == Body::Nato {
+        &mut st.nato_picture
+    } else {
+        &mut st.hfc
+    }
+}
+
+fn analysts(sim: &Sim, by: Body) -> (u32, crate::engine::Dist) {
+    let r = &sim.cat.response;
+    match by {
+        Body::Nato => r.nato.as_ref().map(|n| (n.analysts, n.analysis)),
+        _ => r.fusion_cell.as_ref().map(|f| (f.analysts, f.analysis)),
+    }
+    .expect("indicators only reach bodies that exist")
+}
+
+fn arrives(sim: &mut Sim, to: Body, ind: Indicator) {
+    let now = sim.now;
+    let (n, analysis) = analysts(sim, to);
+    let start = {
+        let mut st = eu(sim);
+        let p = picture(&mut st, to);
+        p.received += 1;
+        p.first_heard.get_or_insert(now);
+        if p.busy < n {
+            p.busy += 1;
+            true
+        } else {
+            p.queue.push_back(ind);
+            p.longest_queue = p.longest_queue.max(p.queue.len() as u32);
+            false
+        }
+    };
+    let waiting = picture(&mut eu(sim), to).queue.len() as u16;
+    emit(
+        sim,
+        EuWhat::IndicatorReceived {
+            by: to,
+            from: ind.source,
+            country: ind.country,
+            domain: ind.domain,
+            waiting,
+        },
+    );
+    if to == Body::FusionCell {
+        stage(sim, Stage::Detection);
+    }
+    if start {
+        begin(sim, to, ind, &analysis);
+    }
+}
+
+fn begin(sim: &mut Sim, by: Body, ind: Indicator, analysis: &crate::engine::Dist) {
+    fn nato(r: &mut super::EuRngs) -> &mut crate::engine::SimRng {
+        &mut r.nato
+    }
+    fn fusion(r: &mut super::EuRngs) -> &mut crate::engine::SimRng {
+        &mut r.fusion
+    }
+    let pick = if by == Body::Nato { nato } else { fusion };
+    let d = draw(sim, pick, analysis, 1.0);
+    later(sim, d, EuEv::Analysis(AnalysisEv::Done { by, ind }));
+}
+
+/// An analysed indicator joins the picture; confidence moves; perhaps an assessment goes out.
+fn done(sim: &mut Sim, by: Body, ind: Indicator) {
+    let r = &sim.cat.response;
+    let now = sim.now;
+    let fusion = r.fusion_cell.as_ref();
+    // NATO weighs sources like the Fusion Cell does, when there is one.
+    let weights = fusion.map(|f| f.weights);
+    let weight = match ind.source {
+        Body::MemberStates => weights.map_or(1.0, |w| w.member_states),
+        Body::Csirts => weights.map_or(0.8, |w| w.csirts),
+        Body::StratCom => weights.map_or(0.5, |w| w.stratcom),
+        Body::OpenSource => weights.map_or(0.3, |w| w.open_source),
+        Body::Nato | Body::FusionCell => weights.map_or(0.8, |w| w.nato),
+    };
+    let bonus = fusion.map_or(1.5, |f| f.linking_bonus);
+    let (scale, alert) = match by {
+        Body::Nato => {
+            let n = r.nato.as_ref().expect("NATO analyses only when present");
+            (n.evidence_scale, n.alert.0)
+        }
+        _ => {
+            let f = fusion.expect("the Fusion Cell analyses only when present");
+            (f.evidence_scale, f.alert.0)
+        }
+    };
+    let (_, analysis) = analysts(sim, by);
+    let (assessment, first_alert, next) = {
+        let mut st = eu(sim);
+        let p = picture(&mut st, by);
+        let new_link = p.domains.insert(ind.domain) | p.countries.insert(ind.country);
+        p.evidence += weight * if new_link { bonus } else { 1.0 };
+        p.confidence = 1.0 - (-p.evidence / scale).exp();
+        p.analysed += 1;
+        if let Some(c) = ind.campaign {
+            p.campaigns.entry(c).or_insert(now);
+        }
+        let conf = p.confidence;
+        let due = conf >= alert && p.last_assessed.is_none_or(|last| conf >= last + 0.1);
+        if due {
+            p.last_assessed = Some(conf);
+        }
+        let first_alert = due && p.alerted.is_none();
+        if first_alert {
+            p.alerted = Some(now);
+        }
+        let next = p.queue.pop_front();
+        if next.is_none() {
+            p.busy -= 1;
+        }
+        (
+            due.then_some((conf, p.analysed, p.campaigns.len(), p.domains.len())),
+            first_alert,
+            next,
+        )
+    };
+    if let Some((confidence, indicators, campaigns, domains)) = assessment {
+        emit(
+            sim,
+            EuWhat::Assessment {
+                by,
+                confidence: confidence as f32,
+                indicators: indicators.min(u16::MAX as u32) as u16,
+                campaigns: campaigns.min(255) as u8,
+                domains: domains as u8,
+                alert: first_alert,
+            },
+        );
+    }
+    if by == Body::FusionCell {
+        if first_alert {
+            alert_member_states(sim);
+        }
+        if let Some(p) = &r.protocol {
+            let conf = eu_ref(sim).hfc.confidence;
+            if conf >= p.assess.0 {
+                eu(sim).hfc.assessed.get_or_insert(now);
+                stage(sim, Stage::Assessment);
+            }
+        }
+    }
+    // Each organisation passes what it analysed to the other, where a link exists.
+    if !matches!(ind.source, Body::FusionCell | Body::Nato) {
+        let (other, source) = if by == Body::Nato {
+            (Body::FusionCell, Body::Nato)
+        } else {
+            (Body::Nato, Body::FusionCell)
+        };
+        let present = match other {
+            Body::Nato => r.nato.is_some(),
+            _ => r.fusion_cell.is_some(),
+        };
+        if present && let Some(link) = r.link(by, other) {
+            let link = *link;
+            let d = draw(sim, |r| &mut r.links, &link, 1.0);
+            let fwd = Indicator { source, ..ind };
+            later(
+                sim,
+                d,
+                EuEv::Analysis(AnalysisEv::Arrives {
+                    to: other,
+                    ind: fwd,
+                }),
+            );
+        }
+    }
+    if let Some(next) = next {
+        begin(sim, by, next, &analysis);
+    }
+}
+
+/// The Fusion Cell's alert reaches member states: their services hunt every
+/// foothold the actor still holds, much faster than routine monitoring would.
+fn alert_member_states(sim: &mut Sim) {
+    let cat = sim.cat;
+    let mut found = Vec::new();
+    for (c, country) in cat.countries.iter().enumerate() {
+        if !country.eu {
+            continue;
+        }
+        for &n in &cat.country_nodes[c] {
+            for (o, f) in &sim.node_ref(n).footholds {
+                if *f == Foothold::Active {
+                    found.push((*o, n));
+                }
+            }
+        }
+    }
+    for (o, n) in found {
+        hunt(sim, o, n);
+    }
+}
+
+fn hunt(sim: &mut Sim, by: Origin, node: crate::world::catalog::NodeIx) {
+    let Some(f) = &sim.cat.response.fusion_cell else {
+        return;
+    };
+    if !sim.cat.countries[sim.cat.nodes[node.i()].country.i()].eu {
+        return;
+    }
+    let d = draw(sim, |r| &mut r.fusion, &f.alerted_hunt, 1.0);
+    national::later(sim, d, NationalEv::HuntSucceeds { by, node });
+}
+
+/// The confidence decisions rest on: the Fusion Cell's, or in coordinated
+/// mode the better of the EU's and NATO's shared pictures.
+pub fn joint_confidence(sim: &Sim) -> f64 {
+    let st = eu_ref(sim);
+    match &sim.cat.response.nato {
+        Some(n) if n.mode == NatoMode::Coordinated => {
+            st.hfc.confidence.max(st.nato_picture.confidence)
+        }
+        _ => st.hfc.confidence,
+    }
+}

@@ -1,0 +1,121 @@
+//! NATO beside the EU: its Hybrid Analysis Branch keeps its own picture (see
+//! [`super::analysis`]), and when that picture is confident enough NATO
+//! sends support to the hardest-hit ally. In parallel mode member states
+//! answer both organisations, which slows their reports; in coordinated mode
+//! the two pictures are shared and decisions rest on the better of them.
+
+use super::{EuEv, EuWhat, draw, emit, eu, eu_ref, holds, later};
+use crate::playbook::{Response, SupportKind};
+use crate::response::national;
+use crate::world::Sim;
+use crate::world::catalog::{CountryIx, NarrativeIx};
+
+#[derive(Clone, Copy, Debug)]
+pub enum NatoEv {
+    Arrives { support: u16, country: CountryIx },
+    Leaves { support: u16, country: CountryIx },
+}
+
+#[derive(Debug, Default)]
+pub struct NatoState {
+    pub sent: Vec<bool>,
+}
+
+impl NatoState {
+    pub fn new(r: &Response) -> Self {
+        NatoState {
+            sent: vec![false; r.nato.as_ref().map_or(0, |n| n.support.len())],
+        }
+    }
+}
+
+pub fn review(sim: &mut Sim) {
+    let Some(n) = &sim.cat.response.nato else {
+        return;
+    };
+    for (i, s) in n.support.iter().enumerate() {
+        if eu_ref(sim).nato.sent[i] || !holds(sim, &s.when, None) {
+            continue;
+        }
+        let Some(country) = target(sim, s.kind) else {
+            continue;
+        };
+        eu(sim).nato.sent[i] = true;
+        let d = draw(sim, |r| &mut r.nato, &s.lead_time, 1.0);
+        later(
+            sim,
+            d,
+            EuEv::Nato(NatoEv::Arrives {
+                support: i as u16,
+                country,
+            }),
+        );
+    }
+}
+
+/// The ally that needs this kind of support most, if any does.
+fn target(sim: &Sim, kind: SupportKind) -> Option<CountryIx> {
+    let cat = sim.cat;
+    let allies = (0..cat.countries.len())
+        .map(|c| CountryIx(c as u32))
+        .filter(|c| cat.countries[c.i()].nato);
+    match kind {
+        SupportKind::CyberRapidReaction(_) => allies
+            .map(|c| {
+                let n = sim.nation_ref(c);
+                (n.open_incidents.len() + n.csirt_queue.len(), c)
+            })
+            .filter(|(load, _)| *load > 0)
+            .max_by_key(|&(load, c)| (load, std::cmp::Reverse(c)))
+            .map(|(_, c)| c),
+        SupportKind::CounterHybrid(_) => {
+            let reach = |c: CountryIx| -> f64 {
+                (0..cat.narratives.len())
+                    .filter_map(|ni| {
+                        let def = &cat.narratives[ni];
+                        let k = def.countries.binary_search(&c).ok()?;
+                        Some(sim.narrative_ref(NarrativeIx(ni as u32)).countries[k].reach)
+                    })
+                    .fold(0.0, f64::max)
+            };
+            allies
+                .map(|c| (reach(c), c))
+                .filter(|(r, _)| *r > 0.0)
+                .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))
+                .map(|(_, c)| c)
+        }
+    }
+}
+
+pub fn handle(sim: &mut Sim, ev: NatoEv) {
+    let n = sim.cat.response.nato.as_ref().expect("NATO present");
+    let cat = sim.cat;
+    match ev {
+        NatoEv::Arrives { support, country } => {
+            let s = &n.support[support as usize];
+            emit(sim, EuWhat::NatoSupport { support, country });
+            match s.kind {
+                SupportKind::CyberRapidReaction(teams) => national::add_teams(sim, country, teams),
+                SupportKind::CounterHybrid(strength) => {
+                    // Helps the ally answer every narrative it already knows of.
+                    for ni in 0..cat.narratives.len() {
+                        let Ok(k) = cat.narratives[ni].countries.binary_search(&country) else {
+                            continue;
+                        };
+                        let mut st = sim.narrative(NarrativeIx(ni as u32));
+                        let pc = &mut st.countries[k];
+                        if pc.spotted {
+                            pc.debunk = (pc.debunk + strength.0).min(0.6);
+                        }
+                    }
+                }
+            }
+            later(sim, s.stay, EuEv::Nato(NatoEv::Leaves { support, country }));
+        }
+        NatoEv::Leaves { support, country } => {
+            if let SupportKind::CyberRapidReaction(teams) = n.support[support as usize].kind {
+                national::withdraw_teams(sim, country, teams);
+            }
+        }
+    }
+}

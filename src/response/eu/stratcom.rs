@@ -1,0 +1,162 @@
+//! The EEAS StratCom task forces and the Rapid Alert System.
+//!
+//! The task forces' media monitoring picks a narrative up at a lower reach
+//! than national communicators, confirms it, reports it to the Fusion Cell
+//! and debunks it (EUvsDisinfo) in every member state it targets. Once it
+//! spreads past the alert threshold, a RAS alert goes to every contact point:
+//! states that had not noticed it answer it, states that had answer again
+//! in a coordinated way, and platforms get a notice under the Code of Practice.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{EuEv, EuWhat, Stage, analysis, draw, emit, eu, eu_ref, ipcr, later, stage};
+use crate::engine::SimTime;
+use crate::log::{Domain, Event, What};
+use crate::playbook::Body;
+use crate::response::national::{self, NationalEv};
+use crate::world::Sim;
+use crate::world::catalog::{CountryIx, NarrativeIx};
+
+#[derive(Clone, Copy, Debug)]
+pub enum StratComEv {
+    Confirmed {
+        narrative: NarrativeIx,
+        country: CountryIx,
+    },
+    Alert(NarrativeIx),
+}
+
+#[derive(Debug, Default)]
+pub struct StratComState {
+    pub picked_up: BTreeSet<NarrativeIx>,
+    pub confirmed: BTreeMap<NarrativeIx, SimTime>,
+    pub alert_scheduled: BTreeSet<NarrativeIx>,
+    pub alerted: BTreeMap<NarrativeIx, SimTime>,
+}
+
+pub fn observe(sim: &mut Sim, ev: &Event) {
+    let Some(s) = &sim.cat.response.stratcom else {
+        return;
+    };
+    let What::NarrativeReach {
+        narrative,
+        country,
+        reach,
+        ..
+    } = ev.what
+    else {
+        return;
+    };
+    if !sim.cat.countries[country.i()].eu {
+        return;
+    }
+    let reach = reach as f64;
+    if reach >= s.spot_reach.0 && eu(sim).stratcom.picked_up.insert(narrative) {
+        let d = draw(sim, |r| &mut r.stratcom, &s.analysis, 1.0);
+        later(
+            sim,
+            d,
+            EuEv::StratCom(StratComEv::Confirmed { narrative, country }),
+        );
+    }
+    if let Some(ras) = &s.ras
+        && reach >= ras.alert_reach.0
+    {
+        let ci = sim.cat.narratives[narrative.i()]
+            .countries
+            .binary_search(&country)
+            .unwrap_or(0);
+        let known = eu_ref(sim).stratcom.confirmed.contains_key(&narrative)
+            || sim.narrative_ref(narrative).countries[ci].spotted;
+        if known && eu(sim).stratcom.alert_scheduled.insert(narrative) {
+            let d = draw(sim, |r| &mut r.stratcom, &ras.delay, ipcr::speed(sim));
+            later(sim, d, EuEv::StratCom(StratComEv::Alert(narrative)));
+        }
+    }
+}
+
+pub fn handle(sim: &mut Sim, ev: StratComEv) {
+    let s = sim
+        .cat
+        .response
+        .stratcom
+        .as_ref()
+        .expect("StratCom present");
+    let cat = sim.cat;
+    match ev {
+        StratComEv::Confirmed { narrative, country } => {
+            let now = sim.now;
+            eu(sim).stratcom.confirmed.insert(narrative, now);
+            emit(sim, EuWhat::StratComFlagged { narrative, country });
+            analysis::report(
+                sim,
+                analysis::Indicator {
+                    source: Body::StratCom,
+                    country,
+                    domain: Domain::Disinfo,
+                    campaign: sim
+                        .narrative_ref(narrative)
+                        .launched
+                        .and_then(|l| l.1.campaign()),
+                },
+            );
+            // EUvsDisinfo: a debunk in every member state the narrative targets.
+            let mut st = sim.narrative(narrative);
+            for (k, c) in cat.narratives[narrative.i()].countries.iter().enumerate() {
+                if cat.countries[c.i()].eu {
+                    let pc = &mut st.countries[k];
+                    pc.debunk = (pc.debunk + s.debunk.0).min(0.6);
+                }
+            }
+            emit(sim, EuWhat::EuDebunk { narrative });
+        }
+        StratComEv::Alert(narrative) => {
+            let Some(ras) = &s.ras else {
+                return;
+            };
+            let now = sim.now;
+            eu(sim).stratcom.alerted.insert(narrative, now);
+            emit(sim, EuWhat::RasAlert { narrative });
+            stage(sim, Stage::Response);
+            let mut first = None;
+            for (k, &c) in cat.narratives[narrative.i()].countries.iter().enumerate() {
+                if !cat.countries[c.i()].eu {
+                    continue;
+                }
+                first.get_or_insert(c);
+                let known = {
+                    let mut st = sim.narrative(narrative);
+                    let pc = &mut st.countries[k];
+                    let known = pc.spotted || pc.spotting_scheduled;
+                    pc.spotting_scheduled = true;
+                    known
+                };
+                let d = draw(sim, |r| &mut r.stratcom, &ras.national_response, 1.0);
+                let ev = if known {
+                    NationalEv::Debunk {
+                        narrative,
+                        country: c,
+                        routine: false,
+                    }
+                } else {
+                    NationalEv::NarrativeSpotted {
+                        narrative,
+                        country: c,
+                    }
+                };
+                national::later(sim, d, ev);
+            }
+            if let Some(c) = first {
+                let d = draw(sim, |r| &mut r.stratcom, &ras.national_response, 1.0);
+                national::later(
+                    sim,
+                    d,
+                    NationalEv::PlatformNotice {
+                        narrative,
+                        country: c,
+                    },
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,482 @@
+//! The Union Civil Protection Mechanism and the ERCC, and the solidarity
+//! clause (Art. 222 TFEU) that widens them.
+//!
+//! A member state whose own means run out decides to request assistance.
+//! The ERCC works a few requests at a time (the rest wait for a desk), then
+//! matches an offer: a module of the needed capability that is not deployed
+//! elsewhere. If every such module is out, the request waits for one to come
+//! back. A deployed module adds to the state's means (decontamination units,
+//! doses, beds, detection, repair crews) until it leaves. A state invoking
+//! Art. 222 gets faster assistance, first call on modules, bilateral offers,
+//! and IPCR goes to full activation.
+
+use std::collections::{BTreeSet, VecDeque};
+
+use super::{
+    DecisionKind, EuEv, EuWhat, Stage, draw, emit, eu, eu_ref, holds, ipcr, later, raise, stage,
+};
+use crate::engine::SimTime;
+use crate::log::What;
+use crate::playbook::{Capability, IpcrMode, Module, Need, Response};
+use crate::response::national::{self, NationalEv};
+use crate::world::catalog::{AgentClass, CountryIx};
+use crate::world::{Incident, Sim};
+
+/// Hours a CBRN incident may stay unidentified before a state asks for detection help.
+const IDENTIFICATION_PATIENCE_H: f64 = 12.0;
+
+#[derive(Clone, Copy, Debug)]
+pub enum UcpmEv {
+    /// The ERCC has worked a request through.
+    Processed(u16),
+    /// A module arrives on the ground.
+    Deployed { request: u16, module: u16 },
+    /// A module's stay is over.
+    Returns { request: u16, module: u16 },
+}
+
+#[derive(Clone, Debug)]
+pub struct Request {
+    pub country: CountryIx,
+    pub need: Need,
+    pub requested: SimTime,
+    pub offered: Option<SimTime>,
+    pub deployed: Option<SimTime>,
+    pub module: Option<u16>,
+}
+
+#[derive(Debug)]
+pub struct UcpmState {
+    /// Per module (UCPM pool, then solidarity offers): can it be offered, is it out?
+    pub available: Vec<bool>,
+    pub busy: Vec<bool>,
+    pub desks_busy: u32,
+    pub desk_queue: VecDeque<u16>,
+    pub longest_desk_queue: u32,
+    /// Processed requests waiting for a module to come back.
+    pub waiting: VecDeque<u16>,
+    pub requests: Vec<Request>,
+    /// Needs with a request raised and not yet served to the end.
+    pub open: BTreeSet<(CountryIx, Need)>,
+}
+
+impl UcpmState {
+    pub fn new(r: &Response) -> Self {
+        let pool = r.ucpm.as_ref().map_or(0, |u| u.modules.len());
+        let offers = r.solidarity.as_ref().map_or(0, |s| s.offers.len());
+        let mut available = vec![true; pool];
+        available.extend(std::iter::repeat_n(false, offers));
+        UcpmState {
+            busy: vec![false; available.len()],
+            available,
+            desks_busy: 0,
+            desk_queue: VecDeque::new(),
+            longest_desk_queue: 0,
+            waiting: VecDeque::new(),
+            requests: Vec::new(),
+            open: BTreeSet::new(),
+        }
+    }
+}
+
+/// Module `i`: the UCPM pool first, then the solidarity offers.
+pub fn module(r: &Response, i: usize) -> &Module {
+    let pool = r.ucpm.as_ref().map_or(&[][..], |u| &u.modules[..]);
+    if i < pool.len() {
+        &pool[i]
+    } else {
+        &r.solidarity.as_ref().expect("offers exist").offers[i - pool.len()]
+    }
+}
+
+/// What `c` has run short of right now.
+pub fn needs(sim: &Sim, c: CountryIx) -> Vec<Need> {
+    let nation = sim.nation_ref(c);
+    let mut out = Vec::new();
+    let incidents: Vec<&Incident> = sim
+        .ix
+        .incidents
+        .iter()
+        .filter_map(|&e| sim.world.get::<Incident>(e))
+        .filter(|i| i.country == c && i.detected_at.is_some())
+        .collect();
+    if incidents
+        .iter()
+        .any(|i| i.agent != AgentClass::Biological && i.awaiting_decon > 0 && i.decon_units == 0)
+        && nation.decon_free == 0
+    {
+        out.push(Need::Decontamination);
+    }
+    if nation.doses == 0
+        && incidents
+            .iter()
+            .any(|i| i.identified_at.is_some() && i.hospitalised > i.treated)
+    {
+        out.push(Need::Countermeasures);
+    }
+    if nation.beds_free == 0 && incidents.iter().any(|i| i.ill > 0) {
+        out.push(Need::MedicalBeds);
+    }
+    if incidents.iter().any(|i| {
+        i.identified_at.is_none()
+            && i.detected_at
+                .is_some_and(|d| sim.now.since(d).as_hours() >= IDENTIFICATION_PATIENCE_H)
+    }) {
+        out.push(Need::CbrnDetection);
+    }
+    if !nation.repair_queue.is_empty() {
+        out.push(Need::Repair);
+    }
+    out
+}
+
+pub fn review(sim: &mut Sim) {
+    let r = &sim.cat.response;
+    for (ci, c) in sim.cat.countries.iter().enumerate() {
+        if !c.eu {
+            continue;
+        }
+        let c = CountryIx(ci as u32);
+        if let Some(s) = &r.solidarity
+            && !eu_ref(sim).solidarity.contains_key(&c)
+            && holds(sim, &s.invoke.when, Some(c))
+        {
+            raise(sim, DecisionKind::Solidarity, Some(c), &s.invoke);
+        }
+        let Some(u) = &r.ucpm else {
+            continue;
+        };
+        for need in needs(sim, c) {
+            if !eu_ref(sim).ucpm.open.contains(&(c, need)) && holds(sim, &u.request.when, Some(c)) {
+                eu(sim).ucpm.open.insert((c, need));
+                raise(sim, DecisionKind::UcpmRequest(need), Some(c), &u.request);
+            }
+        }
+    }
+}
+
+/// The state sends its request; the ERCC takes it up when a desk is free.
+pub fn request(sim: &mut Sim, c: CountryIx, need: Need) {
+    let Some(u) = &sim.cat.response.ucpm else {
+        return;
+    };
+    let now = sim.now;
+    let (id, start, queued) = {
+        let mut st = eu(sim);
+        st.ucpm.requests.push(Request {
+            country: c,
+            need,
+            requested: now,
+            offered: None,
+            deployed: None,
+            module: None,
+        });
+        let id = (st.ucpm.requests.len() - 1) as u16;
+        let start = st.ucpm.desks_busy < u.ercc_desks;
+        if start {
+            st.ucpm.desks_busy += 1;
+        } else {
+            st.ucpm.desk_queue.push_back(id);
+            st.ucpm.longest_desk_queue = st
+                .ucpm
+                .longest_desk_queue
+                .max(st.ucpm.desk_queue.len() as u32);
+        }
+        (id, start, st.ucpm.desk_queue.len() as u16)
+    };
+    emit(
+        sim,
+        EuWhat::AssistanceRequested {
+            request: id,
+            country: c,
+            need,
+            queued,
+        },
+    );
+    if start {
+        process(sim, id);
+    }
+}
+
+fn process(sim: &mut Sim, id: u16) {
+    let u = sim.cat.response.ucpm.as_ref().expect("UCPM present");
+    let d = draw(sim, |r| &mut r.ucpm, &u.processing, ipcr::speed(sim));
+    later(sim, d, EuEv::Ucpm(UcpmEv::Processed(id)));
+}
+
+pub fn handle(sim: &mut Sim, ev: UcpmEv) {
+    match ev {
+        UcpmEv::Processed(id) => {
+            let next = {
+                let mut st = eu(sim);
+                let next = st.ucpm.desk_queue.pop_front();
+                if next.is_none() {
+                    st.ucpm.desks_busy -= 1;
+                }
+                next
+            };
+            if let Some(n) = next {
+                process(sim, n);
+            }
+            offer(sim, id);
+        }
+        UcpmEv::Deployed { request, module } => deployed(sim, request, module),
+        UcpmEv::Returns { request, module } => returns(sim, request, module),
+    }
+}
+
+/// Matches a free module to the request, or makes it wait for one.
+fn offer(sim: &mut Sim, id: u16) {
+    let r = &sim.cat.response;
+    let req = eu_ref(sim).ucpm.requests[id as usize].clone();
+    let n = eu_ref(sim).ucpm.available.len();
+    let fits = |i: usize| module(r, i).capability.need() == req.need;
+    let free = (0..n).find(|&i| {
+        let st = &eu_ref(sim).ucpm;
+        fits(i) && st.available[i] && !st.busy[i]
+    });
+    match free {
+        Some(m) => accept(sim, id, m as u16),
+        None if (0..n).any(fits) => {
+            eu(sim).ucpm.waiting.push_back(id);
+            emit(
+                sim,
+                EuWhat::AwaitingModule {
+                    request: id,
+                    country: req.country,
+                    need: req.need,
+                },
+            );
+        }
+        None => emit(
+            sim,
+            EuWhat::NoModule {
+                request: id,
+                country: req.country,
+                need: req.need,
+            },
+        ),
+    }
+}
+
+fn accept(sim: &mut Sim, id: u16, m: u16) {
+    let r = &sim.cat.response;
+    let now = sim.now;
+    let country = {
+        let mut st = eu(sim);
+        st.ucpm.busy[m as usize] = true;
+        let req = &mut st.ucpm.requests[id as usize];
+        req.offered = Some(now);
+        req.module = Some(m);
+        req.country
+    };
+    emit(
+        sim,
+        EuWhat::OfferAccepted {
+            request: id,
+            module: m,
+            country,
+        },
+    );
+    let faster = match (&r.solidarity, eu_ref(sim).solidarity.contains_key(&country)) {
+        (Some(s), true) => 1.0 - s.faster_assistance.0,
+        _ => 1.0,
+    };
+    let def = module(r, m as usize);
+    let d = draw(
+        sim,
+        |r| &mut r.ucpm,
+        &def.lead_time,
+        ipcr::speed(sim) * faster,
+    );
+    later(
+        sim,
+        d,
+        EuEv::Ucpm(UcpmEv::Deployed {
+            request: id,
+            module: m,
+        }),
+    );
+}
+
+fn deployed(sim: &mut Sim, id: u16, m: u16) {
+    let r = &sim.cat.response;
+    let now = sim.now;
+    let country = {
+        let mut st = eu(sim);
+        let req = &mut st.ucpm.requests[id as usize];
+        req.deployed = Some(now);
+        req.country
+    };
+    emit(
+        sim,
+        EuWhat::ModuleDeployed {
+            request: id,
+            module: m,
+            country,
+        },
+    );
+    stage(sim, Stage::Response);
+    let def = module(r, m as usize);
+    match def.capability {
+        Capability::Decontamination(units) => {
+            let target = sim
+                .ix
+                .incidents
+                .iter()
+                .enumerate()
+                .filter_map(|(k, &e)| sim.world.get::<Incident>(e).map(|i| (k, i)))
+                .filter(|(_, i)| i.country == country)
+                .max_by_key(|(k, i)| (i.awaiting_decon, std::cmp::Reverse(*k)))
+                .map(|(k, _)| k as u16);
+            match target {
+                Some(k) => {
+                    sim.incident(k).decon_units += units;
+                    sim.emit(What::DeconDeployed {
+                        incident: k,
+                        country,
+                        units,
+                    });
+                }
+                None => sim.nation(country).decon_free += units,
+            }
+        }
+        Capability::Countermeasures(doses) => sim.nation(country).doses += doses,
+        Capability::MedicalBeds(beds) => sim.nation(country).beds_free += beds,
+        Capability::CbrnDetection(boost) => {
+            let pending: Vec<(u16, AgentClass)> = sim
+                .ix
+                .incidents
+                .iter()
+                .enumerate()
+                .filter_map(|(k, &e)| sim.world.get::<Incident>(e).map(|i| (k, i)))
+                .filter(|(_, i)| i.country == country && i.identified_at.is_none())
+                .map(|(k, i)| (k as u16, i.agent))
+                .collect();
+            let base = sim.cat.countries[country.i()].caps.cbrn_detection.0;
+            let detection = (base + boost.0).min(0.95);
+            for (k, agent) in pending {
+                let d = draw(
+                    sim,
+                    |r| &mut r.ucpm,
+                    &national::identification_delay(agent, detection),
+                    1.0,
+                );
+                national::later(sim, d, NationalEv::AgentIdentified(k));
+            }
+        }
+        Capability::Repair(crews) => national::add_crews(sim, country, crews),
+    }
+    later(
+        sim,
+        def.stay,
+        EuEv::Ucpm(UcpmEv::Returns {
+            request: id,
+            module: m,
+        }),
+    );
+}
+
+fn returns(sim: &mut Sim, id: u16, m: u16) {
+    let r = &sim.cat.response;
+    let (country, need) = {
+        let st = eu_ref(sim);
+        let req = &st.ucpm.requests[id as usize];
+        (req.country, req.need)
+    };
+    match module(r, m as usize).capability {
+        Capability::Decontamination(units) => {
+            let mut left = units;
+            {
+                let mut n = sim.nation(country);
+                let from_pool = left.min(n.decon_free);
+                n.decon_free -= from_pool;
+                left -= from_pool;
+            }
+            for k in 0..sim.ix.incidents.len() {
+                if left == 0 {
+                    break;
+                }
+                let mut inc = sim.incident(k as u16);
+                if inc.country == country {
+                    let take = left.min(inc.decon_units);
+                    inc.decon_units -= take;
+                    left -= take;
+                }
+            }
+        }
+        Capability::MedicalBeds(beds) => {
+            let mut n = sim.nation(country);
+            n.beds_free -= beds.min(n.beds_free);
+        }
+        Capability::Repair(crews) => national::withdraw_crews(sim, country, crews),
+        // Doses are used up; what a detection team found stays found.
+        Capability::Countermeasures(_) | Capability::CbrnDetection(_) => {}
+    }
+    {
+        let mut st = eu(sim);
+        st.ucpm.busy[m as usize] = false;
+        st.ucpm.open.remove(&(country, need));
+    }
+    emit(sim, EuWhat::ModuleReturned { module: m, country });
+    serve_waiting(sim);
+}
+
+/// Offers any free module to the longest-waiting request it fits, states
+/// that invoked Art. 222 first.
+fn serve_waiting(sim: &mut Sim) {
+    let r = &sim.cat.response;
+    loop {
+        let pick = {
+            let st = eu_ref(sim);
+            let n = st.ucpm.available.len();
+            let mut order: Vec<(usize, u16)> =
+                st.ucpm.waiting.iter().copied().enumerate().collect();
+            order.sort_by_key(|(pos, id)| {
+                let c = st.ucpm.requests[*id as usize].country;
+                (!st.solidarity.contains_key(&c), *pos)
+            });
+            order.into_iter().find_map(|(pos, id)| {
+                let need = st.ucpm.requests[id as usize].need;
+                (0..n)
+                    .find(|&i| {
+                        st.ucpm.available[i]
+                            && !st.ucpm.busy[i]
+                            && module(r, i).capability.need() == need
+                    })
+                    .map(|m| (pos, id, m as u16))
+            })
+        };
+        let Some((pos, id, m)) = pick else {
+            return;
+        };
+        eu(sim).ucpm.waiting.remove(pos);
+        accept(sim, id, m);
+    }
+}
+
+/// A member state invokes the solidarity clause.
+pub fn invoke_solidarity(sim: &mut Sim, c: CountryIx) {
+    let now = sim.now;
+    let pool = sim
+        .cat
+        .response
+        .ucpm
+        .as_ref()
+        .map_or(0, |u| u.modules.len());
+    {
+        let mut st = eu(sim);
+        if st.solidarity.contains_key(&c) {
+            return;
+        }
+        st.solidarity.insert(c, now);
+        // Bilateral offers become available to everyone through the ERCC.
+        for a in st.ucpm.available.iter_mut().skip(pool) {
+            *a = true;
+        }
+    }
+    emit(sim, EuWhat::SolidarityInvoked { country: c });
+    stage(sim, Stage::Response);
+    ipcr::enter(sim, IpcrMode::FullActivation);
+    serve_waiting(sim);
+}
