@@ -32,6 +32,8 @@ pub mod ipcr;
 pub mod log;
 pub mod nato;
 pub mod stratcom;
+#[cfg(test)]
+mod tests;
 pub mod ucpm;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -1,0 +1,1 @@
+//! Behaviour of the EU and NATO mechanisms (written by the mechanism tests task).
