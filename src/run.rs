@@ -14,6 +14,7 @@ use crate::exercise::metrics::Summary;
 use crate::log::jsonl::JsonlWriter;
 use crate::output::write_atomic;
 use crate::playbook::{LoadedPlaybook, Response};
+use crate::report::compare::Comparison;
 use crate::scenario::LoadedScenario;
 use crate::world::catalog::Catalog;
 
@@ -70,8 +71,14 @@ pub fn run_command(
     let cat = compile(loaded, playbooks).map_err(|d| Failure::Input(vec![d]))?;
     let seed = seed.unwrap_or(cat.default_seed);
     let started = std::time::Instant::now();
-    let done = execute(cat.clone(), seed, until);
+    let mut done = execute(cat.clone(), seed, until);
     let elapsed = started.elapsed();
+    if !cat.response.is_national_only() {
+        // What the playbook changed: the same run with national responders only.
+        let base = compile(loaded, &[]).map_err(|d| Failure::Input(vec![d]))?;
+        let baseline = execute(base, seed, until);
+        done.summary.versus_baseline = Some(Comparison::new(&baseline.summary, &done.summary));
+    }
 
     let log = done.sim.model.log();
     let hash = match out {

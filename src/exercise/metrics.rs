@@ -68,6 +68,11 @@ pub struct Summary {
     pub response: ResponseMetrics,
     pub injects_fired: usize,
     pub objectives: Vec<ObjectiveResult>,
+    /// The EU and NATO mechanisms, when a playbook brought any.
+    pub eu: Option<crate::response::eu::metrics::EuMetrics>,
+    /// The same scenario and seed with national responders only, when a
+    /// playbook brought EU or NATO mechanisms.
+    pub versus_baseline: Option<crate::report::compare::Comparison>,
 }
 
 #[derive(Debug, Serialize)]
@@ -450,7 +455,12 @@ impl Summary {
             response: resp,
             injects_fired: injects,
             objectives: Vec::new(),
+            eu: None,
+            versus_baseline: None,
         };
+        let first: Vec<Option<u64>> = summary.campaigns.iter().map(|c| c.first_effect_s).collect();
+        let detected: Vec<Option<u64>> = summary.campaigns.iter().map(|c| c.detected_s).collect();
+        summary.eu = crate::response::eu::metrics::measure(ex, &first, &detected);
         summary.objectives = cat
             .objectives
             .iter()

@@ -506,7 +506,7 @@ fn question(k: DecisionKind) -> String {
     }
 }
 
-fn decision_id(k: DecisionKind) -> String {
+pub fn decision_id(k: DecisionKind) -> String {
     match k {
         DecisionKind::IpcrInformationSharing => "ipcr_information_sharing".into(),
         DecisionKind::IpcrFullActivation => "ipcr_full_activation".into(),

@@ -30,6 +30,7 @@ pub mod analysis;
 pub mod cyber;
 pub mod ipcr;
 pub mod log;
+pub mod metrics;
 pub mod nato;
 pub mod stratcom;
 #[cfg(test)]

@@ -1,0 +1,303 @@
+//! What the EU and NATO mechanisms did, measured for `summary.json` and the
+//! report: the EU Hybrid Playbook's stages, time to assess, attribute and
+//! respond per threat, IPCR modes, UCPM request-to-deployment times,
+//! mechanism load and queueing, and every decision taken.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::{EuState, EuWhat, Stage, ucpm};
+use crate::exercise::Exercise;
+use crate::log::{Origin, What};
+use crate::playbook::IpcrMode;
+use crate::world::Incident;
+use crate::world::catalog::{CampaignIx, Catalog};
+
+#[derive(Debug, Serialize)]
+pub struct EuMetrics {
+    pub playbooks: Vec<String>,
+    /// When the EU Hybrid Playbook reached each stage, seconds from T+0, in stage order.
+    pub protocol: Vec<(&'static str, Option<u64>)>,
+    /// Per threat campaign: time from its first effect to each step of the response.
+    pub threats: Vec<ThreatResponse>,
+    pub ipcr: Option<IpcrMetrics>,
+    pub fusion_cell: Option<AnalysisMetrics>,
+    pub nato: Option<NatoMetrics>,
+    pub ucpm: Option<UcpmMetrics>,
+    pub blueprint: Option<BlueprintMetrics>,
+    pub toolbox: Option<ToolboxMetrics>,
+    pub stratcom: Option<StratComMetrics>,
+    /// Member states that invoked Art. 222, with the time.
+    pub solidarity: Vec<(String, u64)>,
+    pub decisions: Vec<DecisionMetrics>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ThreatResponse {
+    pub campaign: String,
+    pub first_effect_s: Option<u64>,
+    pub time_to_detect_s: Option<u64>,
+    pub time_to_assess_s: Option<u64>,
+    pub time_to_attribute_s: Option<u64>,
+    pub time_to_respond_s: Option<u64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct IpcrMetrics {
+    pub monitoring_s: Option<u64>,
+    pub information_sharing_s: Option<u64>,
+    pub full_activation_s: Option<u64>,
+    pub final_mode: &'static str,
+    pub isaa_reports: u16,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AnalysisMetrics {
+    pub indicators_received: u32,
+    pub indicators_analysed: u32,
+    pub longest_queue: u32,
+    pub confidence: f64,
+    pub first_heard_s: Option<u64>,
+    pub alerted_s: Option<u64>,
+    pub assessed_s: Option<u64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NatoMetrics {
+    pub mode: &'static str,
+    pub analysis: AnalysisMetrics,
+    pub support_sent: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct UcpmMetrics {
+    pub requests: Vec<RequestMetrics>,
+    pub longest_ercc_queue: u32,
+    /// Requests that had to wait for a module to come back.
+    pub waited_for_module: usize,
+    pub unmet: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RequestMetrics {
+    pub country: String,
+    pub need: &'static str,
+    pub requested_s: u64,
+    pub offered_s: Option<u64>,
+    pub deployed_s: Option<u64>,
+    pub request_to_deployment_h: Option<f64>,
+    pub module: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct BlueprintMetrics {
+    pub incidents_shared: u32,
+    pub states_sharing: usize,
+    pub operational_s: Option<u64>,
+    pub political_s: Option<u64>,
+    pub preemptive_isolations: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ToolboxMetrics {
+    pub attributed_s: Option<u64>,
+    pub restrictive_measures_s: Option<u64>,
+    pub steps_deterred: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StratComMetrics {
+    pub narratives_identified: usize,
+    pub rapid_alerts: Vec<(String, u64)>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DecisionMetrics {
+    pub decision: String,
+    pub country: Option<String>,
+    pub raised_s: u64,
+    pub decided_s: Option<u64>,
+    pub approved: Option<bool>,
+}
+
+fn hours(s: u64) -> f64 {
+    (s as f64 / 36.0).round() / 100.0
+}
+
+/// Measures the mechanisms of a finished run; `None` in a national-only run.
+pub fn measure(
+    ex: &Exercise,
+    first_effect: &[Option<u64>],
+    detected: &[Option<u64>],
+) -> Option<EuMetrics> {
+    let st = ex.world().get_resource::<EuState>()?;
+    let cat: &Catalog = ex.catalog();
+    let r = &cat.response;
+    let cid = |c: crate::world::catalog::CountryIx| cat.countries[c.i()].id.to_string();
+
+    // The first EU or NATO action that answered each campaign, and deterred steps.
+    let mut responded: BTreeMap<CampaignIx, u64> = BTreeMap::new();
+    let mut deterred = 0;
+    let mut waited = 0;
+    let mut unmet = 0;
+    let mut isolations = 0;
+    let incident_campaign = |k: usize| {
+        ex.world()
+            .get::<Incident>(ex.index().incidents[k])
+            .and_then(|i| i.by.campaign())
+    };
+    for e in ex.log() {
+        let mut answer = |c: Option<CampaignIx>| {
+            if let Some(c) = c {
+                responded.entry(c).or_insert(e.t.0);
+            }
+        };
+        match e.what {
+            What::StepFailed {
+                why: crate::log::Failure::Deterred,
+                ..
+            } => deterred += 1,
+            What::Eu(EuWhat::CsirtsShared { by, .. }) => answer(by.campaign()),
+            What::Eu(EuWhat::PreemptiveIsolation { by, .. }) => {
+                isolations += 1;
+                answer(by.campaign());
+            }
+            What::Eu(EuWhat::RasAlert { narrative }) | What::Eu(EuWhat::EuDebunk { narrative }) => {
+                let by = ex
+                    .world()
+                    .get::<crate::world::NarrativeState>(ex.index().narratives[narrative.i()])
+                    .and_then(|n| n.launched.map(|l| l.1));
+                answer(by.and_then(|o: Origin| o.campaign()));
+            }
+            What::Eu(EuWhat::ModuleDeployed { country, .. }) => {
+                for k in 0..ex.index().incidents.len() {
+                    let inc = ex.world().get::<Incident>(ex.index().incidents[k]);
+                    if inc.is_some_and(|i| i.country == country) {
+                        answer(incident_campaign(k));
+                    }
+                }
+            }
+            What::Eu(EuWhat::AwaitingModule { .. }) => waited += 1,
+            What::Eu(EuWhat::NoModule { .. }) => unmet += 1,
+            _ => {}
+        }
+    }
+
+    let since = |c: usize, t: Option<u64>| match (first_effect[c], t) {
+        (Some(a), Some(b)) => Some(b.saturating_sub(a)),
+        _ => None,
+    };
+    let threats = cat
+        .campaigns
+        .iter()
+        .enumerate()
+        .map(|(c, def)| {
+            let cx = CampaignIx(c as u32);
+            let in_picture = st.hfc.campaigns.get(&cx).map(|t| t.0);
+            let assessed = match (in_picture, st.hfc.assessed) {
+                (Some(a), Some(b)) => Some(a.max(b.0)),
+                _ => None,
+            };
+            let attributed = match (in_picture, st.cyber.attributed) {
+                (Some(a), Some(b)) if a <= b.0 => Some(b.0),
+                _ => None,
+            };
+            ThreatResponse {
+                campaign: def.id.to_string(),
+                first_effect_s: first_effect[c],
+                time_to_detect_s: since(c, detected[c]),
+                time_to_assess_s: since(c, assessed),
+                time_to_attribute_s: since(c, attributed),
+                time_to_respond_s: since(c, responded.get(&cx).copied()),
+            }
+        })
+        .collect();
+
+    let picture = |p: &super::analysis::Picture| AnalysisMetrics {
+        indicators_received: p.received,
+        indicators_analysed: p.analysed,
+        longest_queue: p.longest_queue,
+        confidence: (p.confidence * 1000.0).round() / 1000.0,
+        first_heard_s: p.first_heard.map(|t| t.0),
+        alerted_s: p.alerted.map(|t| t.0),
+        assessed_s: p.assessed.map(|t| t.0),
+    };
+    let mode_at = |m: IpcrMode| st.ipcr.entered.get(&m).map(|t| t.0);
+    Some(EuMetrics {
+        playbooks: r.names.clone(),
+        protocol: Stage::ALL
+            .iter()
+            .map(|s| (s.name(), st.stages.get(s).map(|t| t.0)))
+            .collect(),
+        threats,
+        ipcr: r.ipcr.as_ref().map(|_| IpcrMetrics {
+            monitoring_s: mode_at(IpcrMode::Monitoring),
+            information_sharing_s: mode_at(IpcrMode::InformationSharing),
+            full_activation_s: mode_at(IpcrMode::FullActivation),
+            final_mode: st.ipcr.mode.name(),
+            isaa_reports: st.ipcr.reports,
+        }),
+        fusion_cell: r.fusion_cell.as_ref().map(|_| picture(&st.hfc)),
+        nato: r.nato.as_ref().map(|n| NatoMetrics {
+            mode: match n.mode {
+                crate::playbook::NatoMode::Parallel => "parallel",
+                crate::playbook::NatoMode::Coordinated => "coordinated",
+            },
+            analysis: picture(&st.nato_picture),
+            support_sent: st.nato.sent.iter().filter(|s| **s).count(),
+        }),
+        ucpm: r.ucpm.as_ref().map(|_| UcpmMetrics {
+            requests: st
+                .ucpm
+                .requests
+                .iter()
+                .map(|q| RequestMetrics {
+                    country: cid(q.country),
+                    need: q.need.name(),
+                    requested_s: q.requested.0,
+                    offered_s: q.offered.map(|t| t.0),
+                    deployed_s: q.deployed.map(|t| t.0),
+                    request_to_deployment_h: q.deployed.map(|d| hours(d.0 - q.requested.0)),
+                    module: q.module.map(|m| ucpm::module(r, m as usize).id.clone()),
+                })
+                .collect(),
+            longest_ercc_queue: st.ucpm.longest_desk_queue,
+            waited_for_module: waited,
+            unmet,
+        }),
+        blueprint: r.blueprint.as_ref().map(|_| BlueprintMetrics {
+            incidents_shared: st.cyber.shares,
+            states_sharing: st.cyber.states.len(),
+            operational_s: st.cyber.operational_at.map(|t| t.0),
+            political_s: st.cyber.political_at.map(|t| t.0),
+            preemptive_isolations: isolations,
+        }),
+        toolbox: r.toolbox.as_ref().map(|_| ToolboxMetrics {
+            attributed_s: st.cyber.attributed.map(|t| t.0),
+            restrictive_measures_s: st.cyber.measures.map(|t| t.0),
+            steps_deterred: deterred,
+        }),
+        stratcom: r.stratcom.as_ref().map(|_| StratComMetrics {
+            narratives_identified: st.stratcom.confirmed.len(),
+            rapid_alerts: st
+                .stratcom
+                .alerted
+                .iter()
+                .map(|(n, t)| (cat.narratives[n.i()].id.to_string(), t.0))
+                .collect(),
+        }),
+        solidarity: st.solidarity.iter().map(|(c, t)| (cid(*c), t.0)).collect(),
+        decisions: st
+            .decisions
+            .iter()
+            .map(|d| DecisionMetrics {
+                decision: super::log::decision_id(d.kind),
+                country: d.country.map(cid),
+                raised_s: d.raised.0,
+                decided_s: d.decided.map(|x| x.0.0),
+                approved: d.decided.map(|x| x.1),
+            })
+            .collect(),
+    })
+}
