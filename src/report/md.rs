@@ -2,11 +2,13 @@
 
 use std::fmt::Write;
 
-use super::{hours, is_key_event};
+use super::{at, hours, is_key_event, opt_hours};
 use crate::engine::SimTime;
 use crate::exercise::metrics::Summary;
 use crate::log::Event;
 use crate::log::jsonl::describe;
+use crate::report::compare::Comparison;
+use crate::response::eu::metrics::EuMetrics;
 use crate::world::catalog::Catalog;
 
 /// Most rows in the key-event timeline.
@@ -195,5 +197,219 @@ pub fn run_report(cat: &Catalog, s: &Summary, log: &[Event]) -> String {
         r.platform_actions,
         s.injects_fired
     );
+    if let Some(eu) = &s.eu {
+        eu_section(&mut o, eu);
+    }
+    if let Some(c) = &s.versus_baseline {
+        comparison(&mut o, c);
+    }
     o
+}
+
+fn eu_section(o: &mut String, eu: &EuMetrics) {
+    let _ = writeln!(o, "\n## EU and NATO response\n");
+    let _ = writeln!(o, "Playbook: {}.\n", eu.playbooks.join(" + "));
+    let stages: Vec<String> = eu
+        .protocol
+        .iter()
+        .map(|(k, v)| format!("{k} {}", at(*v)))
+        .collect();
+    let _ = writeln!(o, "EU Hybrid Playbook stages: {}.\n", stages.join(", "));
+    let _ = writeln!(
+        o,
+        "| Campaign | First effect | Detect | Assess | Attribute | Respond |\n|---|---|---|---|---|---|"
+    );
+    for t in &eu.threats {
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} | {} | {} |",
+            t.campaign,
+            at(t.first_effect_s),
+            opt_hours(t.time_to_detect_s),
+            opt_hours(t.time_to_assess_s),
+            opt_hours(t.time_to_attribute_s),
+            opt_hours(t.time_to_respond_s)
+        );
+    }
+    let _ = writeln!(o, "\n### Mechanisms\n");
+    let _ = writeln!(o, "| Mechanism | What it did |\n|---|---|");
+    if let Some(f) = &eu.fusion_cell {
+        let _ = writeln!(
+            o,
+            "| Hybrid Fusion Cell | {} indicators received, {} analysed, longest analyst queue {}; first heard {}, member states alerted {}, assessed {}; final confidence {:.0}% |",
+            f.indicators_received,
+            f.indicators_analysed,
+            f.longest_queue,
+            at(f.first_heard_s),
+            at(f.alerted_s),
+            at(f.assessed_s),
+            f.confidence * 100.0
+        );
+    }
+    if let Some(i) = &eu.ipcr {
+        let _ = writeln!(
+            o,
+            "| IPCR | monitoring {}, information sharing {}, full activation {}; {} ISAA reports; ended in {} mode |",
+            at(i.monitoring_s),
+            at(i.information_sharing_s),
+            at(i.full_activation_s),
+            i.isaa_reports,
+            i.final_mode
+        );
+    }
+    if let Some(u) = &eu.ucpm {
+        let _ = writeln!(
+            o,
+            "| ERCC / UCPM | {} requests; longest ERCC queue {}; {} waited for a module; {} unmet |",
+            u.requests.len(),
+            u.longest_ercc_queue,
+            u.waited_for_module,
+            u.unmet
+        );
+    }
+    if let Some(b) = &eu.blueprint {
+        let _ = writeln!(
+            o,
+            "| Cyber Blueprint / CSIRTs network | {} incidents shared by {} states; operational level {}, political level {}; {} pre-emptive isolations |",
+            b.incidents_shared,
+            b.states_sharing,
+            at(b.operational_s),
+            at(b.political_s),
+            b.preemptive_isolations
+        );
+    }
+    if let Some(t) = &eu.toolbox {
+        let _ = writeln!(
+            o,
+            "| Cyber Diplomacy Toolbox | attribution {}, restrictive measures {}; {} later campaign steps deterred |",
+            at(t.attributed_s),
+            at(t.restrictive_measures_s),
+            t.steps_deterred
+        );
+    }
+    if let Some(sc) = &eu.stratcom {
+        let alerts: Vec<String> = sc
+            .rapid_alerts
+            .iter()
+            .map(|(n, t)| format!("{n} at {}", SimTime(*t)))
+            .collect();
+        let _ = writeln!(
+            o,
+            "| StratCom task forces / RAS | {} narratives identified; alerts: {} |",
+            sc.narratives_identified,
+            if alerts.is_empty() {
+                "none".into()
+            } else {
+                alerts.join(", ")
+            }
+        );
+    }
+    let who: Vec<String> = eu
+        .solidarity
+        .iter()
+        .map(|(c, t)| format!("{c} at {}", SimTime(*t)))
+        .collect();
+    let _ = writeln!(
+        o,
+        "| Solidarity clause (Art. 222) | {} |",
+        if who.is_empty() {
+            "not invoked".into()
+        } else {
+            format!("invoked by {}", who.join(", "))
+        }
+    );
+    if let Some(n) = &eu.nato {
+        let _ = writeln!(
+            o,
+            "| NATO ({} mode) | {} indicators, confidence {:.0}%, allies alerted {}; {} support packages sent |",
+            n.mode,
+            n.analysis.indicators_received,
+            n.analysis.confidence * 100.0,
+            at(n.analysis.alerted_s),
+            n.support_sent
+        );
+    }
+    if let Some(u) = eu.ucpm.as_ref().filter(|u| !u.requests.is_empty()) {
+        let _ = writeln!(
+            o,
+            "\n### UCPM requests\n\n| State | Need | Requested | Offer accepted | Deployed | Request to deployment | Module |\n|---|---|---|---|---|---|---|"
+        );
+        for r in &u.requests {
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} | {} | {} | {} |",
+                r.country,
+                r.need,
+                SimTime(r.requested_s),
+                at(r.offered_s),
+                at(r.deployed_s),
+                r.request_to_deployment_h
+                    .map_or("-".into(), |h| format!("{h:.1} h")),
+                r.module.as_deref().unwrap_or("-")
+            );
+        }
+    }
+    if !eu.decisions.is_empty() {
+        let _ = writeln!(
+            o,
+            "\n### Decisions\n\n| Decision | State | Raised | Decided | Outcome |\n|---|---|---|---|---|"
+        );
+        for d in &eu.decisions {
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} | {} |",
+                d.decision,
+                d.country.as_deref().unwrap_or("EU"),
+                SimTime(d.raised_s),
+                at(d.decided_s),
+                match (d.approved, d.overtaken) {
+                    (Some(true), _) => "act",
+                    (Some(false), _) => "declined",
+                    (None, true) => "overtaken by events",
+                    (None, false) => "still deliberating at the end",
+                }
+            );
+        }
+    }
+}
+
+fn comparison(o: &mut String, c: &Comparison) {
+    let _ = writeln!(
+        o,
+        "\n## Effect of the playbook\n\nCompared with {} (common random numbers: both runs meet the same attacks until the response changes them).\n",
+        c.baseline
+    );
+    let _ = writeln!(
+        o,
+        "| Measure | National only | With playbook | Change | |\n|---|---|---|---|---|"
+    );
+    for r in &c.rows {
+        let pct = if r.baseline.abs() > 1e-9 {
+            format!(" ({:+.0}%)", 100.0 * r.change / r.baseline)
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            o,
+            "| {} ({}) | {:.1} | {:.1} | {:+.1}{pct} | {} |",
+            r.metric,
+            r.unit,
+            r.baseline,
+            r.with_playbook,
+            r.change,
+            match r.better {
+                Some(true) => "better",
+                Some(false) => "worse",
+                None => "same",
+            }
+        );
+    }
+    if !c.ratings_changed.is_empty() {
+        let changes: Vec<String> = c
+            .ratings_changed
+            .iter()
+            .map(|(id, a, b)| format!("{id} {a} -> {b}"))
+            .collect();
+        let _ = writeln!(o, "\nObjective ratings changed: {}.", changes.join(", "));
+    }
 }

@@ -199,6 +199,11 @@ fn shared(sim: &mut Sim, by: Origin, country: CountryIx) {
         for (o, n) in found {
             hunt(sim, o, n);
         }
+    }
+    // The incident that reveals destructive malware may come after the
+    // campaign's first warning (an intrusion), so isolation is checked on
+    // every share.
+    {
         if b.isolate_on_wiper && matches!(effect_of(cat, by), Some(Effect::Wiper { .. })) {
             for (c, def) in cat.countries.iter().enumerate() {
                 let c = CountryIx(c as u32);

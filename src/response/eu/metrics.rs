@@ -119,6 +119,7 @@ pub struct DecisionMetrics {
     pub raised_s: u64,
     pub decided_s: Option<u64>,
     pub approved: Option<bool>,
+    pub overtaken: bool,
 }
 
 fn hours(s: u64) -> f64 {
@@ -297,6 +298,7 @@ pub fn measure(
                 raised_s: d.raised.0,
                 decided_s: d.decided.map(|x| x.0.0),
                 approved: d.decided.map(|x| x.1),
+                overtaken: d.overtaken,
             })
             .collect(),
     })

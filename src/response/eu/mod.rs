@@ -123,6 +123,8 @@ pub struct DecisionRecord {
     pub country: Option<CountryIx>,
     pub raised: SimTime,
     pub decided: Option<(SimTime, bool)>,
+    /// Events made it moot before it fell.
+    pub overtaken: bool,
 }
 
 /// The EU Hybrid Playbook's stages.
@@ -330,6 +332,7 @@ pub(crate) fn raise(
             country,
             raised: now,
             decided: None,
+            overtaken: false,
         });
         (st.decisions.len() - 1) as u16
     };
@@ -354,6 +357,7 @@ fn decide(sim: &mut Sim, id: u16) {
         _ => None,
     };
     if target.is_some_and(|m| eu_ref(sim).ipcr.mode >= m) {
+        eu(sim).decisions[id as usize].overtaken = true;
         emit(
             sim,
             EuWhat::DecisionOvertaken {
