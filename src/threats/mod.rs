@@ -117,7 +117,14 @@ pub fn apply(
             severity,
             leak,
         } => {
-            cyber::precondition(sim, by, *target)?;
+            if let Err(why) = cyber::precondition(sim, by, *target) {
+                // Data stolen before the eviction can still be published.
+                if let (Failure::NoFoothold, Some(n)) = (why, leak) {
+                    disinfo::launch(sim, *n, by);
+                    return Ok(());
+                }
+                return Err(why);
+            }
             if defended(cyber::resistance(sim, by, *target)) {
                 return Err(Failure::Defended);
             }
@@ -128,10 +135,13 @@ pub fn apply(
         }
         Effect::Wiper { seeds, .. } => {
             let mut any = false;
-            for &n in seeds {
-                if cyber::precondition(sim, by, n).is_ok()
-                    && !defended(cyber::resistance(sim, by, n))
-                {
+            for (k, &n) in seeds.iter().enumerate() {
+                // Each seed meets its own defences: a Weyl rotation of the
+                // step's draw gives every seed its own uniform number without
+                // drawing more (the attacker's stream stays aligned).
+                let roll = (roll + k as f64 * 0.618_033_988_749_895).fract();
+                let held = roll >= success * (1.0 - DEFENCE_WEIGHT * cyber::resistance(sim, by, n));
+                if cyber::precondition(sim, by, n).is_ok() && !held {
                     any |= cyber::infect(sim, by, n, 0);
                 }
             }
