@@ -421,8 +421,10 @@ impl EuWhat {
                 d.target = Some("CSIRTS");
                 d.country = Some(cname(country));
                 put("threat", json!(origin_id(cat, by)));
+                let class = taxonomy(cat, by);
+                put("taxonomy", json!(class));
                 d.text = format!(
-                    "{} shares its incident in the CSIRTs network (Blueprint, technical level)",
+                    "{} shares its incident in the CSIRTs network (Blueprint, technical level): {class}",
                     cat.countries[country.i()].csirt
                 );
             }
@@ -522,6 +524,19 @@ fn decider(k: DecisionKind) -> &'static str {
         DecisionKind::IpcrInformationSharing | DecisionKind::IpcrFullActivation => "PRESIDENCY",
         DecisionKind::UcpmRequest(_) | DecisionKind::Solidarity => "MEMBER-STATE",
         DecisionKind::Attribution | DecisionKind::RestrictiveMeasures => "COUNCIL",
+    }
+}
+
+/// The incident's class in the common taxonomy the NIS Cooperation Group
+/// gave the CSIRTs network (after the reference incident classification).
+fn taxonomy(cat: &Catalog, o: Origin) -> &'static str {
+    use crate::world::catalog::Effect;
+    match crate::threats::effect_of(cat, o) {
+        Some(Effect::Intrusion { .. }) => "intrusions / system compromise",
+        Some(Effect::Disrupt { .. }) => "availability / denial of service or sabotage",
+        Some(Effect::Wiper { .. }) => "malicious code / destructive malware",
+        Some(Effect::ElectionAttack { .. }) => "availability / attack on election systems",
+        _ => "other",
     }
 }
 
