@@ -215,7 +215,14 @@ fn check(p: &Playbook, src: &SourceFile) -> Vec<Diagnostic> {
     }
     if let Some(f) = &p.fusion_cell {
         let w = f.weights;
-        let all = [w.member_states, w.csirts, w.stratcom, w.open_source, w.nato];
+        let all = [
+            w.member_states,
+            w.csirts,
+            w.stratcom,
+            w.open_source,
+            w.nato,
+            w.csdp,
+        ];
         if all.iter().any(|x| !(x.is_finite() && *x >= 0.0)) {
             flag(
                 "weights",

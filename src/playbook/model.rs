@@ -55,6 +55,9 @@ pub enum Body {
     StratCom,
     /// Open sources: media reports of outages, casualties and attacks.
     OpenSource,
+    /// CSDP missions, which see hybrid activity in the countries they work in
+    /// (everything reported from states outside the EU comes through them).
+    Csdp,
     /// NATO's Hybrid Analysis Branch.
     Nato,
 }
@@ -157,6 +160,12 @@ pub struct SourceWeights {
     pub stratcom: f64,
     pub open_source: f64,
     pub nato: f64,
+    #[serde(default = "half_weight")]
+    pub csdp: f64,
+}
+
+fn half_weight() -> f64 {
+    0.5
 }
 
 /// The EU operational protocol for countering hybrid threats ("EU Hybrid

@@ -126,6 +126,17 @@ pub fn observe(sim: &mut Sim, ev: &Event) {
 pub fn report(sim: &mut Sim, ind: Indicator) {
     let r = &sim.cat.response;
     for to in [Body::FusionCell, Body::Nato] {
+        // Outside the Union, CSDP missions are the EU's eyes.
+        let outside = !sim.cat.countries[ind.country.i()].eu
+            && matches!(ind.source, Body::MemberStates | Body::OpenSource);
+        let ind = if to == Body::FusionCell && outside {
+            Indicator {
+                source: Body::Csdp,
+                ..ind
+            }
+        } else {
+            ind
+        };
         let exists = match to {
             Body::FusionCell => r.fusion_cell.is_some(),
             _ => r.nato.is_some(),
@@ -234,6 +245,7 @@ fn done(sim: &mut Sim, by: Body, ind: Indicator) {
         Body::Csirts => weights.map_or(0.8, |w| w.csirts),
         Body::StratCom => weights.map_or(0.5, |w| w.stratcom),
         Body::OpenSource => weights.map_or(0.3, |w| w.open_source),
+        Body::Csdp => weights.map_or(0.5, |w| w.csdp),
         Body::Nato | Body::FusionCell => weights.map_or(0.8, |w| w.nato),
     };
     let bonus = fusion.map_or(1.5, |f| f.linking_bonus);

@@ -131,6 +131,7 @@ pub fn body_name(b: Body) -> &'static str {
         Body::FusionCell => "EU Hybrid Fusion Cell",
         Body::StratCom => "EEAS StratCom",
         Body::OpenSource => "open sources",
+        Body::Csdp => "CSDP missions",
         Body::Nato => "NATO Hybrid Analysis Branch",
     }
 }
@@ -142,6 +143,7 @@ fn body_id(b: Body) -> &'static str {
         Body::FusionCell => "HFC",
         Body::StratCom => "STRATCOM",
         Body::OpenSource => "OSINT",
+        Body::Csdp => "CSDP",
         Body::Nato => "NATO",
     }
 }
