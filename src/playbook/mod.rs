@@ -174,46 +174,26 @@ impl Response {
 
 /// What the types cannot say: capacities of at least one, positive scales,
 /// unique module ids, links between two different bodies, given once.
+/// Each problem is located in the section it belongs to.
 fn check(p: &Playbook, src: &SourceFile) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let mut flag = |key: &str, nth: usize, msg: String, help: &str| {
-        let (off, len) = locate(&src.text, key, nth);
+    let mut flag = |section: Option<&str>, key: &str, nth: usize, msg: String, help: &str| {
+        let (off, len) = locate(&src.text, section, key, nth);
         out.push(Diagnostic::at(src, off, len, msg, "here").with_help(help.to_string()));
     };
-    let mut at_least_one = |key: &str, v: u32| {
-        if v == 0 {
+    let never_acts = |key: &str| format!("`{key}` is 0: the mechanism could never act");
+    const AT_LEAST_ONE: &str = "give it at least 1, or leave the section out";
+    if let Some(f) = &p.fusion_cell {
+        if f.analysts == 0 {
             flag(
-                key,
+                Some("fusion_cell"),
+                "analysts",
                 0,
-                format!("`{key}` is 0: the mechanism could never act"),
-                "give it at least 1, or leave the section out",
+                never_acts("analysts"),
+                AT_LEAST_ONE,
             );
         }
-    };
-    if let Some(f) = &p.fusion_cell {
-        at_least_one("analysts", f.analysts);
-    }
-    if let Some(u) = &p.ucpm {
-        at_least_one("ercc_desks", u.ercc_desks);
-    }
-    if let Some(n) = &p.nato {
-        at_least_one("analysts", n.analysts);
-    }
-    let scales = [
-        p.fusion_cell.as_ref().map(|f| f.evidence_scale),
-        p.nato.as_ref().map(|n| n.evidence_scale),
-    ];
-    for (i, s) in scales.iter().flatten().enumerate() {
-        if !(s.is_finite() && *s > 0.0) {
-            flag(
-                "evidence_scale",
-                i,
-                format!("`evidence_scale` must be a positive number, found {s}"),
-                "e.g. 4.0: four indicators' worth of evidence give 63 % confidence",
-            );
-        }
-    }
-    if let Some(f) = &p.fusion_cell {
+        check_scale(&mut flag, "fusion_cell", f.evidence_scale);
         let w = f.weights;
         let all = [
             w.member_states,
@@ -225,6 +205,7 @@ fn check(p: &Playbook, src: &SourceFile) -> Vec<Diagnostic> {
         ];
         if all.iter().any(|x| !(x.is_finite() && *x >= 0.0)) {
             flag(
+                Some("fusion_cell"),
                 "weights",
                 0,
                 "source weights must be numbers of zero or more".into(),
@@ -233,6 +214,7 @@ fn check(p: &Playbook, src: &SourceFile) -> Vec<Diagnostic> {
         }
         if !(f.linking_bonus.is_finite() && f.linking_bonus >= 1.0) {
             flag(
+                Some("fusion_cell"),
                 "linking_bonus",
                 0,
                 format!(
@@ -243,6 +225,29 @@ fn check(p: &Playbook, src: &SourceFile) -> Vec<Diagnostic> {
             );
         }
     }
+    if let Some(u) = &p.ucpm
+        && u.ercc_desks == 0
+    {
+        flag(
+            Some("ucpm"),
+            "ercc_desks",
+            0,
+            never_acts("ercc_desks"),
+            AT_LEAST_ONE,
+        );
+    }
+    if let Some(n) = &p.nato {
+        if n.analysts == 0 {
+            flag(
+                Some("nato"),
+                "analysts",
+                0,
+                never_acts("analysts"),
+                AT_LEAST_ONE,
+            );
+        }
+        check_scale(&mut flag, "nato", n.evidence_scale);
+    }
     let modules = p
         .ucpm
         .iter()
@@ -252,6 +257,7 @@ fn check(p: &Playbook, src: &SourceFile) -> Vec<Diagnostic> {
     for m in modules {
         if !seen.insert(m.id.as_str()) {
             flag(
+                None,
                 &format!("id: \"{}\"", m.id),
                 1,
                 format!("module id `{}` is used twice", m.id),
@@ -264,6 +270,7 @@ fn check(p: &Playbook, src: &SourceFile) -> Vec<Diagnostic> {
         for (i, l) in links.iter().enumerate() {
             if l.from == l.to {
                 flag(
+                    Some("links"),
                     "from",
                     i,
                     format!("a link from {:?} to itself", l.from),
@@ -271,6 +278,7 @@ fn check(p: &Playbook, src: &SourceFile) -> Vec<Diagnostic> {
                 );
             } else if !pairs.insert((l.from, l.to)) {
                 flag(
+                    Some("links"),
                     "from",
                     i,
                     format!("the link {:?} -> {:?} is given twice", l.from, l.to),
@@ -282,18 +290,51 @@ fn check(p: &Playbook, src: &SourceFile) -> Vec<Diagnostic> {
     out
 }
 
-/// Offset and length of the `nth` occurrence of `key` (a field name or a
-/// longer piece of text), or of the whole file's start when it is not found.
-fn locate(text: &str, key: &str, nth: usize) -> (usize, usize) {
+fn check_scale(
+    flag: &mut impl FnMut(Option<&str>, &str, usize, String, &str),
+    section: &str,
+    scale: f64,
+) {
+    if !(scale.is_finite() && scale > 0.0) {
+        flag(
+            Some(section),
+            "evidence_scale",
+            0,
+            format!("`evidence_scale` must be a positive number, found {scale}"),
+            "e.g. 4.0: four indicators' worth of evidence give 63 % confidence",
+        );
+    }
+}
+
+/// Offset and length of the `nth` occurrence of `key` (a field name, or a
+/// longer piece of text) after the start of `section` (a top-level field
+/// written at the start of a line), or in the whole file; the file's start
+/// when it is not found.
+fn locate(text: &str, section: Option<&str>, key: &str, nth: usize) -> (usize, usize) {
+    let from = section
+        .and_then(|sec| {
+            let head = format!("{sec}:");
+            let mut at = 0;
+            text.split_inclusive('\n').find_map(|line| {
+                let here = at;
+                at += line.len();
+                let trimmed = line.trim_start();
+                trimmed
+                    .starts_with(&head)
+                    .then_some(here + line.len() - trimmed.len())
+            })
+        })
+        .unwrap_or(0);
     let pattern = if key.contains(':') {
         key.to_string()
     } else {
         format!("{key}:")
     };
-    text.match_indices(&pattern)
+    text[from..]
+        .match_indices(&pattern)
         .nth(nth)
-        .map(|(i, _)| (i, key.len().min(pattern.len())))
-        .unwrap_or((0, 1))
+        .map(|(i, _)| (from + i, key.len().min(pattern.len())))
+        .unwrap_or((from, 1))
 }
 
 #[cfg(test)]

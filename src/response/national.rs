@@ -197,6 +197,10 @@ pub fn handle(sim: &mut Sim, ev: NationalEv) {
                 .countries
                 .binary_search(&country)
                 .unwrap_or(0);
+            // An alert from abroad may have made the communicators aware first.
+            if sim.narrative_ref(narrative).countries[ci].spotted {
+                return;
+            }
             sim.narrative(narrative).countries[ci].spotted = true;
             sim.emit(What::NarrativeDetected { narrative, country });
             let d = lognormal_h(4.0 * (1.5 - caps(sim, country).stratcom.0), 0.5)

@@ -23,5 +23,6 @@ mod cli_validate;
 mod determinism;
 mod diagnostics;
 mod hostile_inputs;
+mod playbooks;
 mod properties;
 mod util;

@@ -88,11 +88,16 @@ pub fn observe(sim: &mut Sim, ev: &Event) {
     };
     match ev.what {
         What::IncidentOpened { by, country, .. } | What::IntrusionDetected { by, country, .. }
-            if sim.cat.countries[country.i()].eu
-                && eu(sim).cyber.shared.insert((country, key(by))) =>
+            if sim.cat.countries[country.i()].eu =>
         {
-            let d = draw(sim, |r| &mut r.cyber, &b.share, 1.0);
-            later(sim, d, EuEv::Cyber(CyberEv::Shared { by, country }));
+            // One share per state and campaign, except that destructive
+            // malware is always worth a share of its own.
+            let wiper = matches!(effect_of(sim.cat, by), Some(Effect::Wiper { .. }));
+            let k = if wiper { by } else { key(by) };
+            if eu(sim).cyber.shared.insert((country, k)) {
+                let d = draw(sim, |r| &mut r.cyber, &b.share, 1.0);
+                later(sim, d, EuEv::Cyber(CyberEv::Shared { by, country }));
+            }
         }
         What::IntrusionPlanted { by, node } => {
             let warned = eu_ref(sim).cyber.warned.iter().any(|w| same(w, &by));

@@ -15,8 +15,9 @@ use crate::world::Sim;
 
 #[derive(Clone, Copy, Debug)]
 pub enum IpcrEv {
-    /// The next situational-awareness report is due.
-    Isaa,
+    /// The next situational-awareness report of a cadence is due; a change
+    /// of mode starts a new cadence and retires the old one.
+    Isaa { cadence: u16 },
 }
 
 #[derive(Debug)]
@@ -24,6 +25,8 @@ pub struct IpcrState {
     pub mode: IpcrMode,
     pub entered: BTreeMap<IpcrMode, SimTime>,
     pub reports: u16,
+    /// The current report cadence (one per mode entered).
+    pub cadence: u16,
 }
 
 impl Default for IpcrState {
@@ -32,6 +35,7 @@ impl Default for IpcrState {
             mode: IpcrMode::Off,
             entered: BTreeMap::new(),
             reports: 0,
+            cadence: 0,
         }
     }
 }
@@ -83,7 +87,7 @@ pub fn enter(sim: &mut Sim, mode: IpcrMode) {
         return;
     };
     let now = sim.now;
-    let before = {
+    {
         let mut st = eu(sim);
         let before = st.ipcr.mode;
         if mode <= before {
@@ -100,30 +104,50 @@ pub fn enter(sim: &mut Sim, mode: IpcrMode) {
                 st.ipcr.entered.entry(m).or_insert(now);
             }
         }
-        before
-    };
+    }
     emit(sim, EuWhat::IpcrMode { mode });
     if mode >= IpcrMode::InformationSharing {
         stage(sim, Stage::Response);
-        // The first report of the new mode goes out at once; its cadence follows.
-        if before < IpcrMode::InformationSharing {
-            later(sim, i.isaa.information_sharing, EuEv::Ipcr(IpcrEv::Isaa));
-        }
-        isaa(sim, false);
+        // The first report of the new mode goes out at once, and the mode's
+        // own cadence replaces the previous one.
+        let cadence = {
+            let mut st = eu(sim);
+            st.ipcr.cadence += 1;
+            st.ipcr.cadence
+        };
+        isaa(sim);
+        later(sim, every(i, mode), EuEv::Ipcr(IpcrEv::Isaa { cadence }));
+    }
+}
+
+fn every(i: &crate::playbook::Ipcr, mode: IpcrMode) -> crate::engine::Duration {
+    match mode {
+        IpcrMode::FullActivation => i.isaa.full_activation,
+        _ => i.isaa.information_sharing,
     }
 }
 
 pub fn handle(sim: &mut Sim, ev: IpcrEv) {
     match ev {
-        IpcrEv::Isaa => isaa(sim, true),
+        IpcrEv::Isaa { cadence } => {
+            let Some(i) = &sim.cat.response.ipcr else {
+                return;
+            };
+            let (current, mode) = {
+                let st = eu_ref(sim);
+                (st.ipcr.cadence, st.ipcr.mode)
+            };
+            if cadence != current {
+                return;
+            }
+            isaa(sim);
+            later(sim, every(i, mode), EuEv::Ipcr(IpcrEv::Isaa { cadence }));
+        }
     }
 }
 
-/// Publishes an ISAA report; on the cadence, schedules the next.
-fn isaa(sim: &mut Sim, scheduled: bool) {
-    let Some(i) = &sim.cat.response.ipcr else {
-        return;
-    };
+/// Publishes an ISAA report.
+fn isaa(sim: &mut Sim) {
     let mode = eu_ref(sim).ipcr.mode;
     let number = {
         let mut st = eu(sim);
@@ -143,11 +167,4 @@ fn isaa(sim: &mut Sim, scheduled: bool) {
             confidence,
         },
     );
-    if scheduled {
-        let every = match mode {
-            IpcrMode::FullActivation => i.isaa.full_activation,
-            _ => i.isaa.information_sharing,
-        };
-        later(sim, every, EuEv::Ipcr(IpcrEv::Isaa));
-    }
 }

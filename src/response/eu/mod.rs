@@ -315,7 +315,10 @@ pub(crate) fn raise(
     country: Option<CountryIx>,
     decision: &pb::Decision,
 ) {
-    if !eu(sim).raised.insert((kind, country)) {
+    // A state may ask the UCPM again once a module has left (its own
+    // `open` set guards against duplicates); other decisions come up once.
+    let repeatable = matches!(kind, DecisionKind::UcpmRequest(_));
+    if !eu(sim).raised.insert((kind, country)) && !repeatable {
         return;
     }
     let factor = if kind.coordinated() {

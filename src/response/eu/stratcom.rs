@@ -124,27 +124,36 @@ pub fn handle(sim: &mut Sim, ev: StratComEv) {
                     continue;
                 }
                 first.get_or_insert(c);
+                // Only communicators who have noticed it are aware; a
+                // national spotting still to come is overtaken by the alert.
                 let known = {
                     let mut st = sim.narrative(narrative);
                     let pc = &mut st.countries[k];
-                    let known = pc.spotted || pc.spotting_scheduled;
                     pc.spotting_scheduled = true;
-                    known
+                    pc.spotted
                 };
                 let d = draw(sim, |r| &mut r.stratcom, &ras.national_response, 1.0);
-                let ev = if known {
+                // Every alerted state answers with the alert's analysis; one
+                // that had not noticed the narrative now watches it too.
+                if !known {
+                    national::later(
+                        sim,
+                        d,
+                        NationalEv::NarrativeSpotted {
+                            narrative,
+                            country: c,
+                        },
+                    );
+                }
+                national::later(
+                    sim,
+                    d,
                     NationalEv::Debunk {
                         narrative,
                         country: c,
                         routine: false,
-                    }
-                } else {
-                    NationalEv::NarrativeSpotted {
-                        narrative,
-                        country: c,
-                    }
-                };
-                national::later(sim, d, ev);
+                    },
+                );
             }
             if let Some(c) = first {
                 let d = draw(sim, |r| &mut r.stratcom, &ras.national_response, 1.0);

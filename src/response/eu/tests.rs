@@ -407,7 +407,6 @@ fn ucpm_decontamination_clears_people_a_state_without_units_cannot() {
 }
 
 #[test]
-#[ignore = "bug: raise() never raises the same (decision kind, country) twice, so once a UCPM module has returned a state can never request that capability again, although ucpm::returns() clears `open` to allow it (a second release in the same state gets no help)"]
 fn a_state_can_ask_again_for_a_capability_after_its_module_has_left() {
     let campaign = r#"(id: "cbrn", name: "cbrn", actor: "APT", steps: [
         (id: "r1", after: Some("start"), delay: Fixed("1h"), success: 1.0,
@@ -552,6 +551,64 @@ fn art_222_brings_ipcr_to_full_activation_at_once_and_overtakes_the_presidency()
 }
 
 #[test]
+fn art_222_opens_bilateral_offers_and_speeds_assistance_up() {
+    let world = releases(&["EE"], 3000, 0.01, 0.1);
+    // No decontamination in the UCPM pool: only neighbours can help, bilaterally.
+    let sections = |solidarity: bool| {
+        let offers = if solidarity {
+            r#", solidarity: Some((
+                invoke: (when: Casualties(10), deliberation: Fixed("12h")),
+                faster_assistance: 0.3,
+                offers: [(id: "bilateral-decon", name: "Bilateral decontamination units",
+                    from: "neighbouring states", capability: Decontamination(4),
+                    lead_time: Fixed("10h"), stay: "10d")],
+            ))"#
+        } else {
+            ""
+        };
+        playbook(&format!("{}{offers}", ucpm(2, "2h", "")))
+    };
+    let f = world.run(&[&sections(true)], 1);
+    let (t, id, _, _) = decon_requests(&f)[0];
+    let waited = eu_times(
+        &f,
+        |w| matches!(w, EuWhat::AwaitingModule { request, .. } if *request == id),
+    );
+    assert_eq!(
+        waited,
+        [t + 2 * H],
+        "before Art. 222 the request waits for an offer"
+    );
+    let invoked = eu_times(&f, |w| {
+        matches!(w, EuWhat::SolidarityInvoked { country: EE })
+    });
+    assert_eq!(invoked.len(), 1);
+    assert!(invoked[0] > t + 2 * H);
+    assert_eq!(
+        offered_at(&f, id),
+        Some(invoked[0]),
+        "offered on invocation"
+    );
+    assert_eq!(
+        deployed_at(&f, id),
+        Some(invoked[0] + 7 * H),
+        "10h lead time, 30% faster for the invoking state"
+    );
+    // Control: without Art. 222 nobody offers decontamination at all.
+    let g = world.run(&[&sections(false)], 1);
+    let (_, id, _, _) = decon_requests(&g)[0];
+    assert!(
+        eu_times(
+            &g,
+            |w| matches!(w, EuWhat::NoModule { request, .. } if *request == id)
+        )
+        .len()
+            == 1
+    );
+    assert_eq!(deployed_at(&g, id), None);
+}
+
+#[test]
 fn isaa_reports_follow_the_cadence_of_the_mode() {
     let world = releases(&["EE"], 2000, 0.05, 0.1).duration("3d");
     // Information sharing at 1h, full activation by decision at 2d.
@@ -579,7 +636,6 @@ fn isaa_reports_follow_the_cadence_of_the_mode() {
 }
 
 #[test]
-#[ignore = "bug: ipcr::enter keeps the information-sharing ISAA schedule after full activation: entering full activation directly (Art. 222 from Off) schedules the next report on the information-sharing cadence, and entering it from information sharing keeps the pending report, so the first gap in full activation can be the whole information-sharing period (eu_2019: 3d instead of 1d)"]
 fn in_full_activation_isaa_reports_never_wait_longer_than_its_cadence() {
     let world = releases(&["EE"], 2000, 0.05, 0.1).duration("3d");
     // Straight from Off to full activation by Art. 222.
@@ -644,40 +700,691 @@ fn ipcr_coordination_shortens_ucpm_processing_and_lead_time() {
     assert_eq!(timing(0.5), (5 * H, 2 * H), "IPCR cuts both by half");
 }
 
+// ---------------------------------------------------------------------------
+// Fusion Cell (and what the Toolbox needs from it)
+// ---------------------------------------------------------------------------
+
+/// Reporting links to the Fusion Cell and the cell itself.
+fn fusion(alert: f64, analysts: u32) -> String {
+    format!(
+        r#"links: Some([
+            (from: MemberStates, to: FusionCell, delay: Fixed("6h")),
+            (from: OpenSource, to: FusionCell, delay: Fixed("3h")),
+            (from: Csirts, to: FusionCell, delay: Fixed("2h")),
+            (from: StratCom, to: FusionCell, delay: Fixed("2h")),
+        ]),
+        fusion_cell: Some((
+            analysts: {analysts},
+            analysis: Fixed("2h"),
+            weights: (member_states: 1.0, csirts: 0.8, stratcom: 0.5, open_source: 0.3, nato: 0.8),
+            evidence_scale: 4.0,
+            linking_bonus: 1.5,
+            alert: {alert},
+            alerted_hunt: Fixed("12h"),
+        ))"#
+    )
+}
+
+/// Visible attacks across the three states every six hours: grids and
+/// telecoms disrupted for a while.
+const NOISE: &str = r#"(id: "noise", name: "Disruptions", actor: "APT", steps: [
+    (id: "d1", after: Some("start"), delay: Fixed("2h"), success: 1.0, action: Disrupt(target: "EE-grid", severity: 1.0)),
+    (id: "d2", after: Some("start"), delay: Fixed("8h"), success: 1.0, action: Disrupt(target: "LV-grid", severity: 1.0)),
+    (id: "d3", after: Some("start"), delay: Fixed("14h"), success: 1.0, action: Disrupt(target: "FI-grid", severity: 1.0)),
+    (id: "d4", after: Some("start"), delay: Fixed("20h"), success: 1.0, action: Disrupt(target: "EE-tel", severity: 1.0)),
+    (id: "d5", after: Some("start"), delay: Fixed("1d 2h"), success: 1.0, action: Disrupt(target: "LV-grid", severity: 1.0)),
+    (id: "d6", after: Some("start"), delay: Fixed("1d 8h"), success: 1.0, action: Disrupt(target: "FI-grid", severity: 1.0)),
+    (id: "d7", after: Some("start"), delay: Fixed("1d 14h"), success: 1.0, action: Disrupt(target: "EE-grid", severity: 1.0)),
+    (id: "d8", after: Some("start"), delay: Fixed("1d 20h"), success: 1.0, action: Disrupt(target: "EE-tel", severity: 1.0))])"#;
+
+/// Stealthy footholds in each state, two hours in.
+const SPY: &str = r#"(id: "spy", name: "Espionage", actor: "APT", steps: [
+    (id: "i1", after: Some("start"), delay: Fixed("2h"), success: 1.0, action: Intrusion(target: "EE-tel")),
+    (id: "i2", after: Some("start"), delay: Fixed("2h"), success: 1.0, action: Intrusion(target: "LV-grid")),
+    (id: "i3", after: Some("start"), delay: Fixed("2h"), success: 1.0, action: Intrusion(target: "FI-grid"))])"#;
+
+fn assessments(f: &Finished) -> Vec<(u64, f32, u16, bool)> {
+    eu_log(f)
+        .into_iter()
+        .filter_map(|(t, w)| match w {
+            EuWhat::Assessment {
+                by: Body::FusionCell,
+                confidence,
+                indicators,
+                alert,
+                ..
+            } => Some((t, confidence, indicators, alert)),
+            _ => None,
+        })
+        .collect()
+}
+
 #[test]
-fn zz_probe() {
-    let campaign = r#"(id: "dis", name: "dis", actor: "APT", steps: [(id: "n", delay: Fixed("2h"), success: 1.0,
-      action: Narrative(id: "lie", title: "lie", audiences: ["EE-ru", "LV-all", "FI-all"], virality: 0.15, seed_reach: 0.005))])"#;
-    let weak = "cyber: 0.5, cbrn_detection: 0.5, civil_protection: 0.5, health: 0.5, stratcom: 0.0";
-    let world = World::new(campaign)
-        .caps(LV, weak)
-        .caps(FI, weak)
-        .duration("6d");
-    let sc = |ras: &str| {
-        playbook(&format!(
-            r#"stratcom: Some((spot_reach: 0.01, analysis: Fixed("3h"), debunk: 0.1, ras: {ras}))"#
-        ))
+fn fusion_cell_confidence_grows_with_evidence() {
+    let world = World::new(NOISE);
+    let f = world.run(&[&playbook(&fusion(0.0, 4))], 1);
+    let a = assessments(&f);
+    assert!(a.len() >= 4, "assessments as confidence rises: {a:?}");
+    assert!(
+        a.windows(2).all(|w| w[1].1 > w[0].1 && w[1].2 > w[0].2),
+        "each assessment rests on more indicators and is more confident: {a:?}"
+    );
+    let hfc = &state(&f).hfc;
+    assert!(hfc.analysed >= 8 && hfc.evidence > 0.0);
+    let expected = 1.0 - (-hfc.evidence / 4.0).exp();
+    assert!((hfc.confidence - expected).abs() < 1e-12);
+    // Half the evidence scale: the same indicators make the cell surer.
+    let half = playbook(&fusion(0.0, 4).replace("evidence_scale: 4.0", "evidence_scale: 2.0"));
+    let g = world.run(&[&half], 1);
+    assert_eq!(state(&g).hfc.analysed, hfc.analysed);
+    assert!(state(&g).hfc.confidence > hfc.confidence);
+    eprintln!(
+        "Fusion Cell: {} indicators, evidence {:.2}, confidence {:.3} (scale 4), {:.3} (scale 2)",
+        hfc.analysed,
+        hfc.evidence,
+        hfc.confidence,
+        state(&g).hfc.confidence
+    );
+}
+
+#[test]
+fn a_lower_alert_threshold_alerts_member_states_earlier() {
+    let world = World::new(NOISE);
+    let alert_at = |threshold: f64| {
+        let f = world.run(&[&playbook(&fusion(threshold, 4))], 1);
+        let alerts: Vec<u64> = assessments(&f)
+            .into_iter()
+            .filter(|a| a.3)
+            .map(|a| a.0)
+            .collect();
+        assert_eq!(alerts.len(), 1, "one alert: {alerts:?}");
+        assert_eq!(state(&f).hfc.alerted.map(|t| t.0), Some(alerts[0]));
+        alerts[0]
     };
+    let (low, high) = (alert_at(0.3), alert_at(0.7));
+    eprintln!(
+        "Fusion Cell alert at {:.1}h (threshold 0.3) and {:.1}h (0.7)",
+        hours(low),
+        hours(high)
+    );
+    assert!(low < high);
+}
+
+fn detected_footholds(f: &Finished, campaign: u32) -> Vec<(u64, CountryIx)> {
+    log(f)
+        .into_iter()
+        .filter_map(|(t, w)| match w {
+            What::IntrusionDetected { by, country, .. }
+                if by.campaign() == Some(crate::world::catalog::CampaignIx(campaign)) =>
+            {
+                Some((t, country))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn once_alerted_member_states_find_footholds_sooner() {
+    // CSIRTs without cyber capacity: footholds stay about a month unaided.
+    let world = World::new(&format!("{NOISE}, {SPY}"))
+        .caps(EE, UNDEFENDED)
+        .caps(LV, UNDEFENDED)
+        .caps(FI, UNDEFENDED)
+        .duration("8d");
+    let with = world.run(&[&playbook(&fusion(0.3, 4))], 1);
+    let without = world.run(&[&playbook("")], 1);
+    assert_eq!(
+        times(&with, |w| matches!(w, What::IntrusionPlanted { .. })).len(),
+        3
+    );
+    let alerted = state(&with).hfc.alerted.expect("the cell alerts").0;
+    let found = |f: &Finished, c: CountryIx| {
+        detected_footholds(f, 1)
+            .into_iter()
+            .find(|d| d.1 == c)
+            .map(|d| d.0)
+    };
+    let mut sooner = 0;
+    for c in [EE, LV, FI] {
+        let (w, wo) = (found(&with, c), found(&without, c));
+        eprintln!("foothold in {c:?} found at {w:?} with the Fusion Cell, {wo:?} without");
+        let w = w.expect("alerted states find the foothold");
+        assert!(w <= alerted + 12 * H, "within the alerted hunt time");
+        if wo.is_none_or(|wo| w < wo) {
+            sooner += 1;
+        }
+    }
+    assert!(sooner >= 2, "most footholds are found sooner");
+}
+
+#[test]
+fn fusion_cell_analysts_queue_when_indicators_outrun_them() {
+    let world = World::new(NOISE);
+    let longest = |analysts: u32| {
+        let f = world.run(
+            &[&playbook(&fusion(0.5, analysts).replace(
+                "analysis: Fixed(\"2h\")",
+                "analysis: Fixed(\"8h\")",
+            ))],
+            1,
+        );
+        let waiting = eu_log(&f)
+            .into_iter()
+            .filter_map(|(_, w)| match w {
+                EuWhat::IndicatorReceived {
+                    by: Body::FusionCell,
+                    waiting,
+                    ..
+                } => Some(waiting),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(0);
+        assert_eq!(state(&f).hfc.longest_queue, waiting as u32);
+        waiting
+    };
+    let (one, many) = (longest(1), longest(20));
+    eprintln!("longest Fusion Cell queue: {one} with 1 analyst, {many} with 20");
+    assert!(one >= 3, "a single analyst falls behind: {one}");
+    assert_eq!(many, 0, "twenty keep up");
+}
+
+// ---------------------------------------------------------------------------
+// Cyber Diplomacy Toolbox
+// ---------------------------------------------------------------------------
+
+#[test]
+fn restrictive_measures_are_never_raised_before_attribution() {
+    let world = World::new(NOISE);
+    let toolbox = |policy: &str| {
+        format!(
+            r#"{}, toolbox: Some((
+                attribution: (when: Confidence(0.5), deliberation: Fixed("1d"), policy: {policy}),
+                measures: (when: Always, deliberation: Fixed("1h")),
+                deterrence: (attribution: 0.2, measures: 0.3),
+            ))"#,
+            fusion(0.5, 4)
+        )
+    };
+    let f = world.run(&[&playbook(&toolbox("Approve"))], 1);
+    let attributed = eu_times(&f, |w| matches!(w, EuWhat::Attributed { .. }));
+    assert_eq!(attributed.len(), 1);
+    let raised = eu_times(&f, |w| {
+        matches!(
+            w,
+            EuWhat::DecisionRaised {
+                kind: DecisionKind::RestrictiveMeasures,
+                ..
+            }
+        )
+    });
+    let adopted = eu_times(&f, |w| matches!(w, EuWhat::RestrictiveMeasures));
+    assert_eq!(raised.len(), 1, "sanctions are considered once");
+    assert!(
+        raised[0] >= attributed[0],
+        "only after attribution: {raised:?} vs {attributed:?}"
+    );
+    assert_eq!(adopted, [raised[0] + H]);
+    assert!(attributed[0] > 0, "attribution takes a day at least");
+
+    // Attribution declined: sanctions never come up, whatever their trigger.
+    let g = world.run(&[&playbook(&toolbox("Decline"))], 1);
+    assert!(eu_times(&g, |w| matches!(w, EuWhat::Attributed { .. })).is_empty());
+    assert!(
+        eu_times(&g, |w| matches!(
+            w,
+            EuWhat::DecisionRaised {
+                kind: DecisionKind::RestrictiveMeasures,
+                ..
+            } | EuWhat::RestrictiveMeasures
+        ))
+        .is_empty()
+    );
+    assert!(state(&g).cyber.measures.is_none());
+}
+
+#[test]
+fn attribution_and_sanctions_deter_later_campaign_steps() {
+    // Sixteen independent attacks, every five hours, on undefended networks.
+    let steps: Vec<String> = (0..16)
+        .map(|k| {
+            let target = ["EE-grid", "EE-tel", "LV-grid", "FI-grid"][k % 4];
+            format!(
+                r#"(id: "s{k}", after: Some("start"), delay: Fixed("{}h"), success: 1.0, action: Disrupt(target: "{target}", severity: 0.5))"#,
+                3 + 5 * k
+            )
+        })
+        .collect();
+    let campaign = format!(
+        r#"(id: "ops", name: "ops", actor: "APT", steps: [{}])"#,
+        steps.join(",")
+    );
+    let open = "cyber: 0.0, cbrn_detection: 0.5, civil_protection: 0.5, health: 0.5, stratcom: 0.5";
+    let world = World::new(&campaign)
+        .caps(EE, open)
+        .caps(LV, open)
+        .caps(FI, open);
+    let toolbox = playbook(
+        r#"toolbox: Some((
+            attribution: (when: Always, deliberation: Fixed("12h")),
+            measures: (when: Attributed, deliberation: Fixed("1d")),
+            deterrence: (attribution: 0.3, measures: 0.5),
+        ))"#,
+    );
+    let with = world.run(&[&toolbox], 1);
+    let without = world.run(&[&playbook("")], 1);
+    let attributed = eu_times(&with, |w| matches!(w, EuWhat::Attributed { .. }))[0];
+    assert_eq!(attributed, 12 * H);
+    assert!((state(&with).deterrence - (1.0 - 0.7 * 0.5)).abs() < 1e-12);
+    let outcome = |f: &Finished| -> Vec<(u64, bool, Option<Failure>)> {
+        log(f)
+            .into_iter()
+            .filter_map(|(t, w)| match w {
+                What::Disruption { .. } => Some((t, true, None)),
+                What::StepFailed { why, .. } => Some((t, false, Some(why))),
+                _ => None,
+            })
+            .collect()
+    };
+    let (a, b) = (outcome(&with), outcome(&without));
+    assert_eq!(b.len(), 16);
+    assert!(
+        b.iter().all(|o| o.1),
+        "undefended, every attack succeeds: {b:?}"
+    );
+    let before = a.iter().take_while(|o| o.0 < attributed).count();
+    assert_eq!(
+        a[..before],
+        b[..before],
+        "the same attacks before attribution"
+    );
+    let deterred = a.iter().filter(|o| o.2 == Some(Failure::Deterred)).count();
+    let succeeded = with.summary.campaigns[0].steps_succeeded;
+    eprintln!(
+        "steps succeeded: {succeeded} with the Toolbox ({deterred} deterred), {} without",
+        without.summary.campaigns[0].steps_succeeded
+    );
+    assert!(deterred >= 3, "{a:?}");
+    assert!(
+        a.iter()
+            .all(|o| o.2 != Some(Failure::Deterred) || o.0 > attributed)
+    );
+    assert!(succeeded < without.summary.campaigns[0].steps_succeeded);
+}
+
+// ---------------------------------------------------------------------------
+// StratCom and the Rapid Alert System
+// ---------------------------------------------------------------------------
+
+/// A narrative in all three states; Latvian and Finnish communicators are slow.
+fn narrative_world() -> World {
+    let campaign = r#"(id: "dis", name: "dis", actor: "APT", steps: [(id: "n", delay: Fixed("2h"), success: 1.0,
+        action: Narrative(id: "lie", title: "lie", audiences: ["EE-ru", "LV-all", "FI-all"], virality: 0.15, seed_reach: 0.005))])"#;
+    let slow = "cyber: 0.5, cbrn_detection: 0.5, civil_protection: 0.5, health: 0.5, stratcom: 0.0";
+    World::new(campaign)
+        .caps(LV, slow)
+        .caps(FI, slow)
+        .duration("6d")
+}
+
+fn stratcom(ras: &str) -> String {
+    playbook(&format!(
+        r#"stratcom: Some((spot_reach: 0.01, analysis: Fixed("3h"), debunk: 0.1, ras: {ras}))"#
+    ))
+}
+
+fn first_detected(f: &Finished, c: CountryIx) -> Option<u64> {
+    times(
+        f,
+        |w| matches!(w, What::NarrativeDetected { country, .. } if *country == c),
+    )
+    .first()
+    .copied()
+}
+
+#[test]
+fn a_rapid_alert_slows_a_narrative_and_alerts_states_that_had_not_spotted_it() {
+    let world = narrative_world();
     let with = world.run(
-        &[&sc(
+        &[&stratcom(
             r#"Some((alert_reach: 0.03, delay: Fixed("1h"), national_response: Fixed("1h")))"#,
         )],
         1,
     );
-    let without = world.run(&[&sc("None")], 1);
-    for f in [&with, &without] {
-        eprintln!("peak {:.4}", f.summary.opinion.narratives[0].peak_reach);
-        for (t, w) in log(f) {
-            match w {
-                What::NarrativeDetected { .. }
-                | What::Debunked { .. }
-                | What::PlatformAction { .. }
-                | What::Eu(_) => eprintln!("{:.1} {:?}", hours(t), w),
-                What::NarrativeReach { country, reach, .. } if t % (6 * H) == 0 => {
-                    eprintln!("{:.1} reach {:?} {:.4}", hours(t), country, reach)
-                }
-                _ => {}
-            }
+    let without = world.run(&[&stratcom("None")], 1);
+    let (p, q) = (
+        with.summary.opinion.narratives[0].peak_reach,
+        without.summary.opinion.narratives[0].peak_reach,
+    );
+    eprintln!("peak reach {p:.3} with the RAS, {q:.3} without");
+    assert!(p < 0.85 * q, "peak reach {p:.3} with the RAS vs {q:.3}");
+    let alert = eu_times(&with, |w| matches!(w, EuWhat::RasAlert { .. }));
+    assert_eq!(alert.len(), 1);
+    let answer = alert[0] + H;
+    let mut newly = 0;
+    for c in [EE, LV, FI] {
+        let unaided = first_detected(&without, c).unwrap_or(u64::MAX);
+        if unaided <= answer {
+            continue;
+        }
+        // Not spotted by then: the alert makes the state answer it.
+        let answered = log(&with).into_iter().any(|(t, w)| {
+            t == answer
+                && matches!(w, What::NarrativeDetected { country, .. } | What::Debunked { country, .. } if country == c)
+        });
+        assert!(answered, "{c:?} answers the alert");
+        if first_detected(&with, c) == Some(answer) {
+            eprintln!(
+                "{c:?} spots the narrative at {:.1}h on the alert, {:.1}h on its own",
+                hours(answer),
+                hours(unaided)
+            );
+            newly += 1;
         }
     }
+    assert!(newly >= 1, "at least one state learns of it from the alert");
+}
+
+#[test]
+fn a_rapid_alert_makes_every_state_aware_that_was_not_yet() {
+    let world = narrative_world();
+    let with = world.run(
+        &[&stratcom(
+            r#"Some((alert_reach: 0.05, delay: Fixed("2h"), national_response: Fixed("1h")))"#,
+        )],
+        1,
+    );
+    let without = world.run(&[&stratcom("None")], 1);
+    let alert = eu_times(&with, |w| matches!(w, EuWhat::RasAlert { .. }))[0];
+    let answer = alert + H;
+    let mut late = Vec::new();
+    for c in [EE, LV, FI] {
+        let unaided = first_detected(&without, c).unwrap_or(u64::MAX);
+        let aided = first_detected(&with, c).unwrap_or(u64::MAX);
+        if unaided > answer && aided != answer {
+            late.push((c, hours(aided), hours(answer)));
+        }
+    }
+    assert!(
+        late.is_empty(),
+        "states aware only after the alert's answer time (state, aware h, answer h): {late:?}"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Blueprint and the CSIRTs network
+// ---------------------------------------------------------------------------
+
+fn blueprint(isolate: bool) -> String {
+    playbook(&format!(
+        r#"blueprint: Some((
+            share: Fixed("2h"),
+            warned_hunt: Fixed("6h"),
+            isolate_on_wiper: {isolate},
+            operational: 3,
+            political: 5,
+        ))"#
+    ))
+}
+
+const UNDEFENDED: &str =
+    "cyber: 0.0, cbrn_detection: 0.5, civil_protection: 0.5, health: 0.5, stratcom: 0.5";
+
+#[test]
+fn csirts_network_warning_finds_the_campaign_elsewhere_sooner() {
+    // Footholds in Latvia and Finland at 1h; the same actor hits Estonia's grid at 6h.
+    let campaign = r#"(id: "apt", name: "apt", actor: "APT", steps: [
+        (id: "i1", after: Some("start"), delay: Fixed("1h"), success: 1.0, action: Intrusion(target: "LV-grid")),
+        (id: "i2", after: Some("start"), delay: Fixed("1h"), success: 1.0, action: Intrusion(target: "FI-grid")),
+        (id: "d", after: Some("start"), delay: Fixed("6h"), success: 1.0, action: Disrupt(target: "EE-grid", severity: 1.0))])"#;
+    // Undefended networks: the footholds take, and stay about a month unaided.
+    let world = World::new(campaign)
+        .caps(EE, UNDEFENDED)
+        .caps(LV, UNDEFENDED)
+        .caps(FI, UNDEFENDED)
+        .duration("8d");
+    let with = world.run(&[&blueprint(false)], 1);
+    let without = world.run(&[&playbook("")], 1);
+    let shared = eu_log(&with).into_iter().find_map(|(t, w)| match w {
+        EuWhat::CsirtsShared { country, .. } => Some((t, country)),
+        _ => None,
+    });
+    assert_eq!(shared, Some((8 * H, EE)), "EE shares its incident after 2h");
+    for c in [LV, FI] {
+        let found = |f: &Finished| {
+            detected_footholds(f, 0)
+                .into_iter()
+                .find(|d| d.1 == c)
+                .map(|d| d.0)
+        };
+        let (w, wo) = (found(&with), found(&without));
+        eprintln!("foothold in {c:?} found at {w:?} when warned, {wo:?} unwarned");
+        assert_eq!(w, Some(14 * H), "warned at 8h, found within the 6h hunt");
+        assert!(wo.is_none_or(|wo| wo > 14 * H));
+    }
+}
+
+/// A wiper seeded in Estonia's grid at `at`, spreading every 12h to the
+/// Latvian and Finnish grids, which cannot resist it.
+fn wiper_world(before: &str, at: &str) -> World {
+    let campaign = format!(
+        r#"(id: "w", name: "w", actor: "APT", steps: [{before}
+        (id: "wipe", after: Some("start"), delay: Fixed("{at}"), success: 1.0,
+         action: Wiper(seeds: ["EE-grid"], spread: 1.0, hop_delay: Fixed("12h")))])"#
+    );
+    let deps = r#"(supplier: "EE-grid", dependent: "LV-grid", delay: "1d", probability: 0.0),
+                  (supplier: "EE-grid", dependent: "FI-grid", delay: "1d", probability: 0.0)"#;
+    World::new(&campaign)
+        .deps(deps)
+        .caps(EE, UNDEFENDED)
+        .caps(LV, UNDEFENDED)
+        .caps(FI, UNDEFENDED)
+}
+
+/// Nodes outside Estonia the wiper destroyed (at least once).
+fn infections_abroad(f: &Finished) -> usize {
+    let cat = f.sim.model.catalog();
+    let mut nodes: Vec<_> = log(f)
+        .into_iter()
+        .filter_map(|(_, w)| match w {
+            What::WiperInfection { node, .. } if cat.nodes[node.i()].country != EE => Some(node),
+            _ => None,
+        })
+        .collect();
+    nodes.sort();
+    nodes.dedup();
+    nodes.len()
+}
+
+#[test]
+fn warned_states_isolate_and_a_shared_wiper_stops_at_the_border() {
+    let world = wiper_world("", "1h");
+    let isolating = world.run(&[&blueprint(true)], 1);
+    let sharing_only = world.run(&[&blueprint(false)], 1);
+    let isolated: Vec<(u64, CountryIx)> = eu_log(&isolating)
+        .into_iter()
+        .filter_map(|(t, w)| match w {
+            EuWhat::PreemptiveIsolation { country, .. } => Some((t, country)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        isolated,
+        [(3 * H, LV), (3 * H, FI)],
+        "on the CSIRTs network's warning"
+    );
+    let (a, b) = (
+        infections_abroad(&isolating),
+        infections_abroad(&sharing_only),
+    );
+    eprintln!("wiper infections outside Estonia: {a} with isolation, {b} without");
+    assert_eq!(b, 2, "without isolation the wiper crosses both borders");
+    assert_eq!(a, 0, "isolated networks stop it");
+}
+
+#[test]
+fn a_wiper_after_an_earlier_attack_of_the_same_campaign_still_triggers_isolation() {
+    let earlier = r#"(id: "probe", after: Some("start"), delay: Fixed("1h"), success: 1.0,
+        action: Disrupt(target: "EE-tel", severity: 1.0)),"#;
+    let world = wiper_world(earlier, "6h");
+    let f = world.run(&[&blueprint(true)], 1);
+    let isolated = eu_times(&f, |w| matches!(w, EuWhat::PreemptiveIsolation { .. }));
+    assert_eq!(
+        (isolated.len(), infections_abroad(&f)),
+        (2, 0),
+        "warned states isolate against the wiper once it is shared"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// NATO
+// ---------------------------------------------------------------------------
+
+fn nato(mode: &str, duplication: f64, support: &str) -> String {
+    format!(
+        r#"links: Some([
+            (from: MemberStates, to: FusionCell, delay: Fixed("10h")),
+            (from: OpenSource, to: FusionCell, delay: Fixed("3h")),
+            (from: MemberStates, to: Nato, delay: Fixed("10h")),
+        ]),
+        fusion_cell: Some((
+            analysts: 4,
+            analysis: Fixed("2h"),
+            weights: (member_states: 1.0, csirts: 0.8, stratcom: 0.5, open_source: 0.3, nato: 0.8),
+            evidence_scale: 4.0,
+            linking_bonus: 1.5,
+            alert: 0.6,
+            alerted_hunt: Fixed("12h"),
+        )),
+        nato: Some((
+            mode: {mode},
+            analysts: 4,
+            analysis: Fixed("2h"),
+            evidence_scale: 4.0,
+            alert: 0.4,
+            duplication: {duplication},
+            support: [{support}],
+        ))"#
+    )
+}
+
+fn fusion_cell_arrivals(f: &Finished, from: Body) -> Vec<u64> {
+    eu_times(
+        f,
+        |w| matches!(w, EuWhat::IndicatorReceived { by: Body::FusionCell, from: s, .. } if *s == from),
+    )
+}
+
+#[test]
+fn in_parallel_mode_member_state_reports_reach_the_fusion_cell_later() {
+    let world = World::new(NOISE);
+    let parallel = world.run(&[&playbook(&nato("Parallel", 0.5, ""))], 1);
+    let coordinated = world.run(&[&playbook(&nato("Coordinated", 0.0, ""))], 1);
+    let no_burden = world.run(&[&playbook(&nato("Parallel", 0.0, ""))], 1);
+    let (p, c) = (
+        fusion_cell_arrivals(&parallel, Body::MemberStates),
+        fusion_cell_arrivals(&coordinated, Body::MemberStates),
+    );
+    assert!(c.len() >= 5, "{c:?}");
+    eprintln!(
+        "first member-state report at the Fusion Cell: {:.1}h parallel (duplication 0.5), {:.1}h coordinated",
+        hours(p[0]),
+        hours(c[0])
+    );
+    // A 10h link takes half as long again: every report 5h later.
+    for (a, b) in p.iter().zip(&c) {
+        assert_eq!(*a, b + 5 * H);
+    }
+    assert_eq!(
+        fusion_cell_arrivals(&no_burden, Body::MemberStates),
+        c,
+        "parallel mode without duplicated requests costs nothing"
+    );
+    assert_eq!(
+        fusion_cell_arrivals(&parallel, Body::OpenSource),
+        fusion_cell_arrivals(&coordinated, Body::OpenSource),
+        "open sources do not answer NATO's requests"
+    );
+}
+
+#[test]
+fn nato_support_arrives_once_natos_confidence_holds() {
+    let narrative = r#"(id: "dis", name: "dis", actor: "APT", steps: [(id: "n", delay: Fixed("2h"), success: 1.0,
+        action: Narrative(id: "lie", title: "lie", audiences: ["EE-ru", "LV-all", "FI-all"], virality: 0.1, seed_reach: 0.01))])"#;
+    let world = World::new(&format!("{NOISE}, {narrative}"));
+    let support = |at: f64| {
+        format!(
+            r#"(name: "Counter-hybrid support team", when: NatoConfidence({at}),
+                kind: CounterHybrid(0.2), lead_time: Fixed("1d"), stay: "7d")"#
+        )
+    };
+    let f = world.run(&[&playbook(&nato("Parallel", 0.25, &support(0.4)))], 1);
+    let nato_alert = eu_log(&f)
+        .into_iter()
+        .find_map(|(t, w)| match w {
+            EuWhat::Assessment {
+                by: Body::Nato,
+                alert: true,
+                confidence,
+                ..
+            } => Some((t, confidence)),
+            _ => None,
+        })
+        .expect("NATO assesses a campaign");
+    assert!(nato_alert.1 >= 0.4);
+    let arrived: Vec<(u64, CountryIx)> = eu_log(&f)
+        .into_iter()
+        .filter_map(|(t, w)| match w {
+            EuWhat::NatoSupport { country, .. } => Some((t, country)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(arrived.len(), 1, "{arrived:?}");
+    let (t, country) = arrived[0];
+    eprintln!(
+        "NATO confidence {:.2} at {:.1}h; support arrives in {country:?} at {:.1}h",
+        nato_alert.1,
+        hours(nato_alert.0),
+        hours(t)
+    );
+    assert!(
+        (nato_alert.0 + D..=nato_alert.0 + D + super::REVIEW.0).contains(&t),
+        "sent at the next review, one day's lead time"
+    );
+    assert!(
+        f.sim.model.catalog().countries[country.i()].nato,
+        "to an ally"
+    );
+
+    // Control: a threshold NATO's picture never reaches sends nothing.
+    let g = world.run(&[&playbook(&nato("Parallel", 0.25, &support(0.99)))], 1);
+    assert!(state(&g).nato_picture.confidence < 0.99);
+    assert!(eu_times(&g, |w| matches!(w, EuWhat::NatoSupport { .. })).is_empty());
+}
+
+// ---------------------------------------------------------------------------
+// Determinism
+// ---------------------------------------------------------------------------
+
+#[test]
+fn same_seed_and_playbooks_give_the_same_log_and_playbooks_differ() {
+    let world = World::new(&format!("{NOISE}, {SPY}"));
+    let shipped = |name: &str| {
+        crate::playbook::BUNDLED
+            .iter()
+            .find(|(p, _)| p.ends_with(name))
+            .unwrap()
+            .1
+    };
+    let eu_2019 = world.catalog(&[shipped("eu_2019.ron")]);
+    let forward = world.catalog(&[shipped("eu_forward_leaning.ron")]);
+    let text = |cat: &Arc<Catalog>, seed| {
+        format!("{:?}", execute(cat.clone(), seed, None).sim.model.log())
+    };
+    let a = text(&eu_2019, 5);
+    assert!(a.contains("Eu("), "the mechanisms act");
+    assert_eq!(a, text(&eu_2019, 5), "same seed and playbook, same log");
+    assert_ne!(a, text(&forward, 5), "another playbook, another log");
+    assert_ne!(a, text(&eu_2019, 6), "another seed, another log");
 }
