@@ -160,6 +160,16 @@ fn is_playbook(text: &str) -> bool {
     rest.starts_with("Playbook")
 }
 
+fn invalid(f: &Path, problems: Vec<Diagnostic>, all: &mut Vec<Diagnostic>) {
+    let n = problems.len();
+    println!(
+        "invalid: {} ({n} problem{})",
+        f.display(),
+        if n == 1 { "" } else { "s" }
+    );
+    all.extend(problems);
+}
+
 fn validate(files: &[PathBuf]) -> Result<(), Failure> {
     let mut all = Vec::new();
     for f in files {
@@ -191,15 +201,7 @@ fn validate(files: &[PathBuf]) -> Result<(), Failure> {
                         }
                     );
                 }
-                Err(d) => {
-                    println!(
-                        "invalid: {} ({} problem{})",
-                        f.display(),
-                        d.len(),
-                        if d.len() == 1 { "" } else { "s" }
-                    );
-                    all.extend(d);
-                }
+                Err(d) => invalid(f, d, &mut all),
             }
             continue;
         }
@@ -219,15 +221,7 @@ fn validate(files: &[PathBuf]) -> Result<(), Failure> {
                     s.objectives.len()
                 );
             }
-            Err(d) => {
-                println!(
-                    "invalid: {} ({} problem{})",
-                    f.display(),
-                    d.len(),
-                    if d.len() == 1 { "" } else { "s" }
-                );
-                all.extend(d);
-            }
+            Err(d) => invalid(f, d, &mut all),
         }
     }
     if all.is_empty() {

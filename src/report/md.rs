@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::{at, hours, is_key_event, opt_hours};
+use super::{at, hours, is_key_event, mechanism_rows, opt_hours};
 use crate::engine::SimTime;
 use crate::exercise::metrics::Summary;
 use crate::log::Event;
@@ -209,12 +209,6 @@ pub fn run_report(cat: &Catalog, s: &Summary, log: &[Event]) -> String {
 fn eu_section(o: &mut String, eu: &EuMetrics) {
     let _ = writeln!(o, "\n## EU and NATO response\n");
     let _ = writeln!(o, "Playbook: {}.\n", eu.playbooks.join(" + "));
-    let stages: Vec<String> = eu
-        .protocol
-        .iter()
-        .map(|(k, v)| format!("{k} {}", at(*v)))
-        .collect();
-    let _ = writeln!(o, "EU Hybrid Playbook stages: {}.\n", stages.join(", "));
     let _ = writeln!(
         o,
         "| Campaign | First effect | Detect | Assess | Attribute | Respond |\n|---|---|---|---|---|---|"
@@ -233,101 +227,8 @@ fn eu_section(o: &mut String, eu: &EuMetrics) {
     }
     let _ = writeln!(o, "\n### Mechanisms\n");
     let _ = writeln!(o, "| Mechanism | What it did |\n|---|---|");
-    if let Some(f) = &eu.fusion_cell {
-        let _ = writeln!(
-            o,
-            "| Hybrid Fusion Cell | {} indicators received, {} analysed, longest analyst queue {}; first heard {}, member states alerted {}, assessed {}; final confidence {:.0}% |",
-            f.indicators_received,
-            f.indicators_analysed,
-            f.longest_queue,
-            at(f.first_heard_s),
-            at(f.alerted_s),
-            at(f.assessed_s),
-            f.confidence * 100.0
-        );
-    }
-    if let Some(i) = &eu.ipcr {
-        let _ = writeln!(
-            o,
-            "| IPCR | monitoring {}, information sharing {}, full activation {}; {} ISAA reports; ended in {} mode |",
-            at(i.monitoring_s),
-            at(i.information_sharing_s),
-            at(i.full_activation_s),
-            i.isaa_reports,
-            i.final_mode
-        );
-    }
-    if let Some(u) = &eu.ucpm {
-        let _ = writeln!(
-            o,
-            "| ERCC / UCPM | {} requests; longest ERCC queue {}; {} waited for a module; {} unmet |",
-            u.requests.len(),
-            u.longest_ercc_queue,
-            u.waited_for_module,
-            u.unmet
-        );
-    }
-    if let Some(b) = &eu.blueprint {
-        let _ = writeln!(
-            o,
-            "| Cyber Blueprint / CSIRTs network | {} incidents shared by {} states; operational level {}, political level {}; {} pre-emptive isolations |",
-            b.incidents_shared,
-            b.states_sharing,
-            at(b.operational_s),
-            at(b.political_s),
-            b.preemptive_isolations
-        );
-    }
-    if let Some(t) = &eu.toolbox {
-        let _ = writeln!(
-            o,
-            "| Cyber Diplomacy Toolbox | attribution {}, restrictive measures {}; {} later campaign steps deterred |",
-            at(t.attributed_s),
-            at(t.restrictive_measures_s),
-            t.steps_deterred
-        );
-    }
-    if let Some(sc) = &eu.stratcom {
-        let alerts: Vec<String> = sc
-            .rapid_alerts
-            .iter()
-            .map(|(n, t)| format!("{n} at {}", SimTime(*t)))
-            .collect();
-        let _ = writeln!(
-            o,
-            "| StratCom task forces / RAS | {} narratives identified; alerts: {} |",
-            sc.narratives_identified,
-            if alerts.is_empty() {
-                "none".into()
-            } else {
-                alerts.join(", ")
-            }
-        );
-    }
-    let who: Vec<String> = eu
-        .solidarity
-        .iter()
-        .map(|(c, t)| format!("{c} at {}", SimTime(*t)))
-        .collect();
-    let _ = writeln!(
-        o,
-        "| Solidarity clause (Art. 222) | {} |",
-        if who.is_empty() {
-            "not invoked".into()
-        } else {
-            format!("invoked by {}", who.join(", "))
-        }
-    );
-    if let Some(n) = &eu.nato {
-        let _ = writeln!(
-            o,
-            "| NATO ({} mode) | {} indicators, confidence {:.0}%, allies alerted {}; {} support packages sent |",
-            n.mode,
-            n.analysis.indicators_received,
-            n.analysis.confidence * 100.0,
-            at(n.analysis.alerted_s),
-            n.support_sent
-        );
+    for (mechanism, what) in mechanism_rows(eu) {
+        let _ = writeln!(o, "| {mechanism} | {what} |");
     }
     if let Some(u) = eu.ucpm.as_ref().filter(|u| !u.requests.is_empty()) {
         let _ = writeln!(

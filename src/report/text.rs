@@ -3,7 +3,7 @@
 use std::fmt::Write;
 use std::path::Path;
 
-use super::{at, hours};
+use super::{hours, mechanism_rows};
 use crate::engine::SimTime;
 use crate::exercise::metrics::Summary;
 use crate::response::eu::metrics::EuMetrics;
@@ -186,133 +186,7 @@ fn eu_block(o: &mut String, eu: &EuMetrics) {
         "\nEU and NATO response (playbook: {})",
         eu.playbooks.join(" + ")
     );
-    let stages: Vec<String> = eu
-        .protocol
-        .iter()
-        .map(|(k, v)| format!("{k} {}", at(*v)))
-        .collect();
-    let _ = writeln!(o, "  EU Hybrid Playbook: {}", stages.join(", "));
-    if let Some(f) = &eu.fusion_cell {
-        let _ = writeln!(
-            o,
-            "  Hybrid Fusion Cell: {} indicators ({} waited at most), confidence {:.0}%, alerted {}",
-            f.indicators_received,
-            f.longest_queue,
-            f.confidence * 100.0,
-            at(f.alerted_s)
-        );
+    for (mechanism, what) in mechanism_rows(eu) {
+        let _ = writeln!(o, "  {mechanism}: {what}");
     }
-    if let Some(i) = &eu.ipcr {
-        let _ = writeln!(
-            o,
-            "  IPCR: monitoring {}, information sharing {}, full activation {}; {} ISAA reports",
-            at(i.monitoring_s),
-            at(i.information_sharing_s),
-            at(i.full_activation_s),
-            i.isaa_reports
-        );
-    }
-    if let Some(u) = &eu.ucpm {
-        let times: Vec<String> = u
-            .requests
-            .iter()
-            .map(|r| {
-                format!(
-                    "{} {} {}",
-                    r.country,
-                    r.need,
-                    r.request_to_deployment_h
-                        .map_or("not deployed".into(), |h| format!("{h:.1} h"))
-                )
-            })
-            .collect();
-        let _ = writeln!(
-            o,
-            "  UCPM/ERCC: {} requests{}; {} waited for a module, {} unmet",
-            u.requests.len(),
-            if times.is_empty() {
-                String::new()
-            } else {
-                format!(" (request to deployment: {})", times.join(", "))
-            },
-            u.waited_for_module,
-            u.unmet
-        );
-    }
-    if let Some(b) = &eu.blueprint {
-        let _ = writeln!(
-            o,
-            "  Cyber Blueprint: {} incidents shared by {} states in the CSIRTs network, operational level {}, political level {}, {} pre-emptive isolations",
-            b.incidents_shared,
-            b.states_sharing,
-            at(b.operational_s),
-            at(b.political_s),
-            b.preemptive_isolations
-        );
-    }
-    if let Some(t) = &eu.toolbox {
-        let _ = writeln!(
-            o,
-            "  Cyber Diplomacy Toolbox: attribution {}, restrictive measures {}, {} later steps deterred",
-            at(t.attributed_s),
-            at(t.restrictive_measures_s),
-            t.steps_deterred
-        );
-    }
-    if let Some(sc) = &eu.stratcom {
-        let alerts: Vec<String> = sc
-            .rapid_alerts
-            .iter()
-            .map(|(n, t)| format!("{n} {}", SimTime(*t)))
-            .collect();
-        let _ = writeln!(
-            o,
-            "  StratCom: {} narratives identified; Rapid Alert System alerts: {}",
-            sc.narratives_identified,
-            if alerts.is_empty() {
-                "none".into()
-            } else {
-                alerts.join(", ")
-            }
-        );
-    }
-    if !eu.solidarity.is_empty() {
-        let who: Vec<String> = eu
-            .solidarity
-            .iter()
-            .map(|(c, t)| format!("{c} {}", SimTime(*t)))
-            .collect();
-        let _ = writeln!(
-            o,
-            "  Solidarity clause (Art. 222) invoked: {}",
-            who.join(", ")
-        );
-    }
-    if let Some(n) = &eu.nato {
-        let _ = writeln!(
-            o,
-            "  NATO ({} mode): confidence {:.0}%, alerted {}, {} support packages sent",
-            n.mode,
-            n.analysis.confidence * 100.0,
-            at(n.analysis.alerted_s),
-            n.support_sent
-        );
-    }
-    let taken = eu
-        .decisions
-        .iter()
-        .filter(|d| d.decided_s.is_some())
-        .count();
-    let approved = eu
-        .decisions
-        .iter()
-        .filter(|d| d.approved == Some(true))
-        .count();
-    let _ = writeln!(
-        o,
-        "  Decisions: {} raised, {} taken ({} to act)",
-        eu.decisions.len(),
-        taken,
-        approved
-    );
 }
