@@ -50,6 +50,50 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// The exercise controller's dashboard: a live exercise, every action journaled.
+    Tui {
+        /// Scenario file (default: the bundled multi-domain Baltic campaign).
+        scenario: Option<PathBuf>,
+        /// Playbook file(s), as for `run`. Default: the playbooks the scenario names.
+        #[arg(long = "playbook", value_name = "FILE")]
+        playbooks: Vec<PathBuf>,
+        /// Random seed (default: the journal's when resuming, else the scenario's).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Journal file: created when new; an existing journal is resumed where it
+        /// stopped. Default: a new pacesim-<scenario>-<seed>-<time>.journal.jsonl here.
+        #[arg(long)]
+        journal: Option<PathBuf>,
+        /// Starting speed in simulated seconds per second: 1, 10, 60, 600, 3600, 21600 or max.
+        #[arg(long, default_value = "60", value_parser = parse_speed)]
+        speed: usize,
+        /// Real time a decision point waits for the players before the
+        /// playbook's default applies; 0s waits for ever.
+        #[arg(long, default_value = "2m", value_parser = parse_duration)]
+        decision_timeout: Duration,
+    },
+    /// Re-run a recorded exercise headless; prints the log hash the live session printed.
+    Replay {
+        journal: PathBuf,
+        /// Write events.jsonl of the replayed exercise into this directory.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+fn parse_speed(s: &str) -> Result<usize, String> {
+    let want = if s == "max" {
+        None
+    } else {
+        Some(
+            s.parse::<u32>()
+                .map_err(|_| format!("`{s}` is not a speed"))?,
+        )
+    };
+    crate::tui::app::SPEEDS
+        .iter()
+        .position(|x| *x == want)
+        .ok_or_else(|| "speeds are 1, 10, 60, 600, 3600, 21600 or max".to_string())
 }
 
 fn parse_duration(s: &str) -> Result<Duration, String> {
@@ -92,6 +136,26 @@ pub fn main() -> ExitCode {
 fn dispatch(cmd: Command) -> Result<(), Failure> {
     match cmd {
         Command::Validate { files } => validate(&files),
+        Command::Tui {
+            scenario,
+            playbooks,
+            seed,
+            journal,
+            speed,
+            decision_timeout,
+        } => {
+            let loaded = load_scenario(scenario.as_deref())?;
+            let playbooks = load_playbooks(&loaded, &playbooks)?;
+            crate::live::tui_command(
+                &loaded,
+                &playbooks,
+                seed,
+                journal.as_deref(),
+                speed,
+                decision_timeout,
+            )
+        }
+        Command::Replay { journal, out } => crate::live::replay_command(&journal, out.as_deref()),
         Command::Run {
             scenario,
             playbooks,

@@ -21,10 +21,12 @@
 //! and entities are always visited in file order.
 
 pub mod cli;
+pub mod control;
 pub mod diag;
 pub mod engine;
 pub mod exercise;
 pub mod infra;
+pub mod live;
 pub mod log;
 pub mod output;
 pub mod playbook;
@@ -33,4 +35,5 @@ pub mod response;
 pub mod run;
 pub mod scenario;
 pub mod threats;
+pub mod tui;
 pub mod world;

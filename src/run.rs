@@ -81,6 +81,7 @@ pub fn run_command(
     }
 
     let log = done.sim.model.log();
+    let notes = done.sim.model.notes();
     let hash = match out {
         Some(dir) => {
             std::fs::create_dir_all(dir)
@@ -89,7 +90,7 @@ pub fn run_command(
             write_atomic(&dir.join("events.jsonl"), |w| {
                 let mut jw = JsonlWriter::new(w);
                 for e in log {
-                    jw.write(&cat, e)?;
+                    jw.write(&cat, notes, e)?;
                 }
                 hash = jw.finish()?.1;
                 Ok(())
@@ -101,7 +102,7 @@ pub fn run_command(
                 w.write_all(b"\n")
             })
             .map_err(Failure::Run)?;
-            let md = crate::report::md::run_report(&cat, &done.summary, log);
+            let md = crate::report::md::run_report(&cat, &done.summary, log, notes);
             write_atomic(&dir.join("report.md"), |w| w.write_all(md.as_bytes()))
                 .map_err(Failure::Run)?;
             hash
@@ -109,7 +110,8 @@ pub fn run_command(
         None => {
             let mut jw = JsonlWriter::new(std::io::sink());
             for e in log {
-                jw.write(&cat, e).map_err(|e| Failure::Run(e.to_string()))?;
+                jw.write(&cat, notes, e)
+                    .map_err(|e| Failure::Run(e.to_string()))?;
             }
             jw.finish().map_err(|e| Failure::Run(e.to_string()))?.1
         }

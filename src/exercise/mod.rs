@@ -28,7 +28,7 @@ use crate::log::{Event, Origin, What};
 use crate::response;
 use crate::scenario::InjectTime;
 use crate::threats::{self, cyber, disinfo};
-use crate::world::catalog::{Catalog, InjectIx, Trigger};
+use crate::world::catalog::{Catalog, InjectIx, StepRef, Trigger};
 use crate::world::{Ev, Incident, Index, Rngs, Sim, StepStatus};
 
 /// Seconds between updates of slow processes (casualties, narratives, trust).
@@ -44,12 +44,39 @@ pub struct Exercise {
     observed: usize,
     /// Conditional injects that have not fired yet, in MSEL order.
     waiting_injects: Vec<InjectIx>,
+    /// Injects already fired (on time, on condition or by the controller).
+    fired_injects: Vec<bool>,
     seed: u64,
+    /// Driven from the dashboard: decisions wait for the players.
+    interactive: bool,
+    /// Texts of controller notes and ad-hoc injects, indexed by their log entries.
+    notes: Vec<String>,
+}
+
+/// What the controller does to the running exercise (see `crate::control`).
+#[derive(Clone, Copy, Debug)]
+pub enum ControlEv {
+    /// Fire an MSEL inject now, whatever its time or condition.
+    FireInject(InjectIx),
+    /// Play a campaign step's action now, as the simulation cell (an ad-hoc inject).
+    AdHoc { step: StepRef, note: u16 },
+    /// The players answer a decision point (`None`: its time-out applies the playbook's policy).
+    Decide {
+        decision: u16,
+        approve: Option<bool>,
+    },
+    /// A controller's note for the record.
+    Note(u16),
 }
 
 impl Exercise {
     /// A fresh exercise on `cat` with `seed`, ready to run.
     pub fn start(cat: Arc<Catalog>, seed: u64) -> Simulation<Exercise> {
+        Exercise::start_with(cat, seed, false)
+    }
+
+    /// A fresh exercise; `interactive` when players decide at the dashboard.
+    pub fn start_with(cat: Arc<Catalog>, seed: u64, interactive: bool) -> Simulation<Exercise> {
         let mut world = World::new();
         world.init_resource::<cyber::WiperHits>();
         let ix = Index::populate(&mut world, &cat);
@@ -61,6 +88,7 @@ impl Exercise {
             .filter(|(_, i)| i.when.is_some())
             .map(|(k, _)| InjectIx(k as u32))
             .collect();
+        let fired_injects = vec![false; cat.injects.len()];
         let ex = Exercise {
             cat,
             world,
@@ -69,7 +97,10 @@ impl Exercise {
             log: Vec::with_capacity(8192),
             observed: 0,
             waiting_injects,
+            fired_injects,
             seed,
+            interactive,
+            notes: Vec::new(),
         };
         let mut sim = Simulation::new(ex);
         sim.queue
@@ -83,6 +114,26 @@ impl Exercise {
 
     pub fn seed(&self) -> u64 {
         self.seed
+    }
+
+    /// Keeps a note's text; its log entry refers to it by number.
+    pub fn add_note(&mut self, text: String) -> u16 {
+        self.notes.push(text);
+        (self.notes.len() - 1) as u16
+    }
+
+    pub fn notes(&self) -> &[String] {
+        &self.notes
+    }
+
+    /// Decision points waiting for the players, oldest first.
+    pub fn pending_decisions(&self) -> Vec<u16> {
+        response::eu::pending(&self.world)
+    }
+
+    /// Has this inject fired already?
+    pub fn inject_fired(&self, i: InjectIx) -> bool {
+        self.fired_injects[i.i()]
     }
 
     /// Everything logged so far.
@@ -117,11 +168,11 @@ impl Exercise {
         }
     }
 
-    fn begin(sim: &mut Sim) {
+    fn begin(sim: &mut Sim, interactive: bool) {
         let cat = sim.cat;
         sim.emit(What::ExerciseStart);
         threats::start(sim);
-        response::eu::start(sim);
+        response::eu::start(sim, interactive);
         for (k, inj) in cat.injects.iter().enumerate() {
             if let InjectTime::Time(d) = inj.inject.at {
                 sim.queue.schedule_at(
@@ -137,6 +188,26 @@ impl Exercise {
             .schedule_at(SimTime(cat.duration.0), Priority::LATE, Ev::End);
     }
 
+    fn control(sim: &mut Sim, c: ControlEv, fired: &mut [bool]) {
+        match c {
+            ControlEv::FireInject(i) => Exercise::fire_inject(sim, i, fired),
+            ControlEv::AdHoc { step, note } => {
+                sim.emit(What::AdHocInject { step, note });
+                // The simulation cell plays the move as written: it succeeds
+                // unless defenders already shut the way.
+                let _ = threats::apply(
+                    sim,
+                    &sim.cat.step(step).action,
+                    Origin::Step(step),
+                    1.0,
+                    0.0,
+                );
+            }
+            ControlEv::Decide { decision, approve } => response::eu::answer(sim, decision, approve),
+            ControlEv::Note(n) => sim.emit(What::ControllerNote { note: n }),
+        }
+    }
+
     fn tick(sim: &mut Sim) {
         threats::cbrn::hourly(sim);
         disinfo::hourly(sim);
@@ -146,7 +217,11 @@ impl Exercise {
         }
     }
 
-    fn fire_inject(sim: &mut Sim, i: InjectIx) {
+    fn fire_inject(sim: &mut Sim, i: InjectIx, fired: &mut [bool]) {
+        // Each inject goes out once: the controller may have sent it early.
+        if std::mem::replace(&mut fired[i.i()], true) {
+            return;
+        }
         let cat = sim.cat;
         sim.emit(What::InjectFired { inject: i });
         if let Some(effect) = &cat.injects[i.i()].effect {
@@ -190,10 +265,12 @@ impl Model for Exercise {
 
     fn handle(&mut self, queue: &mut EventQueue<Ev>, now: SimTime, ev: Ev) {
         let mut waiting = std::mem::take(&mut self.waiting_injects);
+        let mut fired = std::mem::take(&mut self.fired_injects);
         let mut k = self.observed;
+        let interactive = self.interactive;
         let mut sim = self.sim(queue, now);
         match ev {
-            Ev::Start => Exercise::begin(&mut sim),
+            Ev::Start => Exercise::begin(&mut sim, interactive),
             Ev::StepDue(s) => threats::step_due(&mut sim, s),
             Ev::WiperHop { by, node, hop } => cyber::hop(&mut sim, by, node, hop),
             Ev::SupplyCheck(e) => infra::supply_check(&mut sim, e),
@@ -202,7 +279,8 @@ impl Model for Exercise {
             Ev::AmplificationEnds { narrative, factor } => {
                 disinfo::amplification_ends(&mut sim, narrative, factor)
             }
-            Ev::Inject(i) => Exercise::fire_inject(&mut sim, i),
+            Ev::Inject(i) => Exercise::fire_inject(&mut sim, i, &mut fired),
+            Ev::Control(c) => Exercise::control(&mut sim, c, &mut fired),
             Ev::Response(r) => response::handle(&mut sim, r),
             Ev::End => sim.emit(What::ExerciseEnd),
         }
@@ -215,6 +293,9 @@ impl Model for Exercise {
         }
         // Conditional injects fire as soon as their condition holds, before anything else at this instant.
         waiting.retain(|&i| {
+            if fired[i.i()] {
+                return false;
+            }
             let fire = sim.cat.injects[i.i()]
                 .when
                 .as_ref()
@@ -226,5 +307,6 @@ impl Model for Exercise {
         });
         self.observed = k;
         self.waiting_injects = waiting;
+        self.fired_injects = fired;
     }
 }

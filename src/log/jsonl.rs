@@ -45,8 +45,9 @@ fn round3(x: f32) -> f64 {
     (x as f64 * 1000.0).round() / 1000.0
 }
 
-/// Names, text and details of one event.
-pub fn describe<'a>(cat: &'a Catalog, what: &What) -> Described<'a> {
+/// Names, text and details of one event. `notes` are the texts of
+/// controller notes and ad-hoc injects, which the log refers to by number.
+pub fn describe<'a>(cat: &'a Catalog, notes: &[String], what: &What) -> Described<'a> {
     let node = |n: crate::world::catalog::NodeIx| &cat.nodes[n.i()];
     let cname = |c: crate::world::catalog::CountryIx| &*cat.countries[c.i()].id;
     let camp = |s: &StepRef| &cat.campaigns[s.campaign.i()];
@@ -468,6 +469,28 @@ pub fn describe<'a>(cat: &'a Catalog, what: &What) -> Described<'a> {
             );
         }
         What::Eu(e) => e.describe(cat, &mut d),
+        What::ControllerNote { note } => {
+            d.actor = Some("EXCON");
+            let text = notes.get(note as usize).map_or("", String::as_str);
+            d.details.insert("note".into(), json!(text));
+            d.text = format!("Controller note: {text}");
+        }
+        What::AdHocInject { step, note } => {
+            d.actor = Some("EXCON");
+            d.details = step_details(&Origin::Step(step));
+            let text = notes.get(note as usize).map_or("", String::as_str);
+            d.details.insert("note".into(), json!(text));
+            d.text = format!(
+                "Ad-hoc inject: the simulation cell plays {} step {} now{}",
+                camp(&step).id,
+                cat.step(step).id,
+                if text.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({text})")
+                }
+            );
+        }
     }
     d
 }
@@ -498,9 +521,9 @@ impl<W: Write> JsonlWriter<W> {
         }
     }
 
-    pub fn write(&mut self, cat: &Catalog, ev: &Event) -> io::Result<()> {
+    pub fn write(&mut self, cat: &Catalog, notes: &[String], ev: &Event) -> io::Result<()> {
         self.buf.clear();
-        let d = describe(cat, &ev.what);
+        let d = describe(cat, notes, &ev.what);
         let time = (cat.start + chrono::Duration::seconds(ev.t.0.min(i64::MAX as u64 / 2) as i64))
             .format("%Y-%m-%dT%H:%M:%SZ")
             .to_string();

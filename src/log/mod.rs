@@ -255,6 +255,16 @@ pub enum What {
         narrative: NarrativeIx,
         country: CountryIx,
     },
+    // -- exercise control at the dashboard
+    /// A controller's note (its text is kept by the exercise, by number).
+    ControllerNote {
+        note: u16,
+    },
+    /// The controller plays a campaign step now (an ad-hoc inject).
+    AdHocInject {
+        step: StepRef,
+        note: u16,
+    },
     // -- EU and NATO mechanisms
     Eu(crate::response::eu::EuWhat),
 }
@@ -297,6 +307,8 @@ impl What {
             What::Debunked { .. } => "debunked",
             What::PlatformAction { .. } => "platform_action",
             What::Eu(e) => e.kind(),
+            What::ControllerNote { .. } => "controller_note",
+            What::AdHocInject { .. } => "adhoc_inject",
         }
     }
 
@@ -308,7 +320,11 @@ impl What {
             T::Disinfo => Domain::Disinfo,
         };
         match self {
-            What::ExerciseStart | What::ExerciseEnd | What::InjectFired { .. } => Domain::Control,
+            What::ExerciseStart
+            | What::ExerciseEnd
+            | What::InjectFired { .. }
+            | What::ControllerNote { .. }
+            | What::AdHocInject { .. } => Domain::Control,
             What::StepFailed { step, .. } => threat(step),
             What::IntrusionPlanted { .. }
             | What::Disruption { .. }

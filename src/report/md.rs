@@ -14,7 +14,7 @@ use crate::world::catalog::Catalog;
 /// Most rows in the key-event timeline.
 const TIMELINE_ROWS: usize = 80;
 
-pub fn run_report(cat: &Catalog, s: &Summary, log: &[Event]) -> String {
+pub fn run_report(cat: &Catalog, s: &Summary, log: &[Event], notes: &[String]) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "# After-action report: {}\n", s.scenario);
     let _ = writeln!(o, "## Exercise overview\n");
@@ -89,7 +89,7 @@ pub fn run_report(cat: &Catalog, s: &Summary, log: &[Event]) -> String {
         .filter(|(_, e)| is_key_event(e))
         .collect();
     for (seq, e) in key.iter().take(TIMELINE_ROWS) {
-        let d = describe(cat, &e.what);
+        let d = describe(cat, notes, &e.what);
         let _ = writeln!(
             o,
             "| {} | {} | {} (#{seq}) |",

@@ -33,6 +33,8 @@ pub enum Ev {
         factor: f64,
     },
     Inject(InjectIx),
+    /// An exercise controller's action, applied at once (never queued).
+    Control(crate::exercise::ControlEv),
     /// A responder's own scheduled action.
     Response(ResponseEv),
     End,

@@ -49,6 +49,8 @@ pub enum EuWhat {
         kind: DecisionKind,
         country: Option<CountryIx>,
         approved: bool,
+        /// Decided by the players at the dashboard (not by the playbook's policy).
+        players: bool,
     },
     /// Events made the decision moot before it fell.
     DecisionOvertaken {
@@ -297,6 +299,7 @@ impl EuWhat {
                 kind,
                 country,
                 approved,
+                players,
             } => {
                 d.actor = Some(decider(kind));
                 d.country = country.map(cname);
@@ -304,9 +307,18 @@ impl EuWhat {
                 let chosen = kind.options()[usize::from(!approved)];
                 put("choice", json!(chosen));
                 put("approved", json!(approved));
+                put(
+                    "decided_by",
+                    json!(if players {
+                        "players"
+                    } else {
+                        "playbook policy"
+                    }),
+                );
                 d.text = format!(
-                    "Decision{}: {} -> {chosen}",
-                    country.map_or(String::new(), |c| format!(" by {}", cfull(c))),
+                    "Decision{}{}: {} -> {chosen}",
+                    if players { " by the players" } else { "" },
+                    country.map_or(String::new(), |c| format!(" for {}", cfull(c))),
                     question(kind)
                 );
             }

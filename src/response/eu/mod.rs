@@ -185,6 +185,9 @@ pub struct EuState {
     pub affected: BTreeSet<CountryIx>,
     /// Cut in the success of campaign steps from attribution and sanctions.
     pub deterrence: f64,
+    /// Players at the dashboard decide; decisions wait for them instead of
+    /// falling after the playbook's deliberation.
+    pub interactive: bool,
 }
 
 impl EuState {
@@ -212,6 +215,7 @@ impl EuState {
             solidarity: BTreeMap::new(),
             affected: BTreeSet::new(),
             deterrence: 0.0,
+            interactive: false,
         }
     }
 }
@@ -244,12 +248,14 @@ pub(crate) fn draw(
 }
 
 /// Installs the mechanisms' state and starts the review cadence, if any
-/// EU or NATO mechanism takes part.
-pub fn start(sim: &mut Sim) {
+/// EU or NATO mechanism takes part. With `interactive`, decision points wait
+/// for the players (see [`answer`]).
+pub fn start(sim: &mut Sim, interactive: bool) {
     if sim.cat.response.is_national_only() {
         return;
     }
-    let st = EuState::new(&sim.rng.streams, sim.cat);
+    let mut st = EuState::new(&sim.rng.streams, sim.cat);
+    st.interactive = interactive;
     sim.world.insert_resource(st);
     later(sim, Duration(0), EuEv::Review);
 }
@@ -347,11 +353,48 @@ pub(crate) fn raise(
             due: d.0.min(u32::MAX as u64) as u32,
         },
     );
-    later(sim, d, EuEv::Decide(id));
+    // At the dashboard the players deliberate; headless, the playbook's
+    // deliberation time passes and its policy decides.
+    if !eu_ref(sim).interactive {
+        later(sim, d, EuEv::Decide(id));
+    }
+}
+
+/// Decision points raised and not decided yet, oldest first.
+pub fn pending(world: &World) -> Vec<u16> {
+    world
+        .get_resource::<EuState>()
+        .map(|st| {
+            st.decisions
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| d.decided.is_none() && !d.overtaken)
+                .map(|(i, _)| i as u16)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The players answer decision `id` (`None`: the time-out applies the
+/// playbook's policy).
+pub fn answer(sim: &mut Sim, id: u16, approve: Option<bool>) {
+    let open = eu_ref(sim)
+        .decisions
+        .get(id as usize)
+        .is_some_and(|d| d.decided.is_none() && !d.overtaken);
+    if open {
+        settle_decision(sim, id, approve.map(|a| (a, true)));
+    }
 }
 
 /// The deliberation is over: the playbook's policy decides.
 fn decide(sim: &mut Sim, id: u16) {
+    settle_decision(sim, id, None);
+}
+
+/// Takes decision `id`: as `choice` says (approve, by the players), or by
+/// the playbook's policy.
+fn settle_decision(sim: &mut Sim, id: u16, choice: Option<(bool, bool)>) {
     let rec = eu_ref(sim).decisions[id as usize].clone();
     // IPCR may already be where the decision would take it (Art. 222).
     let target = match rec.kind {
@@ -370,11 +413,9 @@ fn decide(sim: &mut Sim, id: u16) {
         );
         return;
     }
-    let policy = policy_of(sim, rec.kind);
-    let approved = match &policy {
-        Some(Policy::Approve) => true,
-        Some(Policy::Decline) | None => false,
-        Some(Policy::ApproveIf(t)) => holds(sim, t, rec.country),
+    let (approved, players) = match choice {
+        Some(c) => c,
+        None => (default_choice(sim, id), false),
     };
     let now = sim.now;
     eu(sim).decisions[id as usize].decided = Some((now, approved));
@@ -384,6 +425,7 @@ fn decide(sim: &mut Sim, id: u16) {
             kind: rec.kind,
             country: rec.country,
             approved,
+            players,
         },
     );
     if !approved {
@@ -407,8 +449,18 @@ fn decide(sim: &mut Sim, id: u16) {
     }
 }
 
-fn policy_of(sim: &Sim, kind: DecisionKind) -> Option<Policy> {
-    let r = &sim.cat.response;
+/// What the playbook's policy would decide on `id` now.
+pub fn default_choice(sim: &Sim, id: u16) -> bool {
+    let rec = &eu_ref(sim).decisions[id as usize];
+    match policy(&sim.cat.response, rec.kind) {
+        Some(Policy::Approve) => true,
+        Some(Policy::Decline) | None => false,
+        Some(Policy::ApproveIf(t)) => holds(sim, &t, rec.country),
+    }
+}
+
+/// The playbook's policy for a kind of decision.
+pub fn policy(r: &pb::Response, kind: DecisionKind) -> Option<Policy> {
     let d = match kind {
         DecisionKind::IpcrInformationSharing => r.ipcr.as_ref().map(|i| &i.information_sharing),
         DecisionKind::IpcrFullActivation => r.ipcr.as_ref().map(|i| &i.full_activation),

@@ -1,0 +1,692 @@
+//! Drawing the dashboard: one frame from the [`App`] state.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, List, ListItem, Paragraph, Sparkline, Wrap};
+
+use super::app::{App, Mode};
+use crate::engine::SimTime;
+use crate::exercise::metrics::Rating;
+use crate::log::jsonl::describe;
+use crate::playbook::Need;
+use crate::report::is_key_event;
+use crate::response::eu::{DecisionKind, EuState};
+use crate::scenario::{InjectTime, Sector};
+
+const KEYS: &str = "space pause  +/- speed  s step  j jump  i inject  a ad-hoc  1/2 decide  e note  d/c filter  ↑↓ scroll  ? help  q quit";
+
+pub fn draw(f: &mut Frame, app: &App) {
+    let area = f.area();
+    let [top, main, footer] = Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Min(0),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    header(f, app, top);
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(main);
+    let [log, msel] =
+        Layout::vertical([Constraint::Percentage(62), Constraint::Percentage(38)]).areas(left);
+    event_log(f, app, log);
+    msel_panel(f, app, msel);
+    let [infra, opinion, mech, objectives] = Layout::vertical([
+        Constraint::Percentage(27),
+        Constraint::Percentage(22),
+        Constraint::Percentage(31),
+        Constraint::Percentage(20),
+    ])
+    .areas(right);
+    infra_panel(f, app, infra);
+    opinion_panel(f, app, opinion);
+    mechanisms(f, app, mech);
+    objectives_panel(f, app, objectives);
+    f.render_widget(
+        Paragraph::new(Line::from(KEYS).style(Style::new().fg(Color::Black).bg(Color::Gray))),
+        footer,
+    );
+    if let Some(d) = app.waiting() {
+        decision_popup(f, app, d, area);
+    }
+    match &app.mode {
+        Mode::Help => help_popup(f, area),
+        Mode::ConfirmQuit => small_popup(
+            f,
+            area,
+            "Quit",
+            vec![
+                Line::from("End the session? The journal keeps everything."),
+                Line::from("y: quit and print the log hash    any other key: stay"),
+            ],
+        ),
+        Mode::Note(text) => small_popup(
+            f,
+            area,
+            "Controller note (Enter saves, Esc cancels)",
+            vec![Line::from(format!("{text}_"))],
+        ),
+        Mode::FireInject(sel) => picker(
+            f,
+            area,
+            "Fire an MSEL inject now (↑↓ Enter, Esc)",
+            app.unfired()
+                .iter()
+                .map(|i| {
+                    let inj = &app.session.cat().injects[i.i()].inject;
+                    format!(
+                        "#{} {} -> {}: {}",
+                        inj.number, inj.from, inj.to, inj.subject
+                    )
+                })
+                .collect(),
+            *sel,
+        ),
+        Mode::AdHoc(sel) => picker(
+            f,
+            area,
+            "Ad-hoc inject: play a campaign step now (↑↓ Enter, Esc)",
+            app.steps()
+                .iter()
+                .map(|(c, s)| format!("{c} / {s}"))
+                .collect(),
+            *sel,
+        ),
+        Mode::Normal => {}
+    }
+}
+
+fn block(title: &str) -> Block<'_> {
+    Block::bordered().title(Span::styled(
+        format!(" {title} "),
+        Style::new().add_modifier(Modifier::BOLD),
+    ))
+}
+
+fn header(f: &mut Frame, app: &App, area: Rect) {
+    let cat = app.session.cat();
+    let now = app.session.now();
+    let wall = cat.start + chrono::Duration::seconds(now.0 as i64);
+    let (state, colour) = if app.waiting().is_some() {
+        ("WAITING FOR DECISION".to_string(), Color::Yellow)
+    } else if app.session.ended() {
+        ("ENDED".to_string(), Color::Blue)
+    } else if app.running {
+        (format!("RUNNING {}", app.speed_label()), Color::Green)
+    } else {
+        ("PAUSED".to_string(), Color::Red)
+    };
+    let playbook = if cat.response.is_national_only() {
+        "national responders only".to_string()
+    } else {
+        cat.response.names.join(" + ")
+    };
+    let line1 = Line::from(vec![
+        Span::styled(
+            wall.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+            Style::new().bold(),
+        ),
+        Span::raw(format!("  {now} / {}  ", SimTime(cat.duration.0))),
+        Span::styled(
+            format!(" {state} "),
+            Style::new().fg(Color::Black).bg(colour).bold(),
+        ),
+        Span::raw(format!("  seed {}  ", app.session.sim.model.seed())),
+        Span::raw(if app.status.is_empty() {
+            String::new()
+        } else {
+            format!("| {}", app.status)
+        }),
+    ]);
+    let title = format!("pacesim · {} · {playbook}", cat.name);
+    f.render_widget(Paragraph::new(line1).block(block(&title)), area);
+}
+
+fn domain_colour(d: &str) -> Color {
+    match d {
+        "cyber" => Color::Magenta,
+        "cbrn" => Color::Red,
+        "disinfo" => Color::Yellow,
+        "infra" => Color::Cyan,
+        "response" => Color::Green,
+        _ => Color::Gray,
+    }
+}
+
+fn event_log(f: &mut Frame, app: &App, area: Rect) {
+    let cat = app.session.cat();
+    let model = &app.session.sim.model;
+    let rows = area.height.saturating_sub(2) as usize;
+    let country = app.country_filter.map(|c| cat.countries[c.i()].id.clone());
+    let mut shown = Vec::new();
+    let mut skipped = 0;
+    for e in model.log().iter().rev() {
+        if !app.verbose && !is_key_event(e) {
+            continue;
+        }
+        let dom = e.what.domain(cat);
+        if app.domain_filter.is_some_and(|d| d != dom) {
+            continue;
+        }
+        let d = describe(cat, model.notes(), &e.what);
+        if let Some(c) = &country
+            && d.country != Some(&**c)
+        {
+            continue;
+        }
+        if skipped < app.scroll {
+            skipped += 1;
+            continue;
+        }
+        shown.push(ListItem::new(Line::from(vec![
+            Span::styled(format!("{:<14}", e.t.to_string()), Style::new().dim()),
+            Span::styled(
+                format!("{:<8}", dom.name()),
+                Style::new().fg(domain_colour(dom.name())),
+            ),
+            Span::raw(d.text),
+        ])));
+        if shown.len() >= rows {
+            break;
+        }
+    }
+    shown.reverse();
+    let filter = format!(
+        "Event log{}{}{}{}",
+        app.domain_filter
+            .map_or(String::new(), |d| format!(" [{}]", d.name())),
+        country.map_or(String::new(), |c| format!(" [{c}]")),
+        if app.verbose { " [all]" } else { "" },
+        if app.scroll > 0 {
+            format!(" [scrolled back {}]", app.scroll)
+        } else {
+            String::new()
+        }
+    );
+    f.render_widget(List::new(shown).block(block(&filter)), area);
+}
+
+fn msel_panel(f: &mut Frame, app: &App, area: Rect) {
+    let cat = app.session.cat();
+    let model = &app.session.sim.model;
+    let rows = area.height.saturating_sub(2) as usize;
+    let mut items: Vec<(bool, ListItem)> = cat
+        .injects
+        .iter()
+        .enumerate()
+        .map(|(k, i)| {
+            let fired = model.inject_fired(crate::world::catalog::InjectIx(k as u32));
+            let when = match &i.inject.at {
+                InjectTime::Time(d) => SimTime(d.0).to_string(),
+                InjectTime::When(_) => "on condition".into(),
+            };
+            let style = if fired {
+                Style::new().dim()
+            } else {
+                Style::new()
+            };
+            let mark = if fired { "✓" } else { "·" };
+            (
+                fired,
+                ListItem::new(Line::from(format!(
+                    "{mark} #{:<3} {:<14} {} -> {}: {}",
+                    i.inject.number, when, i.inject.from, i.inject.to, i.inject.subject
+                )))
+                .style(style),
+            )
+        })
+        .collect();
+    // Show the last two fired injects, then what is still to come.
+    let first_unfired = items.iter().position(|(f, _)| !f).unwrap_or(items.len());
+    let start = first_unfired.saturating_sub(2);
+    let fired = items.iter().filter(|(f, _)| *f).count();
+    let total = items.len();
+    let shown: Vec<ListItem> = items.drain(start..).map(|x| x.1).take(rows).collect();
+    f.render_widget(
+        List::new(shown).block(block(&format!("MSEL ({fired}/{total} fired)"))),
+        area,
+    );
+}
+
+fn infra_panel(f: &mut Frame, app: &App, area: Rect) {
+    let cat = app.session.cat();
+    let inner = block("Infrastructure service by country and sector").inner(area);
+    f.render_widget(block("Infrastructure service by country and sector"), area);
+    let sectors: Vec<Sector> = Sector::ALL
+        .into_iter()
+        .filter(|s| cat.nodes.iter().any(|n| n.sector == *s))
+        .collect();
+    let mut lines = vec![Line::from(
+        std::iter::once(Span::raw("    "))
+            .chain(sectors.iter().map(|s| {
+                Span::styled(
+                    format!("{:>5}", &s.name()[..4.min(s.name().len())]),
+                    Style::new().dim(),
+                )
+            }))
+            .chain(std::iter::once(Span::styled("  trend", Style::new().dim())))
+            .collect::<Vec<_>>(),
+    )];
+    let world = app.session.sim.model.world();
+    let ix = app.session.sim.model.index();
+    let rows = inner.height.saturating_sub(1) as usize;
+    for (c, country) in cat.countries.iter().enumerate().take(rows) {
+        let mut spans = vec![Span::raw(format!("{:<4}", country.id))];
+        for s in &sectors {
+            let nodes: Vec<f64> = cat.country_nodes[c]
+                .iter()
+                .filter(|n| cat.nodes[n.i()].sector == *s)
+                .filter_map(|n| world.get::<crate::world::InfraState>(ix.nodes[n.i()]))
+                .map(|st| st.service)
+                .collect();
+            if nodes.is_empty() {
+                spans.push(Span::styled("    -", Style::new().dim()));
+            } else {
+                let v = 100.0 * nodes.iter().sum::<f64>() / nodes.len() as f64;
+                let colour = if v >= 99.0 {
+                    Color::Green
+                } else if v >= 50.0 {
+                    Color::Yellow
+                } else {
+                    Color::Red
+                };
+                spans.push(Span::styled(format!("{v:>5.0}"), Style::new().fg(colour)));
+            }
+        }
+        lines.push(Line::from(spans));
+    }
+    let table_width = 4 + 5 * sectors.len() as u16 + 2;
+    let [table, trend] = Layout::horizontal([
+        Constraint::Length(table_width.min(inner.width)),
+        Constraint::Min(0),
+    ])
+    .areas(inner);
+    f.render_widget(Paragraph::new(lines), table);
+    // One sparkline row per country: mean service over the last hours.
+    for (c, h) in app.history.iter().enumerate().take(rows) {
+        let y = trend.y + 1 + c as u16;
+        if y >= trend.y + trend.height || trend.width == 0 {
+            break;
+        }
+        let width = trend.width as usize;
+        let data: Vec<u64> = h[h.len().saturating_sub(width)..]
+            .iter()
+            .map(|v| v.saturating_sub(40))
+            .collect();
+        f.render_widget(
+            Sparkline::default()
+                .data(&data)
+                .max(60)
+                .style(Style::new().fg(Color::Cyan)),
+            Rect::new(trend.x, y, trend.width, 1),
+        );
+    }
+}
+
+fn opinion_panel(f: &mut Frame, app: &App, area: Rect) {
+    let cat = app.session.cat();
+    let rows = area.height.saturating_sub(2) as usize;
+    let mut lines = Vec::new();
+    for (c, country) in cat.countries.iter().enumerate().take(rows) {
+        let ci = crate::world::catalog::CountryIx(c as u32);
+        let nation = app
+            .session
+            .sim
+            .model
+            .world()
+            .get::<crate::world::Nation>(app.session.sim.model.index().nations[c]);
+        let trust = nation.map_or(0.0, |n| n.trust);
+        let reach = (0..cat.narratives.len())
+            .filter_map(|ni| {
+                let def = &cat.narratives[ni];
+                let k = def.countries.binary_search(&ci).ok()?;
+                let e = app.session.sim.model.index().narratives[ni];
+                app.session
+                    .sim
+                    .model
+                    .world()
+                    .get::<crate::world::NarrativeState>(e)
+                    .map(|st| st.countries[k].reach)
+            })
+            .fold(0.0, f64::max);
+        let bar = |v: f64, w: usize| {
+            let n = ((v * w as f64).round() as usize).min(w);
+            format!("{}{}", "█".repeat(n), "░".repeat(w - n))
+        };
+        let drop = country.trust - trust;
+        lines.push(Line::from(vec![
+            Span::raw(format!("{:<4}trust ", country.id)),
+            Span::styled(
+                bar(trust, 10),
+                Style::new().fg(if drop > 0.05 {
+                    Color::Red
+                } else {
+                    Color::Green
+                }),
+            ),
+            Span::raw(format!(" {:>3.0}%  reach ", trust * 100.0)),
+            Span::styled(bar(reach, 10), Style::new().fg(Color::Yellow)),
+            Span::raw(format!(" {:>3.0}%", reach * 100.0)),
+        ]));
+    }
+    f.render_widget(
+        Paragraph::new(lines).block(block("Public trust and narrative reach")),
+        area,
+    );
+}
+
+fn mechanisms(f: &mut Frame, app: &App, area: Rect) {
+    let cat = app.session.cat();
+    let world = app.session.sim.model.world();
+    let Some(st) = world.get_resource::<EuState>() else {
+        let lines = vec![
+            Line::from("No EU or NATO mechanism in this playbook: national responders only."),
+            Line::from("IPCR, ERCC/UCPM, the Fusion Cell, RAS and NATO take no part."),
+        ];
+        f.render_widget(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: true })
+                .block(block("EU and NATO mechanisms")),
+            area,
+        );
+        return;
+    };
+    let at = |t: Option<SimTime>| t.map_or("-".to_string(), |t| t.to_string());
+    let mut lines = Vec::new();
+    let label = |s: &str| Span::styled(format!("{s:<11}"), Style::new().bold());
+    if cat.response.fusion_cell.is_some() {
+        lines.push(Line::from(vec![
+            label("Fusion Cell"),
+            Span::raw(format!(
+                "confidence {:.0}% · {} indicators · queue {} · alerted {}",
+                st.hfc.confidence * 100.0,
+                st.hfc.received,
+                st.hfc.queue.len(),
+                at(st.hfc.alerted)
+            )),
+        ]));
+    }
+    if cat.response.ipcr.is_some() {
+        lines.push(Line::from(vec![
+            label("IPCR"),
+            Span::styled(
+                st.ipcr.mode.name().to_string(),
+                Style::new().fg(Color::Yellow),
+            ),
+            Span::raw(format!(" · {} ISAA reports", st.ipcr.reports)),
+        ]));
+    }
+    if cat.response.ucpm.is_some() {
+        let u = &st.ucpm;
+        let deployed = u.requests.iter().filter(|r| r.deployed.is_some()).count();
+        let last = u.requests.last().map_or(String::new(), |r| {
+            format!(
+                " · last: {} {}",
+                cat.countries[r.country.i()].id,
+                r.need.name()
+            )
+        });
+        lines.push(Line::from(vec![
+            label("ERCC/UCPM"),
+            Span::raw(format!(
+                "{} requests · {} deployed · {} waiting{last}",
+                u.requests.len(),
+                deployed,
+                u.waiting.len() + u.desk_queue.len()
+            )),
+        ]));
+    }
+    if cat.response.blueprint.is_some() {
+        lines.push(Line::from(vec![
+            label("Blueprint"),
+            Span::raw(format!(
+                "{} shares in the CSIRTs network · level {}",
+                st.cyber.shares,
+                st.cyber.level.map_or("technical", |l| l.name())
+            )),
+        ]));
+    }
+    if cat.response.toolbox.is_some() {
+        lines.push(Line::from(vec![
+            label("Toolbox"),
+            Span::raw(format!(
+                "attribution {} · sanctions {}",
+                at(st.cyber.attributed),
+                at(st.cyber.measures)
+            )),
+        ]));
+    }
+    if cat.response.stratcom.is_some() {
+        let last = st
+            .stratcom
+            .alerted
+            .iter()
+            .max_by_key(|(_, t)| **t)
+            .map_or(String::new(), |(n, t)| {
+                format!(" · last: {} {t}", cat.narratives[n.i()].id)
+            });
+        lines.push(Line::from(vec![
+            label("StratCom"),
+            Span::raw(format!(
+                "{} narratives identified · Rapid Alert System: {} alerts{last}",
+                st.stratcom.confirmed.len(),
+                st.stratcom.alerted.len()
+            )),
+        ]));
+    }
+    if cat.response.solidarity.is_some() {
+        let who: Vec<String> = st
+            .solidarity
+            .keys()
+            .map(|c| cat.countries[c.i()].id.to_string())
+            .collect();
+        lines.push(Line::from(vec![
+            label("Art. 222"),
+            Span::raw(if who.is_empty() {
+                "solidarity clause not invoked".to_string()
+            } else {
+                format!("invoked by {}", who.join(", "))
+            }),
+        ]));
+    }
+    if let Some(n) = &cat.response.nato {
+        lines.push(Line::from(vec![
+            label("NATO"),
+            Span::raw(format!(
+                "{:?} · confidence {:.0}% · support sent {}",
+                n.mode,
+                st.nato_picture.confidence * 100.0,
+                st.nato.sent.iter().filter(|s| **s).count()
+            )),
+        ]));
+    }
+    let pending = app.session.pending().len();
+    let taken = st.decisions.iter().filter(|d| d.decided.is_some()).count();
+    lines.push(Line::from(vec![
+        label("Decisions"),
+        Span::raw(format!("{taken} taken · {pending} waiting")),
+    ]));
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: true })
+            .block(block("EU and NATO mechanisms")),
+        area,
+    );
+}
+
+fn objectives_panel(f: &mut Frame, app: &App, area: Rect) {
+    let mut lines = Vec::new();
+    if let Some(s) = &app.summary {
+        for o in &s.objectives {
+            let colour = match o.rating {
+                Rating::P => Color::Green,
+                Rating::S => Color::Yellow,
+                Rating::M => Color::LightRed,
+                Rating::U => Color::Red,
+            };
+            lines.push(Line::from(vec![
+                Span::styled(
+                    format!(" {} ", o.rating_letter()),
+                    Style::new().fg(Color::Black).bg(colour).bold(),
+                ),
+                Span::raw(format!(" {} {}: {}", o.id, o.title, o.finding)),
+            ]));
+        }
+    }
+    if lines.is_empty() {
+        lines.push(Line::from("no objectives in this scenario"));
+    }
+    f.render_widget(
+        Paragraph::new(lines).block(block("Objectives (live P/S/M/U)")),
+        area,
+    );
+}
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+fn small_popup(f: &mut Frame, area: Rect, title: &str, lines: Vec<Line>) {
+    let r = centered(area, 70, lines.len() as u16 + 2);
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: true })
+            .block(block(title).style(Style::new().bg(Color::Black))),
+        r,
+    );
+}
+
+fn picker(f: &mut Frame, area: Rect, title: &str, items: Vec<String>, sel: usize) {
+    let r = centered(area, 90, 16);
+    let rows = r.height.saturating_sub(2) as usize;
+    let start = sel.saturating_sub(rows.saturating_sub(1));
+    let list: Vec<ListItem> = items
+        .iter()
+        .enumerate()
+        .skip(start)
+        .take(rows)
+        .map(|(k, s)| {
+            let style = if k == sel {
+                Style::new().fg(Color::Black).bg(Color::Cyan)
+            } else {
+                Style::new()
+            };
+            ListItem::new(s.clone()).style(style)
+        })
+        .collect();
+    f.render_widget(Clear, r);
+    f.render_widget(List::new(list).block(block(title)), r);
+}
+
+fn decision_popup(f: &mut Frame, app: &App, id: u16, area: Rect) {
+    let world = app.session.sim.model.world();
+    let Some(st) = world.get_resource::<EuState>() else {
+        return;
+    };
+    let Some(d) = st.decisions.get(id as usize) else {
+        return;
+    };
+    let cat = app.session.cat();
+    let question = match d.kind {
+        DecisionKind::UcpmRequest(n) => {
+            format!("Request assistance through the UCPM ({})?", Need::name(n))
+        }
+        k => k.question().to_string(),
+    };
+    let who = d.country.map_or(String::new(), |c| {
+        format!(" ({})", cat.countries[c.i()].name)
+    });
+    let options = d.kind.options();
+    let default = match crate::response::eu::policy(&cat.response, d.kind) {
+        Some(crate::playbook::Policy::Approve) => options[0].to_string(),
+        Some(crate::playbook::Policy::ApproveIf(_)) => {
+            format!("{} if its condition holds, else {}", options[0], options[1])
+        }
+        _ => options[1].to_string(),
+    };
+    let countdown = match (app.decision_timeout, app.decision_since) {
+        (Some(limit), Some((_, since))) => {
+            let left = limit.saturating_sub(since.elapsed());
+            format!(
+                "time-out in {}s applies the playbook's default: {default}",
+                left.as_secs()
+            )
+        }
+        _ => format!("no time-out; the playbook's default would be: {default}"),
+    };
+    let lines = vec![
+        Line::from(Span::styled(
+            format!("{question}{who}"),
+            Style::new().bold(),
+        )),
+        Line::from(format!("raised {}", d.raised)),
+        Line::from(""),
+        Line::from(format!("[1] {}", options[0])),
+        Line::from(format!("[2] {}", options[1])),
+        Line::from(""),
+        Line::from(Span::styled(countdown, Style::new().dim())),
+    ];
+    let r = centered(area, 72, lines.len() as u16 + 2);
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: true }).block(
+            block("Decision point: the exercise waits for the players")
+                .style(Style::new().fg(Color::Yellow)),
+        ),
+        r,
+    );
+}
+
+fn help_popup(f: &mut Frame, area: Rect) {
+    let keys = [
+        ("space / p", "pause or resume the simulated clock"),
+        (
+            "+ / -",
+            "faster or slower: real time, x10, x60, x600, x3600, x21600, max",
+        ),
+        ("s", "step: fire the next engine event"),
+        (
+            "j",
+            "jump to the next timed inject (stops at a decision point)",
+        ),
+        ("i", "fire an MSEL inject now (pick with ↑↓, Enter)"),
+        ("a", "ad-hoc inject: play a campaign step now"),
+        ("1 / 2", "answer the decision point on screen"),
+        ("e", "add a controller note to the log"),
+        ("d / c", "filter the log by domain / by country (cycle)"),
+        ("v", "show every event, hourly samples included"),
+        (
+            "↑ ↓ PgUp PgDn End",
+            "scroll the log; End follows the newest",
+        ),
+        ("? / h", "this help"),
+        (
+            "q / Esc / Ctrl-C",
+            "quit (asks first); the journal keeps everything",
+        ),
+    ];
+    let lines: Vec<Line> = keys
+        .iter()
+        .map(|(k, what)| {
+            Line::from(vec![
+                Span::styled(format!("{k:<20}"), Style::new().bold()),
+                Span::raw(*what),
+            ])
+        })
+        .collect();
+    let r = centered(area, 92, lines.len() as u16 + 2);
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(lines).block(block("Keys (any key closes)")),
+        r,
+    );
+}
