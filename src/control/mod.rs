@@ -8,6 +8,8 @@
 //! live one byte for byte, however fast or slowly the live session ran.
 
 pub mod journal;
+#[cfg(test)]
+mod tests;
 
 use std::path::Path;
 use std::sync::Arc;

@@ -8,6 +8,8 @@
 //! on error, on panic (ratatui's hook) and on SIGTERM or SIGHUP.
 
 pub mod app;
+#[cfg(test)]
+mod tests;
 pub mod ui;
 
 use std::sync::Arc;

@@ -1,0 +1,1 @@
+//! Journal and replay tests (written by the dashboard tests task).

@@ -1,0 +1,1 @@
+//! Dashboard tests on a TestBackend (written by the dashboard tests task).
