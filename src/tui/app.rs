@@ -36,6 +36,8 @@ const RATE_EVERY: RealDuration = RealDuration::from_millis(500);
 pub enum Mode {
     Normal,
     Help,
+    /// Every mechanism's state, full size.
+    Mechanisms,
     ConfirmQuit,
     /// Typing a controller note.
     Note(String),
@@ -226,7 +228,7 @@ impl App {
         let ctrl_c = k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL);
         match self.mode.clone() {
             _ if ctrl_c => self.mode = Mode::ConfirmQuit,
-            Mode::Help => self.mode = Mode::Normal,
+            Mode::Help | Mode::Mechanisms => self.mode = Mode::Normal,
             Mode::ConfirmQuit => match k.code {
                 KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => {
                     self.act(Action::Quit);
@@ -369,6 +371,7 @@ impl App {
                 self.scroll = 0;
             }
             KeyCode::Char('v') => self.verbose = !self.verbose,
+            KeyCode::Char('m') => self.mode = Mode::Mechanisms,
             KeyCode::Up => self.scroll += 1,
             KeyCode::Down => self.scroll = self.scroll.saturating_sub(1),
             KeyCode::PageUp => self.scroll += 10,

@@ -15,7 +15,10 @@ use crate::report::is_key_event;
 use crate::response::eu::{DecisionKind, EuState};
 use crate::scenario::{InjectTime, Sector};
 
-const KEYS: &str = "space pause  +/- speed  s step  j jump  i inject  a ad-hoc  1/2 decide  e note  d/c filter  ↑↓ scroll  ? help  q quit";
+const KEYS: &str = "space pause  +/- speed  s step  j jump  i inject  a ad-hoc  1/2 decide  e note  d/c filter  m mechanisms  ? help  q quit";
+/// The same keys for narrow terminals (the help screen lists them all).
+const KEYS_SHORT: &str =
+    "SPC pause +/- speed s step j jump i/a inject 1/2 decide e note m EU ?help q quit";
 
 pub fn draw(f: &mut Frame, app: &App) {
     let area = f.area();
@@ -27,24 +30,48 @@ pub fn draw(f: &mut Frame, app: &App) {
     .areas(area);
     header(f, app, top);
     let [left, right] =
-        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(main);
+        Layout::horizontal([Constraint::Percentage(53), Constraint::Percentage(47)]).areas(main);
     let [log, msel] =
         Layout::vertical([Constraint::Percentage(62), Constraint::Percentage(38)]).areas(left);
     event_log(f, app, log);
     msel_panel(f, app, msel);
+    // Panels as tall as their content; the mechanisms panel takes what is left.
+    let cat = app.session.cat();
+    let countries = cat.countries.len() as u16;
+    let objectives_h = (cat.objectives.len() as u16).max(1) + 2;
+    // Short terminals get one-line-per-few-countries summaries instead of tables.
+    let compact = right.height < 2 * countries + 16;
+    let per_row = (right.width.saturating_sub(2) / 11).max(1);
+    let (infra_h, opinion_h) = if compact {
+        let rows = countries.div_ceil(per_row);
+        (rows + 2, rows + 2)
+    } else if right.width >= 54 {
+        (countries + 3, countries.div_ceil(2) + 2)
+    } else {
+        (countries + 3, countries + 2)
+    };
     let [infra, opinion, mech, objectives] = Layout::vertical([
-        Constraint::Percentage(27),
-        Constraint::Percentage(22),
-        Constraint::Percentage(31),
-        Constraint::Percentage(20),
+        Constraint::Length(infra_h),
+        Constraint::Length(opinion_h),
+        Constraint::Min(5),
+        Constraint::Length(objectives_h.min(if compact { 5 } else { 9 })),
     ])
     .areas(right);
-    infra_panel(f, app, infra);
-    opinion_panel(f, app, opinion);
+    if compact {
+        compact_panels(f, app, infra, opinion);
+    } else {
+        infra_panel(f, app, infra);
+        opinion_panel(f, app, opinion);
+    }
     mechanisms(f, app, mech);
     objectives_panel(f, app, objectives);
+    let keys = if footer.width as usize >= KEYS.chars().count() {
+        KEYS
+    } else {
+        KEYS_SHORT
+    };
     f.render_widget(
-        Paragraph::new(Line::from(KEYS).style(Style::new().fg(Color::Black).bg(Color::Gray))),
+        Paragraph::new(Line::from(keys).style(Style::new().fg(Color::Black).bg(Color::Gray))),
         footer,
     );
     if let Some(d) = app.waiting() {
@@ -93,6 +120,11 @@ pub fn draw(f: &mut Frame, app: &App) {
                 .collect(),
             *sel,
         ),
+        Mode::Mechanisms => {
+            let r = centered(area, area.width.saturating_sub(4).min(100), 16);
+            f.render_widget(Clear, r);
+            mechanisms(f, app, r);
+        }
         Mode::Normal => {}
     }
 }
@@ -124,14 +156,15 @@ fn header(f: &mut Frame, app: &App, area: Rect) {
     };
     let line1 = Line::from(vec![
         Span::styled(
-            wall.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
-            Style::new().bold(),
-        ),
-        Span::raw(format!("  {now} / {}  ", SimTime(cat.duration.0))),
-        Span::styled(
             format!(" {state} "),
             Style::new().fg(Color::Black).bg(colour).bold(),
         ),
+        Span::raw("  "),
+        Span::styled(
+            wall.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+            Style::new().bold(),
+        ),
+        Span::raw(format!("  {now} / {}", SimTime(cat.duration.0))),
         Span::raw(format!("  seed {}  ", app.session.sim.model.seed())),
         Span::raw(if app.status.is_empty() {
             String::new()
@@ -182,7 +215,7 @@ fn event_log(f: &mut Frame, app: &App, area: Rect) {
         shown.push(ListItem::new(Line::from(vec![
             Span::styled(format!("{:<14}", e.t.to_string()), Style::new().dim()),
             Span::styled(
-                format!("{:<8}", dom.name()),
+                format!("{:<9}", dom.name()),
                 Style::new().fg(domain_colour(dom.name())),
             ),
             Span::raw(d.text),
@@ -246,6 +279,64 @@ fn msel_panel(f: &mut Frame, app: &App, area: Rect) {
     f.render_widget(
         List::new(shown).block(block(&format!("MSEL ({fired}/{total} fired)"))),
         area,
+    );
+}
+
+/// Per country: the worst sector's service, and trust with the highest reach.
+fn compact_panels(f: &mut Frame, app: &App, infra: Rect, opinion: Rect) {
+    let cat = app.session.cat();
+    let model = &app.session.sim.model;
+    let world = model.world();
+    let ix = model.index();
+    let per_row = (infra.width.saturating_sub(2) / 11).max(1) as usize;
+    let mut service = Vec::new();
+    let mut trust = Vec::new();
+    for (c, country) in cat.countries.iter().enumerate() {
+        let worst = cat.country_nodes[c]
+            .iter()
+            .filter_map(|n| world.get::<crate::world::InfraState>(ix.nodes[n.i()]))
+            .map(|st| st.service)
+            .fold(1.0, f64::min);
+        let colour = if worst >= 0.99 {
+            Color::Green
+        } else if worst >= 0.5 {
+            Color::Yellow
+        } else {
+            Color::Red
+        };
+        service.push(vec![
+            Span::styled(format!("{:<3}", country.id), Style::new().bold()),
+            Span::styled(
+                format!("{:>4.0}%   ", worst * 100.0),
+                Style::new().fg(colour),
+            ),
+        ]);
+        let t = world
+            .get::<crate::world::Nation>(ix.nations[c])
+            .map_or(0.0, |n| n.trust);
+        let colour = if country.trust - t > 0.05 {
+            Color::Red
+        } else {
+            Color::Green
+        };
+        trust.push(vec![
+            Span::styled(format!("{:<3}", country.id), Style::new().bold()),
+            Span::styled(format!("{:>4.0}%   ", t * 100.0), Style::new().fg(colour)),
+        ]);
+    }
+    let rows = |cells: Vec<Vec<Span<'static>>>| -> Vec<Line<'static>> {
+        cells
+            .chunks(per_row)
+            .map(|chunk| Line::from(chunk.concat()))
+            .collect()
+    };
+    f.render_widget(
+        Paragraph::new(rows(service)).block(block("Worst service by country")),
+        infra,
+    );
+    f.render_widget(
+        Paragraph::new(rows(trust)).block(block("Trust in institutions")),
+        opinion,
     );
 }
 
@@ -326,50 +417,75 @@ fn infra_panel(f: &mut Frame, app: &App, area: Rect) {
 
 fn opinion_panel(f: &mut Frame, app: &App, area: Rect) {
     let cat = app.session.cat();
-    let rows = area.height.saturating_sub(2) as usize;
-    let mut lines = Vec::new();
-    for (c, country) in cat.countries.iter().enumerate().take(rows) {
-        let ci = crate::world::catalog::CountryIx(c as u32);
-        let nation = app
-            .session
-            .sim
-            .model
-            .world()
-            .get::<crate::world::Nation>(app.session.sim.model.index().nations[c]);
-        let trust = nation.map_or(0.0, |n| n.trust);
-        let reach = (0..cat.narratives.len())
-            .filter_map(|ni| {
-                let def = &cat.narratives[ni];
-                let k = def.countries.binary_search(&ci).ok()?;
-                let e = app.session.sim.model.index().narratives[ni];
-                app.session
-                    .sim
-                    .model
-                    .world()
-                    .get::<crate::world::NarrativeState>(e)
-                    .map(|st| st.countries[k].reach)
-            })
-            .fold(0.0, f64::max);
-        let bar = |v: f64, w: usize| {
-            let n = ((v * w as f64).round() as usize).min(w);
-            format!("{}{}", "█".repeat(n), "░".repeat(w - n))
-        };
-        let drop = country.trust - trust;
-        lines.push(Line::from(vec![
-            Span::raw(format!("{:<4}trust ", country.id)),
-            Span::styled(
-                bar(trust, 10),
-                Style::new().fg(if drop > 0.05 {
-                    Color::Red
-                } else {
-                    Color::Green
-                }),
-            ),
-            Span::raw(format!(" {:>3.0}%  reach ", trust * 100.0)),
-            Span::styled(bar(reach, 10), Style::new().fg(Color::Yellow)),
-            Span::raw(format!(" {:>3.0}%", reach * 100.0)),
-        ]));
-    }
+    let model = &app.session.sim.model;
+    let cells: Vec<Vec<Span>> = cat
+        .countries
+        .iter()
+        .enumerate()
+        .map(|(c, country)| {
+            let ci = crate::world::catalog::CountryIx(c as u32);
+            let trust = model
+                .world()
+                .get::<crate::world::Nation>(model.index().nations[c])
+                .map_or(0.0, |n| n.trust);
+            let reach = (0..cat.narratives.len())
+                .filter_map(|ni| {
+                    let k = cat.narratives[ni].countries.binary_search(&ci).ok()?;
+                    model
+                        .world()
+                        .get::<crate::world::NarrativeState>(model.index().narratives[ni])
+                        .map(|st| st.countries[k].reach)
+                })
+                .fold(0.0, f64::max);
+            let drop = country.trust - trust;
+            let trust_colour = if drop > 0.05 {
+                Color::Red
+            } else if drop > 0.02 {
+                Color::Yellow
+            } else {
+                Color::Green
+            };
+            let reach_colour = if reach > 0.25 {
+                Color::Red
+            } else if reach > 0.10 {
+                Color::Yellow
+            } else {
+                Color::Gray
+            };
+            vec![
+                Span::styled(format!("{:<3}", country.id), Style::new().bold()),
+                Span::raw("trust "),
+                Span::styled(
+                    format!("{:>3.0}%", trust * 100.0),
+                    Style::new().fg(trust_colour),
+                ),
+                Span::styled(
+                    if drop > 0.005 { "▼" } else { " " },
+                    Style::new().fg(trust_colour),
+                ),
+                Span::raw(" reach "),
+                Span::styled(
+                    format!("{:>3.0}%", reach * 100.0),
+                    Style::new().fg(reach_colour),
+                ),
+            ]
+        })
+        .collect();
+    // Two countries a line when the panel is wide enough.
+    let per_line = if area.width >= 54 { 2 } else { 1 };
+    let lines: Vec<Line> = cells
+        .chunks(per_line)
+        .map(|pair| {
+            let mut spans = Vec::new();
+            for (k, cell) in pair.iter().enumerate() {
+                if k > 0 {
+                    spans.push(Span::raw("  "));
+                }
+                spans.extend(cell.iter().cloned());
+            }
+            Line::from(spans)
+        })
+        .collect();
     f.render_widget(
         Paragraph::new(lines).block(block("Public trust and narrative reach")),
         area,
@@ -394,12 +510,12 @@ fn mechanisms(f: &mut Frame, app: &App, area: Rect) {
     };
     let at = |t: Option<SimTime>| t.map_or("-".to_string(), |t| t.to_string());
     let mut lines = Vec::new();
-    let label = |s: &str| Span::styled(format!("{s:<11}"), Style::new().bold());
+    let label = |s: &str| Span::styled(format!("{s:<12}"), Style::new().bold());
     if cat.response.fusion_cell.is_some() {
         lines.push(Line::from(vec![
             label("Fusion Cell"),
             Span::raw(format!(
-                "confidence {:.0}% · {} indicators · queue {} · alerted {}",
+                "{:.0}% confident · {} reports · queue {} · alert {}",
                 st.hfc.confidence * 100.0,
                 st.hfc.received,
                 st.hfc.queue.len(),
@@ -441,7 +557,7 @@ fn mechanisms(f: &mut Frame, app: &App, area: Rect) {
         lines.push(Line::from(vec![
             label("Blueprint"),
             Span::raw(format!(
-                "{} shares in the CSIRTs network · level {}",
+                "CSIRTs network: {} shares · {} level",
                 st.cyber.shares,
                 st.cyber.level.map_or("technical", |l| l.name())
             )),
@@ -464,12 +580,12 @@ fn mechanisms(f: &mut Frame, app: &App, area: Rect) {
             .iter()
             .max_by_key(|(_, t)| **t)
             .map_or(String::new(), |(n, t)| {
-                format!(" · last: {} {t}", cat.narratives[n.i()].id)
+                format!(" ({} {t})", cat.narratives[n.i()].id)
             });
         lines.push(Line::from(vec![
             label("StratCom"),
             Span::raw(format!(
-                "{} narratives identified · Rapid Alert System: {} alerts{last}",
+                "{} found · Rapid Alert System: {} alerts{last}",
                 st.stratcom.confirmed.len(),
                 st.stratcom.alerted.len()
             )),
@@ -494,7 +610,7 @@ fn mechanisms(f: &mut Frame, app: &App, area: Rect) {
         lines.push(Line::from(vec![
             label("NATO"),
             Span::raw(format!(
-                "{:?} · confidence {:.0}% · support sent {}",
+                "{:?} · {:.0}% confident · {} support sent",
                 n.mode,
                 st.nato_picture.confidence * 100.0,
                 st.nato.sent.iter().filter(|s| **s).count()
@@ -508,9 +624,7 @@ fn mechanisms(f: &mut Frame, app: &App, area: Rect) {
         Span::raw(format!("{taken} taken · {pending} waiting")),
     ]));
     f.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: true })
-            .block(block("EU and NATO mechanisms")),
+        Paragraph::new(lines).block(block("EU and NATO mechanisms")),
         area,
     );
 }
@@ -664,6 +778,10 @@ fn help_popup(f: &mut Frame, area: Rect) {
         ("e", "add a controller note to the log"),
         ("d / c", "filter the log by domain / by country (cycle)"),
         ("v", "show every event, hourly samples included"),
+        (
+            "m",
+            "every EU and NATO mechanism, full size (any key closes)",
+        ),
         (
             "↑ ↓ PgUp PgDn End",
             "scroll the log; End follows the newest",
