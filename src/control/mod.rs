@@ -114,9 +114,10 @@ impl Session {
         SimTime(self.cat().duration.0)
     }
 
-    /// Every event up to the end has fired.
+    /// The clock stands at the end and every event up to it has fired
+    /// (work scheduled past the end, such as a repair, never fires).
     pub fn ended(&self) -> bool {
-        self.sim.peek().is_none()
+        self.now() >= self.end() && self.sim.peek().is_none_or(|(t, _)| t > self.end())
     }
 
     /// Decision points waiting for the players, oldest first.
@@ -129,12 +130,16 @@ impl Session {
         if let Some(&d) = self.pending().first() {
             return Advance::Waiting(d);
         }
-        match self.sim.step() {
-            Some(_) => {
+        match self.sim.peek() {
+            Some((t, _)) if t <= self.end() => {
+                self.sim.step();
                 self.fired += 1;
                 Advance::Reached
             }
-            None => Advance::Ended,
+            _ => {
+                self.sim.queue.advance_to(self.end());
+                Advance::Ended
+            }
         }
     }
 
@@ -154,10 +159,13 @@ impl Session {
                     self.sim.step();
                     self.fired += 1;
                 }
-                None => return Advance::Ended,
-                Some(_) => {
+                _ => {
                     self.sim.queue.advance_to(until);
-                    return Advance::Reached;
+                    return if self.ended() {
+                        Advance::Ended
+                    } else {
+                        Advance::Reached
+                    };
                 }
             }
         }

@@ -71,7 +71,7 @@ pub struct App {
     /// Hourly mean service per country, in percent, for sparklines.
     pub history: Vec<Vec<u64>>,
     history_seen: usize,
-    /// Time spent in the last frame's engine slice and drawing.
+    /// Time the last frame took: the engine's slice, the panels' data and drawing.
     pub frame: RealDuration,
 }
 
@@ -173,7 +173,6 @@ impl App {
             }
         }
         self.refresh(now);
-        self.frame = started.elapsed();
     }
 
     /// Keeps sparklines and live ratings up to date.

@@ -63,6 +63,7 @@ where
         app.tick(frame_start);
         terminal.draw(|f| ui::draw(f, app)).map_err(draw_err)?;
         let spent = frame_start.elapsed();
+        app.frame = spent;
         if let Some(k) = keys.next(FRAME.saturating_sub(spent))? {
             app.key(k, Instant::now());
             // Drain what else is waiting, so typing never lags behind.

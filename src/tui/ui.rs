@@ -165,7 +165,11 @@ fn header(f: &mut Frame, app: &App, area: Rect) {
             Style::new().bold(),
         ),
         Span::raw(format!("  {now} / {}", SimTime(cat.duration.0))),
-        Span::raw(format!("  seed {}  ", app.session.sim.model.seed())),
+        Span::raw(format!(
+            "  seed {}  frame {:.1} ms  ",
+            app.session.sim.model.seed(),
+            app.frame.as_secs_f64() * 1000.0
+        )),
         Span::raw(if app.status.is_empty() {
             String::new()
         } else {
