@@ -14,6 +14,9 @@ use super::Entry;
 
 pub const FORMAT: u32 = 1;
 
+/// Largest journal read: a week-long live exercise writes a few megabytes.
+const MAX_JOURNAL_BYTES: u64 = 256 * 1024 * 1024;
+
 /// What a journal was recorded with: it only replays against the same.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Header {
@@ -140,15 +143,12 @@ pub fn read(path: &Path) -> Result<Recorded, JournalError> {
     }
     let mut bytes = Vec::new();
     File::open(path)
-        .and_then(|f| {
-            f.take(crate::scenario::load::MAX_FILE_BYTES + 1)
-                .read_to_end(&mut bytes)
-        })
+        .and_then(|f| f.take(MAX_JOURNAL_BYTES + 1).read_to_end(&mut bytes))
         .map_err(|source| JournalError::Io {
             path: name.clone(),
             source,
         })?;
-    if bytes.len() as u64 > crate::scenario::load::MAX_FILE_BYTES {
+    if bytes.len() as u64 > MAX_JOURNAL_BYTES {
         return Err(invalid("is larger than any journal pacesim writes".into()));
     }
     let mut lines = Vec::new();

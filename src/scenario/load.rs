@@ -8,9 +8,10 @@ use serde::de::DeserializeOwned;
 
 use crate::diag::{Diagnostic, SourceFile, nearest};
 
-/// Largest input file accepted. Real scenarios are kilobytes; this only stops
-/// a runaway file from exhausting memory.
-pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// Largest input file accepted. Real scenarios and playbooks are tens of
+/// kilobytes (a 10,000-node scenario is about 2 MB); the bound stops a
+/// runaway or hostile file before parsing costs seconds.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Nesting deeper than this is refused (real scenarios nest about 8 deep).
 const RECURSION_LIMIT: usize = 64;
