@@ -25,4 +25,5 @@ mod diagnostics;
 mod hostile_inputs;
 mod playbooks;
 mod properties;
+mod tui;
 mod util;
