@@ -220,6 +220,20 @@ impl Session {
 
     /// Brings the engine to where `entry` was taken and applies it.
     fn replay_entry(&mut self, entry: &Entry) -> Result<(), String> {
+        let other = "it was recorded with other inputs, or edited";
+        if entry.t > self.end().0 {
+            return Err(format!(
+                "journal entry at T+{}s lies after the end of the exercise ({}); {other}",
+                entry.t,
+                self.end()
+            ));
+        }
+        if entry.n < self.fired {
+            return Err(format!(
+                "journal entry at T+{}s says {} events had fired, fewer than the {} before it; {other}",
+                entry.t, entry.n, self.fired
+            ));
+        }
         while self.fired < entry.n {
             match self.sim.peek() {
                 Some((t, _)) if t.0 <= entry.t => {
@@ -239,6 +253,15 @@ impl Session {
                 "journal entry at T+{}s comes after T+{}s",
                 entry.t,
                 self.now().0
+            ));
+        }
+        // Live, the clock only stands at t once every earlier event has fired.
+        if let Some((next, _)) = self.sim.peek()
+            && next.0 < entry.t
+        {
+            return Err(format!(
+                "journal entry at T+{}s says {} events had fired, but an event due at {next} had not; {other}",
+                entry.t, entry.n
             ));
         }
         self.sim.queue.advance_to(SimTime(entry.t));

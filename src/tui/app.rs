@@ -115,6 +115,12 @@ impl App {
         self.session.pending().first().copied()
     }
 
+    /// The session was stopped from outside (SIGTERM, SIGHUP): journal the
+    /// position so that replay reaches the same log.
+    pub fn stopped(&mut self) {
+        self.act(Action::Mark);
+    }
+
     fn act(&mut self, a: Action) {
         if let Err(e) = self.session.act(a) {
             self.status = format!("journal error: {e}");
@@ -337,9 +343,14 @@ impl App {
                 if self.session.step() == Advance::Ended {
                     self.status = "the exercise has ended".into();
                 }
+                // The position is journaled, so a crash resumes after the step.
+                self.act(Action::Mark);
                 self.reanchor(now);
             }
-            KeyCode::Char('j') => self.jump(now),
+            KeyCode::Char('j') => {
+                self.jump(now);
+                self.act(Action::Mark);
+            }
             KeyCode::Char('i') => {
                 if self.unfired().is_empty() {
                     self.status = "every MSEL inject has fired".into();

@@ -87,7 +87,26 @@ pub fn run_terminal(app: &mut App) -> std::io::Result<()> {
     // ratatui::init enters raw mode and the alternate screen and installs a
     // panic hook that restores the terminal before the panic is printed.
     let mut terminal = ratatui::try_init()?;
+    watchdog(stop.clone());
     let result = run(&mut terminal, app, &mut TerminalKeys, &stop);
+    if stop.load(Ordering::Relaxed) && !app.quit {
+        // Stopped by a signal: record where, so the hash printed replays.
+        app.stopped();
+    }
     ratatui::try_restore()?;
     result
+}
+
+/// When the terminal goes away (a closed window, a dropped ssh session),
+/// crossterm can block reading a terminal that is no more, so the loop never
+/// sees the hangup. Every action is on disk already: after a grace period
+/// the process simply ends.
+fn watchdog(stop: Arc<AtomicBool>) {
+    std::thread::spawn(move || {
+        while !stop.load(Ordering::Relaxed) {
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        std::thread::sleep(Duration::from_secs(2));
+        std::process::exit(129);
+    });
 }

@@ -23,7 +23,7 @@ const KEYS_SHORT: &str =
 pub fn draw(f: &mut Frame, app: &App) {
     let area = f.area();
     let [top, main, footer] = Layout::vertical([
-        Constraint::Length(3),
+        Constraint::Length(4),
         Constraint::Min(0),
         Constraint::Length(1),
     ])
@@ -85,7 +85,7 @@ pub fn draw(f: &mut Frame, app: &App) {
             "Quit",
             vec![
                 Line::from("End the session? The journal keeps everything."),
-                Line::from("y: quit and print the log hash    any other key: stay"),
+                Line::from("y or Enter: quit and print the log hash    any other key: stay"),
             ],
         ),
         Mode::Note(text) => small_popup(
@@ -165,19 +165,31 @@ fn header(f: &mut Frame, app: &App, area: Rect) {
             Style::new().bold(),
         ),
         Span::raw(format!("  {now} / {}", SimTime(cat.duration.0))),
-        Span::raw(format!(
-            "  seed {}  frame {:.1} ms  ",
-            app.session.sim.model.seed(),
-            app.frame.as_secs_f64() * 1000.0
-        )),
-        Span::raw(if app.status.is_empty() {
-            String::new()
-        } else {
-            format!("| {}", app.status)
-        }),
+    ]);
+    // The second line carries what the last action did, so it is never cut off.
+    let line2 = Line::from(vec![
+        Span::styled(
+            format!(
+                "seed {} · frame {:.1} ms",
+                app.session.sim.model.seed(),
+                app.frame.as_secs_f64() * 1000.0
+            ),
+            Style::new().fg(Color::DarkGray),
+        ),
+        Span::styled(
+            if app.status.is_empty() {
+                String::new()
+            } else {
+                format!(" · {}", app.status)
+            },
+            Style::new().fg(Color::Cyan),
+        ),
     ]);
     let title = format!("pacesim · {} · {playbook}", cat.name);
-    f.render_widget(Paragraph::new(line1).block(block(&title)), area);
+    f.render_widget(
+        Paragraph::new(vec![line1, line2]).block(block(&title)),
+        area,
+    );
 }
 
 fn domain_colour(d: &str) -> Color {
