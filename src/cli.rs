@@ -72,6 +72,39 @@ enum Command {
         #[arg(long, default_value = "2m", value_parser = parse_duration)]
         decision_timeout: Duration,
     },
+    /// Monte Carlo replications, per playbook set, on all cores; runs.csv and batch.json.
+    Batch {
+        scenario: PathBuf,
+        /// Replications per playbook set.
+        #[arg(long)]
+        runs: u64,
+        /// A playbook set to compare; repeat for several sets, each meeting the
+        /// same seeds. Combine files in one set with commas: a.ron,b.ron.
+        /// Default: one set, the playbooks the scenario names.
+        #[arg(long = "playbook", value_name = "FILE[,FILE]")]
+        playbooks: Vec<String>,
+        /// Worker threads (default: every core). The outputs do not depend on it.
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Base seed (default: the scenario's); replication i runs with a seed derived from it and i.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Run only slice K of N (K from 0), for a cluster job array; `merge` joins the slices.
+        #[arg(long, value_parser = parse_shard)]
+        shard: Option<(u64, u64)>,
+        #[arg(long)]
+        out: PathBuf,
+        /// Also keep every replication's events.jsonl under OUT/logs.
+        #[arg(long)]
+        keep_logs: bool,
+    },
+    /// Join shard outputs of one batch into the files the unsharded batch writes.
+    Merge {
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Re-run a recorded exercise headless; prints the log hash the live session printed.
     Replay {
         journal: PathBuf,
@@ -79,6 +112,24 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+}
+
+fn parse_shard(s: &str) -> Result<(u64, u64), String> {
+    let (k, n) = s
+        .split_once('/')
+        .ok_or_else(|| format!("`{s}` is not K/N (e.g. 0/4)"))?;
+    let k: u64 = k
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{k}` is not a shard number"))?;
+    let n: u64 = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{n}` is not a shard count"))?;
+    if n == 0 || k >= n {
+        return Err(format!("shard {k}/{n}: K must be from 0 to N-1"));
+    }
+    Ok((k, n))
 }
 
 fn parse_speed(s: &str) -> Result<usize, String> {
@@ -156,6 +207,32 @@ fn dispatch(cmd: Command) -> Result<(), Failure> {
             )
         }
         Command::Replay { journal, out } => crate::live::replay_command(&journal, out.as_deref()),
+        Command::Batch {
+            scenario,
+            runs,
+            playbooks,
+            jobs,
+            seed,
+            shard,
+            out,
+            keep_logs,
+        } => {
+            let loaded = scenario::load_file(&scenario).map_err(Failure::Input)?;
+            let sets = playbook_sets(&loaded, &playbooks)?;
+            crate::batch::batch_command(
+                &loaded,
+                sets,
+                crate::batch::BatchArgs {
+                    runs,
+                    seed,
+                    jobs,
+                    shard,
+                    out: &out,
+                    keep_logs,
+                },
+            )
+        }
+        Command::Merge { dirs, out } => crate::batch::merge_command(&dirs, &out),
         Command::Run {
             scenario,
             playbooks,
@@ -181,6 +258,40 @@ fn load_scenario(path: Option<&Path>) -> Result<LoadedScenario, Failure> {
         }),
         Some(p) => scenario::load_file(p).map_err(Failure::Input),
     }
+}
+
+/// Batch playbook sets: one per `--playbook` (commas combine files), or the
+/// scenario's own playbooks as the only set. Labels are unique.
+fn playbook_sets(
+    loaded: &LoadedScenario,
+    given: &[String],
+) -> Result<Vec<crate::batch::PlaybookSet>, Failure> {
+    let mut sets = Vec::new();
+    if given.is_empty() {
+        let p = load_playbooks(loaded, &[])?;
+        sets.push(p);
+    }
+    for g in given {
+        let files: Vec<PathBuf> = g.split(',').map(|f| PathBuf::from(f.trim())).collect();
+        sets.push(load_playbooks(loaded, &files)?);
+    }
+    let mut out: Vec<crate::batch::PlaybookSet> = Vec::new();
+    for playbooks in sets {
+        let mut label = if playbooks.is_empty() {
+            "national responders only".to_string()
+        } else {
+            playbooks
+                .iter()
+                .map(|p| p.playbook.name.as_str())
+                .collect::<Vec<_>>()
+                .join(" + ")
+        };
+        if out.iter().any(|s| s.label == label) {
+            label = format!("{label} #{}", out.len() + 1);
+        }
+        out.push(crate::batch::PlaybookSet { label, playbooks });
+    }
+    Ok(out)
 }
 
 /// The playbooks given on the command line, or else those the scenario names.

@@ -20,6 +20,7 @@
 //! sequence), every consumer of randomness has its own named ChaCha stream,
 //! and entities are always visited in file order.
 
+pub mod batch;
 pub mod cli;
 pub mod control;
 pub mod diag;

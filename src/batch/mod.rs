@@ -1,0 +1,609 @@
+//! `pacesim batch` and `pacesim merge`: Monte Carlo replications for
+//! planners, on all cores or as shards on a cluster.
+//!
+//! Replication `i` runs with a seed derived from the base seed and `i`, the
+//! same for every playbook set, so sets meet the same attacks (common random
+//! numbers) and differences are paired. Rows are produced in any order but
+//! kept in index order, and every number is printed from the same rounded
+//! value, so `runs.csv` and `batch.json` are byte-identical whatever `--jobs`
+//! is and however the replications were sharded.
+
+pub mod metrics;
+
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::cli::Failure;
+use crate::control::journal::sha256;
+use crate::diag::Diagnostic;
+use crate::output::write_atomic;
+use crate::playbook::LoadedPlaybook;
+use crate::run::{compile, execute};
+use crate::scenario::LoadedScenario;
+use crate::world::catalog::Catalog;
+use metrics::{MetricDef, Paired, Stats};
+
+/// One playbook set: the playbooks combined for a column of replications.
+pub struct PlaybookSet {
+    pub label: String,
+    pub playbooks: Vec<LoadedPlaybook>,
+}
+
+/// What a batch (or a shard of one) was run with; shards merge only when
+/// everything but the slice is equal.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Meta {
+    pub pacesim_batch: u32,
+    pub version: String,
+    pub scenario: String,
+    pub scenario_sha256: String,
+    pub sets: Vec<SetMeta>,
+    pub runs: u64,
+    pub seed: u64,
+    /// This output's slice of the replications: `[first, end)`.
+    pub first: u64,
+    pub end: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SetMeta {
+    pub label: String,
+    pub playbooks_sha256: Vec<String>,
+}
+
+/// One replication of one set.
+#[derive(Clone, Debug)]
+pub struct Row {
+    pub index: u64,
+    pub seed: u64,
+    pub set: usize,
+    pub values: Vec<Option<f64>>,
+    pub ratings: Vec<&'static str>,
+}
+
+/// The seed of replication `index`: independent of the set, so sets are paired.
+pub fn replication_seed(base: u64, index: u64) -> u64 {
+    let mut h = Sha256::new();
+    h.update(b"pacesim-replication-v1\0");
+    h.update(base.to_le_bytes());
+    h.update(index.to_le_bytes());
+    u64::from_le_bytes(h.finalize()[..8].try_into().expect("8 bytes"))
+}
+
+/// The `[first, end)` slice of `runs` that shard `k` of `n` runs.
+pub fn slice(runs: u64, k: u64, n: u64) -> (u64, u64) {
+    (runs * k / n, runs * (k + 1) / n)
+}
+
+pub struct BatchArgs<'a> {
+    pub runs: u64,
+    pub seed: Option<u64>,
+    pub jobs: Option<usize>,
+    pub shard: Option<(u64, u64)>,
+    pub out: &'a Path,
+    pub keep_logs: bool,
+}
+
+pub fn batch_command(
+    loaded: &LoadedScenario,
+    sets: Vec<PlaybookSet>,
+    a: BatchArgs,
+) -> Result<(), Failure> {
+    if a.runs == 0 {
+        return Err(Failure::Input(vec![Diagnostic::file(
+            "--runs",
+            "needs at least one replication",
+        )]));
+    }
+    let cats: Vec<Arc<Catalog>> = sets
+        .iter()
+        .map(|s| compile(loaded, &s.playbooks))
+        .collect::<Result<_, _>>()
+        .map_err(|d| Failure::Input(vec![d]))?;
+    let base = a.seed.unwrap_or(cats[0].default_seed);
+    let with_eu = cats.iter().any(|c| !c.response.is_national_only());
+    let (k, n) = a.shard.unwrap_or((0, 1));
+    let (first, end) = slice(a.runs, k, n);
+    let meta = Meta {
+        pacesim_batch: 1,
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        scenario: loaded.scenario.name.clone(),
+        scenario_sha256: sha256(&loaded.source.text),
+        sets: sets
+            .iter()
+            .map(|s| SetMeta {
+                label: s.label.clone(),
+                playbooks_sha256: s.playbooks.iter().map(|p| sha256(&p.source.text)).collect(),
+            })
+            .collect(),
+        runs: a.runs,
+        seed: base,
+        first,
+        end,
+    };
+    std::fs::create_dir_all(a.out)
+        .map_err(|e| Failure::Run(format!("cannot create {}: {e}", a.out.display())))?;
+    if a.keep_logs {
+        std::fs::create_dir_all(a.out.join("logs"))
+            .map_err(|e| Failure::Run(format!("cannot create logs: {e}")))?;
+    }
+
+    let total = (end - first) * sets.len() as u64;
+    let done = AtomicU64::new(0);
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let b = indicatif::ProgressBar::new(total);
+        b.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {bar:40} {pos}/{len} replications  {per_sec}  eta {eta}",
+            )
+            .expect("a valid template"),
+        );
+        b
+    });
+    let started = std::time::Instant::now();
+    let work = || -> Result<Vec<Vec<Row>>, String> {
+        use rayon::prelude::*;
+        (first..end)
+            .into_par_iter()
+            .map(|i| {
+                let seed = replication_seed(base, i);
+                let mut rows = Vec::with_capacity(cats.len());
+                for (set, cat) in cats.iter().enumerate() {
+                    let f = execute(cat.clone(), seed, None);
+                    if a.keep_logs {
+                        keep_log(a.out, &f, cat, set, i)?;
+                    }
+                    rows.push(Row {
+                        index: i,
+                        seed,
+                        set,
+                        values: metrics::values(&f.summary, with_eu),
+                        ratings: f
+                            .summary
+                            .objectives
+                            .iter()
+                            .map(|o| o.rating_letter())
+                            .collect(),
+                    });
+                    let k = done.fetch_add(1, Ordering::Relaxed) + 1;
+                    if let Some(b) = &bar {
+                        b.set_position(k);
+                    }
+                }
+                Ok(rows)
+            })
+            .collect()
+    };
+    let rows = match a.jobs {
+        Some(j) => rayon::ThreadPoolBuilder::new()
+            .num_threads(j.max(1))
+            .build()
+            .map_err(|e| Failure::Run(e.to_string()))?
+            .install(work),
+        None => work(),
+    }
+    .map_err(Failure::Run)?;
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let rows: Vec<Row> = rows.into_iter().flatten().collect();
+    let elapsed = started.elapsed().as_secs_f64();
+    let b = write_outputs(a.out, &meta, &Columns::of(&cats[0], with_eu), &rows)?;
+    print_summary(&b, &meta, rows.len(), elapsed, a.out);
+    Ok(())
+}
+
+fn keep_log(
+    out: &Path,
+    f: &crate::run::Finished,
+    cat: &Catalog,
+    set: usize,
+    index: u64,
+) -> Result<(), String> {
+    let path = out
+        .join("logs")
+        .join(format!("set{set}-run{index:06}.jsonl"));
+    write_atomic(&path, |w| {
+        let mut jw = crate::log::jsonl::JsonlWriter::new(w);
+        for e in f.sim.model.log() {
+            jw.write(cat, f.sim.model.notes(), e)?;
+        }
+        jw.finish().map(|_| ())
+    })
+}
+
+/// `batch.json`: per set and metric, summary statistics and rating
+/// frequencies; for every set after the first, paired differences against it.
+#[derive(Debug, Serialize)]
+pub struct BatchJson {
+    pub scenario: String,
+    pub version: String,
+    pub runs: u64,
+    pub seed: u64,
+    pub first: u64,
+    pub end: u64,
+    pub metrics: Vec<MetricDef>,
+    pub sets: Vec<SetJson>,
+    pub comparisons: Vec<Comparison>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SetJson {
+    pub playbook: String,
+    pub stats: BTreeMap<String, Stats>,
+    /// Per objective, how often each rating came out.
+    pub ratings: BTreeMap<String, BTreeMap<&'static str, usize>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Comparison {
+    pub baseline: String,
+    pub candidate: String,
+    pub paired: Vec<Paired>,
+}
+
+/// The columns of a batch: its metrics and objectives, from the scenario or
+/// read back from a shard's files.
+pub struct Columns {
+    pub defs: Vec<MetricDef>,
+    pub objectives: Vec<String>,
+}
+
+impl Columns {
+    pub fn of(cat: &Catalog, with_eu: bool) -> Columns {
+        Columns {
+            defs: metrics::columns(cat, with_eu),
+            objectives: cat.objectives.iter().map(|o| o.id.to_string()).collect(),
+        }
+    }
+}
+
+fn aggregate(meta: &Meta, cols: &Columns, rows: &[Row]) -> BatchJson {
+    let defs = cols.defs.clone();
+    let objectives = &cols.objectives;
+    let of_set = |s: usize| rows.iter().filter(move |r| r.set == s);
+    let sets = meta
+        .sets
+        .iter()
+        .enumerate()
+        .map(|(s, sm)| SetJson {
+            playbook: sm.label.clone(),
+            stats: defs
+                .iter()
+                .enumerate()
+                .filter_map(|(m, d)| {
+                    metrics::stats(of_set(s).filter_map(|r| r.values[m]))
+                        .map(|st| (d.name.clone(), st))
+                })
+                .collect(),
+            ratings: objectives
+                .iter()
+                .enumerate()
+                .map(|(o, id)| {
+                    let mut f: BTreeMap<&'static str, usize> =
+                        ["P", "S", "M", "U"].into_iter().map(|l| (l, 0)).collect();
+                    for r in of_set(s) {
+                        if let Some(l) = r.ratings.get(o) {
+                            *f.entry(l).or_insert(0) += 1;
+                        }
+                    }
+                    (id.clone(), f)
+                })
+                .collect(),
+        })
+        .collect();
+    let comparisons = (1..meta.sets.len())
+        .map(|c| Comparison {
+            baseline: meta.sets[0].label.clone(),
+            candidate: meta.sets[c].label.clone(),
+            paired: defs
+                .iter()
+                .enumerate()
+                .filter_map(|(m, d)| {
+                    let base: BTreeMap<u64, f64> = of_set(0)
+                        .filter_map(|r| r.values[m].map(|v| (r.index, v)))
+                        .collect();
+                    metrics::paired(
+                        d,
+                        of_set(c).filter_map(|r| Some((*base.get(&r.index)?, r.values[m]?))),
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+    BatchJson {
+        scenario: meta.scenario.clone(),
+        version: meta.version.clone(),
+        runs: meta.runs,
+        seed: meta.seed,
+        first: meta.first,
+        end: meta.end,
+        metrics: defs,
+        sets,
+        comparisons,
+    }
+}
+
+fn fmt_value(v: Option<f64>) -> String {
+    v.map_or(String::new(), |x| format!("{x}"))
+}
+
+/// Writes `runs.csv`, `batch.json` and `shard.json`, each atomically.
+pub fn write_outputs(
+    out: &Path,
+    meta: &Meta,
+    cols: &Columns,
+    rows: &[Row],
+) -> Result<BatchJson, Failure> {
+    let defs = &cols.defs;
+    write_atomic(&out.join("runs.csv"), |w| {
+        let mut c = csv::Writer::from_writer(w);
+        let mut head = vec!["index".to_string(), "seed".into(), "playbook".into()];
+        head.extend(defs.iter().map(|d| d.name.clone()));
+        head.extend(cols.objectives.iter().map(|o| format!("rating.{o}")));
+        c.write_record(&head).map_err(std::io::Error::other)?;
+        for r in rows {
+            let mut rec = vec![
+                r.index.to_string(),
+                r.seed.to_string(),
+                meta.sets[r.set].label.clone(),
+            ];
+            rec.extend(r.values.iter().map(|v| fmt_value(*v)));
+            rec.extend(r.ratings.iter().map(|l| l.to_string()));
+            c.write_record(&rec).map_err(std::io::Error::other)?;
+        }
+        c.flush()
+    })
+    .map_err(Failure::Run)?;
+    let b = aggregate(meta, cols, rows);
+    write_atomic(&out.join("batch.json"), |w| {
+        serde_json::to_writer_pretty(&mut *w, &b).map_err(std::io::Error::other)?;
+        w.write_all(b"\n")
+    })
+    .map_err(Failure::Run)?;
+    write_atomic(&out.join("shard.json"), |w| {
+        serde_json::to_writer_pretty(&mut *w, meta).map_err(std::io::Error::other)?;
+        w.write_all(b"\n")
+    })
+    .map_err(Failure::Run)?;
+    Ok(b)
+}
+
+const HEADLINE: [&str; 5] = [
+    "infra_node_hours_lost",
+    "cbrn_deaths",
+    "steps_succeeded",
+    "objectives_p",
+    "infra_million_people_hours_lost",
+];
+
+fn print_summary(b: &BatchJson, meta: &Meta, rows: usize, secs: f64, out: &Path) {
+    println!(
+        "pacesim batch: {} — replications {}..{} of {} (seed {}), {} playbook set(s), {rows} runs in {secs:.1} s ({:.0} runs/s)",
+        meta.scenario,
+        meta.first,
+        meta.end,
+        meta.runs,
+        meta.seed,
+        meta.sets.len(),
+        rows as f64 / secs.max(1e-9)
+    );
+    for s in &b.sets {
+        println!("\n  {}", s.playbook);
+        for m in HEADLINE {
+            if let Some(st) = s.stats.get(m) {
+                println!(
+                    "    {m:<34} mean {:>10.2}  95% CI [{:.2}, {:.2}]  p5 {:.2}  p95 {:.2}",
+                    st.mean, st.ci95[0], st.ci95[1], st.p5, st.p95
+                );
+            }
+        }
+    }
+    for c in &b.comparisons {
+        println!(
+            "\n  {} vs {} (paired, same seeds):",
+            c.candidate, c.baseline
+        );
+        for p in c.paired.iter().filter(|p| p.significant) {
+            println!(
+                "    {:<34} {:>+10.3}  95% CI [{:+.3}, {:+.3}]  {}",
+                p.metric, p.mean_difference, p.ci95[0], p.ci95[1], p.verdict
+            );
+        }
+        let unclear = c.paired.iter().filter(|p| !p.significant).count();
+        println!("    ({unclear} other metrics show no clear difference)");
+    }
+    println!(
+        "\nwrote {0}/runs.csv, {0}/batch.json, {0}/shard.json",
+        out.display()
+    );
+}
+
+/// `pacesim merge`: shards of one batch into the unsharded outputs.
+pub fn merge_command(dirs: &[std::path::PathBuf], out: &Path) -> Result<(), Failure> {
+    let bad = |d: &Path, msg: String| {
+        Failure::Input(vec![Diagnostic::file(&d.display().to_string(), msg)])
+    };
+    let mut shards = Vec::new();
+    for d in dirs {
+        let text = std::fs::read_to_string(d.join("shard.json"))
+            .map_err(|e| bad(d, format!("not a batch output (shard.json: {e})")))?;
+        let meta: Meta = serde_json::from_str(&text)
+            .map_err(|e| bad(d, format!("shard.json:{}:{}: {e}", e.line(), e.column())))?;
+        shards.push((d.clone(), meta));
+    }
+    let Some((d0, m0)) = shards.first().cloned() else {
+        return Err(Failure::Input(vec![Diagnostic::file(
+            "merge",
+            "no shard directories given",
+        )]));
+    };
+    for (d, m) in &shards[1..] {
+        let same = |m: &Meta| Meta {
+            first: 0,
+            end: 0,
+            ..m.clone()
+        };
+        if same(m) != same(&m0) {
+            let why = if m.version != m0.version {
+                "another pacesim version"
+            } else if m.scenario_sha256 != m0.scenario_sha256 {
+                "another scenario"
+            } else if m.sets != m0.sets {
+                "other playbooks"
+            } else if m.runs != m0.runs {
+                "another number of runs"
+            } else {
+                "another seed"
+            };
+            return Err(bad(d, format!("comes from {why} than {}", d0.display())));
+        }
+    }
+    shards.sort_by_key(|(_, m)| (m.first, m.end));
+    let mut at = 0;
+    for (d, m) in &shards {
+        if m.first < at {
+            return Err(bad(
+                d,
+                format!(
+                    "overlaps another shard (replications {}..{} again)",
+                    m.first,
+                    at.min(m.end)
+                ),
+            ));
+        }
+        if m.first > at {
+            return Err(bad(
+                d,
+                format!(
+                    "leaves a gap: replications {at}..{} are in no shard",
+                    m.first
+                ),
+            ));
+        }
+        at = m.end;
+    }
+    if at != m0.runs {
+        return Err(Failure::Input(vec![Diagnostic::file(
+            "merge",
+            format!("replications {at}..{} are in no shard", m0.runs),
+        )]));
+    }
+    let mut rows = Vec::new();
+    for (d, m) in &shards {
+        rows.extend(read_rows(d, m).map_err(|e| bad(d, e))?);
+    }
+    let merged = Meta {
+        first: 0,
+        end: m0.runs,
+        ..m0.clone()
+    };
+    let columns = read_columns(&shards[0].0).map_err(|e| bad(&shards[0].0, e))?;
+    std::fs::create_dir_all(out)
+        .map_err(|e| Failure::Run(format!("cannot create {}: {e}", out.display())))?;
+    write_outputs(out, &merged, &columns, &rows)?;
+    println!(
+        "merged {} shards ({} replications) into {}/runs.csv and {}/batch.json",
+        shards.len(),
+        m0.runs,
+        out.display(),
+        out.display()
+    );
+    Ok(())
+}
+
+fn read_columns(dir: &Path) -> Result<Columns, String> {
+    let b: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("batch.json")).map_err(|e| format!("batch.json: {e}"))?,
+    )
+    .map_err(|e| format!("batch.json: {e}"))?;
+    let defs: Vec<MetricDef> = b["metrics"]
+        .as_array()
+        .ok_or("batch.json has no metrics")?
+        .iter()
+        .map(|m| MetricDef {
+            name: m["name"].as_str().unwrap_or_default().to_string(),
+            better: if m["better"] == "higher" {
+                metrics::Better::Higher
+            } else {
+                metrics::Better::Lower
+            },
+        })
+        .collect();
+    let mut rdr =
+        csv::Reader::from_path(dir.join("runs.csv")).map_err(|e| format!("runs.csv: {e}"))?;
+    let objectives = rdr
+        .headers()
+        .map_err(|e| format!("runs.csv: {e}"))?
+        .iter()
+        .filter_map(|h| h.strip_prefix("rating.").map(str::to_string))
+        .collect();
+    Ok(Columns { defs, objectives })
+}
+
+fn read_rows(dir: &Path, meta: &Meta) -> Result<Vec<Row>, String> {
+    let path = dir.join("runs.csv");
+    let mut rdr = csv::Reader::from_path(&path).map_err(|e| format!("runs.csv: {e}"))?;
+    let head = rdr.headers().map_err(|e| format!("runs.csv: {e}"))?.clone();
+    let metrics_n = head.len() - 3 - head.iter().filter(|h| h.starts_with("rating.")).count();
+    let mut rows = Vec::new();
+    for (k, rec) in rdr.records().enumerate() {
+        let line = k + 2;
+        let rec = rec.map_err(|e| format!("runs.csv:{line}: {e}"))?;
+        let num = |i: usize| -> Result<u64, String> {
+            rec.get(i)
+                .and_then(|x| x.parse().ok())
+                .ok_or_else(|| format!("runs.csv:{line}: column {} is not a whole number", i + 1))
+        };
+        let index = num(0)?;
+        if index < meta.first || index >= meta.end {
+            return Err(format!(
+                "runs.csv:{line}: replication {index} lies outside this shard"
+            ));
+        }
+        let label = rec.get(2).unwrap_or_default();
+        let set = meta
+            .sets
+            .iter()
+            .position(|s| s.label == label)
+            .ok_or_else(|| format!("runs.csv:{line}: unknown playbook set `{label}`"))?;
+        let mut values = Vec::with_capacity(metrics_n);
+        for i in 3..3 + metrics_n {
+            let v = rec.get(i).unwrap_or_default();
+            values.push(if v.is_empty() {
+                None
+            } else {
+                Some(
+                    v.parse::<f64>()
+                        .map_err(|_| format!("runs.csv:{line}:{}: `{v}` is not a number", i + 1))?,
+                )
+            });
+        }
+        let ratings = (3 + metrics_n..rec.len())
+            .map(|i| match rec.get(i).unwrap_or_default() {
+                "P" => Ok("P"),
+                "S" => Ok("S"),
+                "M" => Ok("M"),
+                "U" => Ok("U"),
+                other => Err(format!(
+                    "runs.csv:{line}:{}: `{other}` is not a rating",
+                    i + 1
+                )),
+            })
+            .collect::<Result<_, _>>()?;
+        rows.push(Row {
+            index,
+            seed: num(1)?,
+            set,
+            values,
+            ratings,
+        });
+    }
+    Ok(rows)
+}
