@@ -98,6 +98,11 @@ enum Command {
         #[arg(long)]
         keep_logs: bool,
     },
+    /// The MSEL as a spreadsheet.
+    Msel {
+        #[command(subcommand)]
+        command: MselCommand,
+    },
     /// Join shard outputs of one batch into the files the unsharded batch writes.
     Merge {
         #[arg(required = true)]
@@ -111,6 +116,17 @@ enum Command {
         /// Write events.jsonl of the replayed exercise into this directory.
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum MselCommand {
+    /// Write the scenario's MSEL as CSV (number, time, from, to, method, subject,
+    /// message, expected action, objective, effect).
+    Export {
+        scenario: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -233,6 +249,20 @@ fn dispatch(cmd: Command) -> Result<(), Failure> {
             )
         }
         Command::Merge { dirs, out } => crate::batch::merge_command(&dirs, &out),
+        Command::Msel {
+            command: MselCommand::Export { scenario, out },
+        } => {
+            let loaded = scenario::load_file(&scenario).map_err(Failure::Input)?;
+            let csv = scenario::msel::export(&loaded.scenario).map_err(Failure::Run)?;
+            crate::output::write_atomic(&out, |w| w.write_all(csv.as_bytes()))
+                .map_err(Failure::Run)?;
+            println!(
+                "wrote {} ({} injects)",
+                out.display(),
+                loaded.scenario.msel.len()
+            );
+            Ok(())
+        }
         Command::Run {
             scenario,
             playbooks,

@@ -8,6 +8,7 @@
 pub mod check;
 pub mod load;
 pub mod model;
+pub mod msel;
 
 use std::path::Path;
 
@@ -36,7 +37,11 @@ pub fn load_file(path: &Path) -> Result<LoadedScenario, Vec<Diagnostic>> {
 
 /// Parses and checks scenario text already in memory.
 pub fn from_source(source: SourceFile) -> Result<LoadedScenario, Vec<Diagnostic>> {
-    let scenario: Scenario = load::parse(&source, "Scenario").map_err(|d| vec![d])?;
+    let mut scenario: Scenario = load::parse(&source, "Scenario").map_err(|d| vec![d])?;
+    if let Some(csv) = &scenario.msel_csv {
+        let injects = msel::load_for(&source.name, csv)?;
+        scenario.msel.extend(injects);
+    }
     let problems = check::check(&scenario, &source);
     if problems.is_empty() {
         Ok(LoadedScenario { source, scenario })

@@ -38,6 +38,10 @@ pub struct Scenario {
     /// Master Scenario Events List: the injects exercise control sends to players.
     #[serde(default)]
     pub msel: Vec<Inject>,
+    /// More injects from a spreadsheet (CSV, relative to the scenario file),
+    /// in the columns `pacesim msel export` writes.
+    #[serde(default)]
+    pub msel_csv: Option<String>,
     #[serde(default)]
     pub objectives: Vec<Objective>,
 }
