@@ -98,6 +98,16 @@ enum Command {
         #[arg(long)]
         keep_logs: bool,
     },
+    /// After-action report and improvement plan (HSEEP AAR/IP) from a run or batch directory.
+    Report {
+        dir: PathBuf,
+        /// md, html (one self-contained file with SVG charts) or json.
+        #[arg(long, default_value = "md")]
+        format: String,
+        /// Write here (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// The MSEL as a spreadsheet.
     Msel {
         #[command(subcommand)]
@@ -249,6 +259,9 @@ fn dispatch(cmd: Command) -> Result<(), Failure> {
             )
         }
         Command::Merge { dirs, out } => crate::batch::merge_command(&dirs, &out),
+        Command::Report { dir, format, out } => {
+            crate::report::aar::report_command(&dir, &format, out.as_deref())
+        }
         Command::Msel {
             command: MselCommand::Export { scenario, out },
         } => {

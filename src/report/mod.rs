@@ -1,8 +1,10 @@
 //! What people read: the console summary of a run ([`text`]) and the
 //! after-action report in Markdown ([`md`]).
 
+pub mod aar;
 pub mod compare;
 pub mod md;
+pub mod svg;
 pub mod text;
 
 use crate::engine::SimTime;

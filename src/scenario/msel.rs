@@ -68,14 +68,25 @@ pub fn import(src: &SourceFile) -> Result<Vec<Inject>, Vec<Diagnostic>> {
         .headers()
         .map_err(|e| vec![at(1, 1, format!("not a CSV MSEL: {e}"))])?
         .clone();
-    let cols: Vec<String> = headers.iter().map(|h| h.trim().to_lowercase().replace(' ', "_")).collect();
+    let cols: Vec<String> = headers
+        .iter()
+        .map(|h| h.trim().to_lowercase().replace(' ', "_"))
+        .collect();
     let find = |name: &str| cols.iter().position(|c| c == name);
     let required = &COLUMNS[..8];
-    let missing: Vec<&str> = required.iter().copied().filter(|c| find(c).is_none()).collect();
+    let missing: Vec<&str> = required
+        .iter()
+        .copied()
+        .filter(|c| find(c).is_none())
+        .collect();
     if !missing.is_empty() {
         return Err(vec![
-            at(1, 1, format!("the MSEL CSV lacks the column(s) {}", missing.join(", ")))
-                .with_help(format!("the header row names: {}", COLUMNS.join(", "))),
+            at(
+                1,
+                1,
+                format!("the MSEL CSV lacks the column(s) {}", missing.join(", ")),
+            )
+            .with_help(format!("the header row names: {}", COLUMNS.join(", "))),
         ]);
     }
     let mut out = Vec::new();
@@ -91,13 +102,26 @@ pub fn import(src: &SourceFile) -> Result<Vec<Inject>, Vec<Diagnostic>> {
         };
         let line = rec.position().map_or(1, |p| p.line());
         // Column of field k: 1 + the widths of the fields before it and their commas.
-        let col_of = |k: usize| 1 + (0..k).map(|j| rec.get(j).map_or(0, |f| f.len() + 1)).sum::<usize>();
-        let field = |name: &str| find(name).and_then(|k| rec.get(k)).unwrap_or("").trim().to_string();
+        let col_of = |k: usize| {
+            1 + (0..k)
+                .map(|j| rec.get(j).map_or(0, |f| f.len() + 1))
+                .sum::<usize>()
+        };
+        let field = |name: &str| {
+            find(name)
+                .and_then(|k| rec.get(k))
+                .unwrap_or("")
+                .trim()
+                .to_string()
+        };
         let bad = |name: &str, msg: String| at(line, find(name).map_or(1, col_of), msg);
         let number = match field("number").parse::<u32>() {
             Ok(n) => n,
             Err(_) => {
-                problems.push(bad("number", format!("inject number `{}` is not a whole number", field("number"))));
+                problems.push(bad(
+                    "number",
+                    format!("inject number `{}` is not a whole number", field("number")),
+                ));
                 continue;
             }
         };

@@ -1,0 +1,972 @@
+//! `pacesim report`: the after-action report and improvement plan (HSEEP
+//! AAR/IP structure) from a run directory (`summary.json`, `events.jsonl`)
+//! or a batch directory (`batch.json`, `runs.csv`), as Markdown, one
+//! self-contained HTML file with SVG charts, or JSON.
+//!
+//! The report is built from the files alone, so an evaluator can write it
+//! long after the exercise, on another machine.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::path::Path;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::svg;
+use crate::cli::Failure;
+use crate::diag::Diagnostic;
+
+#[derive(Debug, Serialize)]
+pub struct Aar {
+    /// `run` or `batch`.
+    pub source: &'static str,
+    pub overview: Overview,
+    pub objectives: Vec<ObjectiveAnalysis>,
+    pub timeline: Vec<TimelineEntry>,
+    pub strengths: Vec<String>,
+    pub areas_for_improvement: Vec<Improvement>,
+    pub improvement_plan: Vec<PlanItem>,
+    /// Batch only: per playbook set, headline metrics.
+    pub distributions: Vec<Distribution>,
+    /// Batch only: paired differences against the first set.
+    pub comparison: Vec<Value>,
+    #[serde(skip)]
+    charts: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Overview {
+    pub exercise: String,
+    pub start: String,
+    pub end: String,
+    pub scope: String,
+    pub playbooks: Vec<String>,
+    pub participants: Vec<String>,
+    pub threats: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ObjectiveAnalysis {
+    pub id: String,
+    pub title: String,
+    /// P, S, M or U; for a batch, the most frequent rating.
+    pub rating: String,
+    pub meaning: String,
+    pub finding: String,
+    pub evidence: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TimelineEntry {
+    pub time: String,
+    pub t_h: f64,
+    pub domain: String,
+    pub text: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Improvement {
+    pub objective: String,
+    pub issue: String,
+    pub root_cause: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PlanItem {
+    pub issue: String,
+    pub corrective_action: String,
+    /// Planning, Organisation, Equipment, Training or Exercise.
+    pub capability_element: &'static str,
+    pub responsible: String,
+    pub start: String,
+    pub completion: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Distribution {
+    pub playbook: String,
+    pub metric: String,
+    pub mean: f64,
+    pub ci95: [f64; 2],
+    pub p5: f64,
+    pub p95: f64,
+}
+
+fn rating_meaning(r: &str) -> &'static str {
+    match r {
+        "P" => "performed without challenges",
+        "S" => "performed with some challenges",
+        "M" => "performed with major challenges",
+        _ => "unable to be performed",
+    }
+}
+
+/// Root cause, corrective action, capability element and owner for an
+/// objective that fell short, by what it measures.
+fn remedy(unit: &str, finding: &str) -> (&'static str, &'static str, &'static str, &'static str) {
+    let f = finding.to_lowercase();
+    match unit {
+        "hours" if f.contains("detect") => (
+            "Footholds went unnoticed: national hunting was slow and the EU alert came late or not at all.",
+            "Share indicators in the CSIRTs network within hours; lower the Hybrid Fusion Cell's alert threshold; fund threat hunting at operators of essential services.",
+            "Organisation",
+            "National CSIRTs; EU INTCEN Hybrid Fusion Cell",
+        ),
+        "hours" if f.contains("identif") => (
+            "Laboratory identification took too long for countermeasures to matter.",
+            "Pre-position CBRN detection and sampling teams (rescEU CBRN reserve); agree sample transport to reference laboratories in advance.",
+            "Equipment",
+            "National CBRN laboratories; ERCC",
+        ),
+        "hours" => (
+            "Restoration waited for scarce repair crews, and wiped control systems had to be rebuilt.",
+            "Keep offline backups of control-centre systems; pre-arrange UCPM power and repair modules and mutual aid between operators.",
+            "Equipment",
+            "Infrastructure operators; national civil protection; ERCC",
+        ),
+        "deaths" => (
+            "Decontamination and medical countermeasures reached the exposed too late.",
+            "Raise surge decontamination capacity and stockpiled antidotes; rehearse UCPM requests for rescEU medical reserves.",
+            "Equipment",
+            "Ministry of health; civil protection; ERCC",
+        ),
+        "trust" => (
+            "Outages and hostile narratives went unanswered long enough to erode trust.",
+            "Pre-approve crisis communication lines; answer narratives within hours together with RAS partners.",
+            "Planning",
+            "Government communication; EEAS StratCom",
+        ),
+        "share" => (
+            "Narratives spread before they were spotted, alerted and answered.",
+            "Lower the Rapid Alert System threshold; agree fast-track platform notices under the Code of Practice.",
+            "Organisation",
+            "EEAS StratCom; RAS contact points",
+        ),
+        _ => (
+            "Failures cascaded along dependencies that backups did not cover.",
+            "Map cross-sector and cross-border dependencies; extend backup power and alternative routes at critical nodes.",
+            "Planning",
+            "Infrastructure operators; national resilience authority",
+        ),
+    }
+}
+
+fn read_json(dir: &Path, name: &str) -> Result<Value, Failure> {
+    let path = dir.join(name);
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        Failure::Input(vec![Diagnostic::file(
+            &path.display().to_string(),
+            format!("cannot read: {e}"),
+        )])
+    })?;
+    serde_json::from_str(&text).map_err(|e| {
+        Failure::Input(vec![Diagnostic::file(
+            &format!("{}:{}:{}", path.display(), e.line(), e.column()),
+            format!("not JSON: {e}"),
+        )])
+    })
+}
+
+fn s(v: &Value) -> String {
+    match v {
+        Value::String(x) => x.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// Adds `days` to an ISO date-time and returns the date.
+fn plus_days(iso: &str, days: i64) -> String {
+    chrono::DateTime::parse_from_rfc3339(iso)
+        .map(|t| {
+            (t + chrono::Duration::days(days))
+                .format("%Y-%m-%d")
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+fn plan_for(improvements: &[Improvement], end: &str, units: &[(String, String)]) -> Vec<PlanItem> {
+    improvements
+        .iter()
+        .zip(units)
+        .map(|(i, (unit, finding))| {
+            let (_, action, element, who) = remedy(unit, finding);
+            let months = match element {
+                "Equipment" => 365,
+                "Planning" => 120,
+                _ => 180,
+            };
+            PlanItem {
+                issue: i.issue.clone(),
+                corrective_action: action.to_string(),
+                capability_element: element,
+                responsible: who.to_string(),
+                start: plus_days(end, 30),
+                completion: plus_days(end, 30 + months),
+            }
+        })
+        .collect()
+}
+
+pub fn build(dir: &Path) -> Result<Aar, Failure> {
+    if dir.join("summary.json").is_file() {
+        build_run(dir)
+    } else if dir.join("batch.json").is_file() {
+        build_batch(dir)
+    } else {
+        Err(Failure::Input(vec![
+            Diagnostic::file(
+                &dir.display().to_string(),
+                "is neither a run directory (summary.json) nor a batch directory (batch.json)",
+            )
+            .with_help("write one with `pacesim run --out DIR` or `pacesim batch … --out DIR`"),
+        ]))
+    }
+}
+
+fn build_run(dir: &Path) -> Result<Aar, Failure> {
+    let sum = read_json(dir, "summary.json")?;
+    let events_path = dir.join("events.jsonl");
+    let text = std::fs::read_to_string(&events_path).unwrap_or_default();
+    let mut by_seq = BTreeMap::new();
+    let mut timeline = Vec::new();
+    let mut service: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();
+    let mut trust: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();
+    let mut reach: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();
+    let mut lanes: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    let mut last_t = 0.0f64;
+    for (n, line) in text.lines().enumerate() {
+        let e: Value = serde_json::from_str(line).map_err(|err| {
+            Failure::Input(vec![Diagnostic::file(
+                &format!("{}:{}:{}", events_path.display(), n + 1, err.column()),
+                format!("not an event: {err}"),
+            )])
+        })?;
+        let t_h = e["t"].as_f64().unwrap_or(0.0) / 3600.0;
+        last_t = last_t.max(t_h);
+        let kind = s(&e["kind"]);
+        let domain = s(&e["domain"]);
+        let entry = || TimelineEntry {
+            time: s(&e["time"]),
+            t_h,
+            domain: s(&e["domain"]),
+            text: s(&e["text"]),
+        };
+        by_seq.insert(e["seq"].as_u64().unwrap_or(0), s(&e["text"]));
+        match kind.as_str() {
+            "service_sample" => {
+                if let Some(m) = e["service"].as_object() {
+                    for (sector, v) in m {
+                        service
+                            .entry(sector.clone())
+                            .or_default()
+                            .push((t_h, v.as_f64().unwrap_or(1.0)));
+                    }
+                }
+            }
+            "opinion" => {
+                let c = s(&e["country"]);
+                trust
+                    .entry(c.clone())
+                    .or_default()
+                    .push((t_h, e["trust"].as_f64().unwrap_or(0.0)));
+                reach
+                    .entry(c)
+                    .or_default()
+                    .push((t_h, e["reach"].as_f64().unwrap_or(0.0)));
+            }
+            "narrative_reach"
+            | "casualties"
+            | "cascade_held"
+            | "restoration_started"
+            | "restoration_queued"
+            | "service_degraded"
+            | "service_restored"
+            | "debunked"
+            | "indicator_received" => {}
+            _ => {
+                lanes.entry(domain).or_default().push(t_h);
+                timeline.push(entry());
+            }
+        }
+    }
+    // Service by sector: the mean over countries at each sample time.
+    let sector_series: Vec<svg::Series> = service
+        .into_iter()
+        .map(|(name, pts)| {
+            let mut acc: BTreeMap<u64, (f64, u32)> = BTreeMap::new();
+            for (t, v) in pts {
+                let a = acc.entry((t * 60.0) as u64).or_insert((0.0, 0));
+                a.0 += v;
+                a.1 += 1;
+            }
+            svg::Series {
+                name,
+                points: acc
+                    .into_iter()
+                    .map(|(t, (v, n))| (t as f64 / 60.0, 100.0 * v / n as f64))
+                    .collect(),
+            }
+        })
+        .collect();
+    let pct = |m: BTreeMap<String, Vec<(f64, f64)>>| -> Vec<svg::Series> {
+        m.into_iter()
+            .map(|(name, pts)| svg::Series {
+                name,
+                points: pts.into_iter().map(|(t, v)| (t, 100.0 * v)).collect(),
+            })
+            .collect()
+    };
+    let mut charts = vec![
+        svg::timeline(
+            "Timeline: threats, consequences and responses",
+            &lanes.into_iter().collect::<Vec<_>>(),
+            last_t,
+        ),
+        svg::lines(
+            "Infrastructure service by sector (mean over countries)",
+            "% of service",
+            &sector_series,
+            0.0,
+            100.0,
+        ),
+        svg::lines(
+            "Trust in institutions by country",
+            "% who trust",
+            &pct(trust),
+            0.0,
+            100.0,
+        ),
+        svg::lines(
+            "Highest hostile narrative reach by country",
+            "% reached",
+            &pct(reach),
+            0.0,
+            100.0,
+        ),
+    ];
+    let mut objectives = Vec::new();
+    let mut improvements = Vec::new();
+    let mut units = Vec::new();
+    let mut strengths = Vec::new();
+    for o in sum["objectives"].as_array().into_iter().flatten() {
+        let rating = s(&o["rating"]);
+        let finding = s(&o["finding"]);
+        let evidence: Vec<String> = o["evidence"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|q| q.as_u64())
+            .filter_map(|q| by_seq.get(&q).map(|t| format!("#{q}: {t}")))
+            .collect();
+        let title = s(&o["title"]);
+        match rating.as_str() {
+            "P" => strengths.push(format!("{} — {}", title, finding)),
+            _ => {
+                let unit = s(&o["unit"]);
+                let (cause, ..) = remedy(&unit, &finding);
+                improvements.push(Improvement {
+                    objective: format!("{} {}", s(&o["id"]), title),
+                    issue: format!("{title}: {finding} (target {} {unit})", s(&o["target"])),
+                    root_cause: cause.to_string(),
+                });
+                units.push((unit, finding.clone()));
+            }
+        }
+        objectives.push(ObjectiveAnalysis {
+            id: s(&o["id"]),
+            title,
+            meaning: rating_meaning(&rating).to_string(),
+            rating,
+            finding,
+            evidence,
+        });
+    }
+    if let Some(eu) = sum.get("eu").filter(|v| !v.is_null()) {
+        if let Some(reqs) = eu["ucpm"]["requests"].as_array() {
+            for r in reqs
+                .iter()
+                .filter(|r| !r["request_to_deployment_h"].is_null())
+            {
+                strengths.push(format!(
+                    "UCPM assistance ({}) reached {} {} h after the request.",
+                    s(&r["need"]),
+                    s(&r["country"]),
+                    s(&r["request_to_deployment_h"])
+                ));
+            }
+        }
+        if let Some(n) = eu["stratcom"]["rapid_alerts"]
+            .as_array()
+            .filter(|a| !a.is_empty())
+        {
+            strengths.push(format!(
+                "The Rapid Alert System alerted member states on {} narrative(s).",
+                n.len()
+            ));
+        }
+    }
+    if let Some(c) = sum.get("versus_baseline").filter(|v| !v.is_null()) {
+        let rows: Vec<(String, f64, f64, f64)> = c["rows"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|r| r["baseline"].as_f64().unwrap_or(0.0).abs() > 1e-9)
+            .map(|r| {
+                let b = r["baseline"].as_f64().unwrap_or(1.0);
+                let ch = 100.0 * r["change"].as_f64().unwrap_or(0.0) / b;
+                (s(&r["metric"]), ch, ch, ch)
+            })
+            .collect();
+        charts.push(svg::bars(
+            "Effect of the playbook against national responders only (same seed)",
+            "%",
+            &rows,
+        ));
+    }
+    let start = s(&sum["start"]);
+    let end_h = sum["until_s"].as_f64().unwrap_or(0.0) / 3600.0;
+    let end = chrono::DateTime::parse_from_rfc3339(&start)
+        .map(|t| (t + chrono::Duration::seconds((end_h * 3600.0) as i64)).to_rfc3339())
+        .unwrap_or_default();
+    let improvement_plan = plan_for(&improvements, &end, &units);
+    let participants: Vec<String> = sum["opinion"]["countries"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|c| s(&c["country"]))
+        .collect();
+    let playbooks: Vec<String> = sum["eu"]["playbooks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(s)
+        .collect();
+    Ok(Aar {
+        source: "run",
+        overview: Overview {
+            exercise: s(&sum["scenario"]),
+            start,
+            end,
+            scope: format!(
+                "One simulated run (seed {}) of {:.0} hours; {} events.",
+                s(&sum["seed"]),
+                end_h,
+                s(&sum["events"])
+            ),
+            participants: participants_with_bodies(participants, &playbooks),
+            playbooks,
+            threats: threats(&sum),
+        },
+        objectives,
+        timeline,
+        strengths,
+        areas_for_improvement: improvements,
+        improvement_plan,
+        distributions: Vec::new(),
+        comparison: Vec::new(),
+        charts,
+    })
+}
+
+fn participants_with_bodies(mut countries: Vec<String>, playbooks: &[String]) -> Vec<String> {
+    if !playbooks.is_empty() {
+        countries.extend(
+            [
+                "EU Hybrid Fusion Cell (EU INTCEN)",
+                "Council Presidency / IPCR",
+                "ERCC / UCPM",
+                "CSIRTs network and ENISA",
+                "EEAS StratCom and the Rapid Alert System",
+                "NATO",
+            ]
+            .map(String::from),
+        );
+    }
+    countries
+}
+
+fn threats(sum: &Value) -> Vec<String> {
+    sum["campaigns"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|c| {
+            format!(
+                "{} ({}): {}/{} steps succeeded",
+                s(&c["name"]),
+                s(&c["actor"]),
+                s(&c["steps_succeeded"]),
+                s(&c["steps"])
+            )
+        })
+        .collect()
+}
+
+const HEADLINE: [&str; 4] = [
+    "infra_node_hours_lost",
+    "cbrn_deaths",
+    "steps_succeeded",
+    "objectives_p",
+];
+
+fn build_batch(dir: &Path) -> Result<Aar, Failure> {
+    let b = read_json(dir, "batch.json")?;
+    let mut distributions = Vec::new();
+    let mut objectives = Vec::new();
+    let mut improvements = Vec::new();
+    let mut units = Vec::new();
+    let mut strengths = Vec::new();
+    let sets = b["sets"].as_array().cloned().unwrap_or_default();
+    let mut charts = Vec::new();
+    for set in &sets {
+        let label = s(&set["playbook"]);
+        for m in HEADLINE {
+            let st = &set["stats"][m];
+            if st.is_null() {
+                continue;
+            }
+            distributions.push(Distribution {
+                playbook: label.clone(),
+                metric: m.to_string(),
+                mean: st["mean"].as_f64().unwrap_or(0.0),
+                ci95: [
+                    st["ci95"][0].as_f64().unwrap_or(0.0),
+                    st["ci95"][1].as_f64().unwrap_or(0.0),
+                ],
+                p5: st["p5"].as_f64().unwrap_or(0.0),
+                p95: st["p95"].as_f64().unwrap_or(0.0),
+            });
+        }
+    }
+    for m in HEADLINE {
+        let rows: Vec<(String, f64, f64, f64)> = distributions
+            .iter()
+            .filter(|d| d.metric == m)
+            .map(|d| (d.playbook.clone(), d.mean, d.ci95[0], d.ci95[1]))
+            .collect();
+        if !rows.is_empty() {
+            charts.push(svg::bars(
+                &format!("{m}: mean and 95% confidence interval"),
+                "",
+                &rows,
+            ));
+        }
+    }
+    // Objectives: rating frequencies of the first set; the most frequent rating stands.
+    if let Some(first) = sets.first()
+        && let Some(r) = first["ratings"].as_object()
+    {
+        for (id, freq) in r {
+            let counts: Vec<(String, u64)> = ["P", "S", "M", "U"]
+                .iter()
+                .map(|l| (l.to_string(), freq[*l].as_u64().unwrap_or(0)))
+                .collect();
+            let total: u64 = counts.iter().map(|c| c.1).sum::<u64>().max(1);
+            let (top, _) = counts
+                .iter()
+                .max_by_key(|c| c.1)
+                .cloned()
+                .unwrap_or_default();
+            let finding = counts
+                .iter()
+                .map(|(l, n)| format!("{l} {:.0}%", 100.0 * *n as f64 / total as f64))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let poor = counts
+                .iter()
+                .filter(|c| c.0 == "M" || c.0 == "U")
+                .map(|c| c.1)
+                .sum::<u64>();
+            if poor * 10 >= total * 3 {
+                improvements.push(Improvement {
+                    objective: id.clone(),
+                    issue: format!("Objective {id} was performed with major challenges or not at all in {:.0}% of replications", 100.0 * poor as f64 / total as f64),
+                    root_cause: "See the objective's criterion and the per-run reports of the worst replications (runs.csv).".into(),
+                });
+                units.push((String::new(), String::new()));
+            } else {
+                strengths.push(format!("Objective {id}: {finding}"));
+            }
+            objectives.push(ObjectiveAnalysis {
+                id: id.clone(),
+                title: id.clone(),
+                meaning: rating_meaning(&top).to_string(),
+                rating: top,
+                finding,
+                evidence: Vec::new(),
+            });
+        }
+    }
+    let comparison: Vec<Value> = b["comparisons"].as_array().cloned().unwrap_or_default();
+    for c in &comparison {
+        let rows: Vec<(String, f64, f64, f64)> = c["paired"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|p| p["significant"].as_bool() == Some(true))
+            .map(|p| {
+                (
+                    format!("{} ({})", s(&p["metric"]), s(&p["verdict"])),
+                    p["mean_difference"].as_f64().unwrap_or(0.0),
+                    p["ci95"][0].as_f64().unwrap_or(0.0),
+                    p["ci95"][1].as_f64().unwrap_or(0.0),
+                )
+            })
+            .take(16)
+            .collect();
+        if !rows.is_empty() {
+            charts.push(svg::bars(
+                &format!(
+                    "{} minus {} (paired, significant differences)",
+                    s(&c["candidate"]),
+                    s(&c["baseline"])
+                ),
+                "",
+                &rows,
+            ));
+        }
+    }
+    let improvement_plan = plan_for(&improvements, "", &units);
+    Ok(Aar {
+        source: "batch",
+        overview: Overview {
+            exercise: s(&b["scenario"]),
+            start: String::new(),
+            end: String::new(),
+            scope: format!(
+                "{} replications per playbook set (base seed {}), replications {}..{}.",
+                s(&b["runs"]),
+                s(&b["seed"]),
+                s(&b["first"]),
+                s(&b["end"])
+            ),
+            playbooks: sets.iter().map(|x| s(&x["playbook"])).collect(),
+            participants: Vec::new(),
+            threats: Vec::new(),
+        },
+        objectives,
+        timeline: Vec::new(),
+        strengths,
+        areas_for_improvement: improvements,
+        improvement_plan,
+        distributions,
+        comparison,
+        charts,
+    })
+}
+
+pub fn markdown(a: &Aar) -> String {
+    let mut o = String::new();
+    let ov = &a.overview;
+    let _ = writeln!(
+        o,
+        "# After-Action Report / Improvement Plan: {}\n",
+        ov.exercise
+    );
+    let _ = writeln!(o, "## Exercise overview\n");
+    let _ = writeln!(o, "| | |\n|---|---|");
+    let _ = writeln!(o, "| Exercise | {} |", ov.exercise);
+    if !ov.start.is_empty() {
+        let _ = writeln!(o, "| Dates | {} to {} |", ov.start, ov.end);
+    }
+    let _ = writeln!(o, "| Scope | {} |", ov.scope);
+    let _ = writeln!(
+        o,
+        "| Playbooks | {} |",
+        if ov.playbooks.is_empty() {
+            "national responders only".into()
+        } else {
+            ov.playbooks.join("; ")
+        }
+    );
+    if !ov.participants.is_empty() {
+        let _ = writeln!(
+            o,
+            "| Participating organisations | {} |",
+            ov.participants.join(", ")
+        );
+    }
+    if !ov.threats.is_empty() {
+        let _ = writeln!(o, "| Threat | {} |", ov.threats.join("; "));
+    }
+    let _ = writeln!(o, "\n## Objectives and ratings\n");
+    let _ = writeln!(o, "| Objective | Rating | Finding |\n|---|---|---|");
+    for ob in &a.objectives {
+        let _ = writeln!(
+            o,
+            "| {} {} | **{}** ({}) | {} |",
+            ob.id, ob.title, ob.rating, ob.meaning, ob.finding
+        );
+    }
+    for ob in a.objectives.iter().filter(|o| !o.evidence.is_empty()) {
+        let _ = writeln!(o, "\n**{} evidence**: {}", ob.id, ob.evidence.join("; "));
+    }
+    if !a.timeline.is_empty() {
+        let _ = writeln!(
+            o,
+            "\n## Timeline of key events\n\n| Time | Domain | Event |\n|---|---|---|"
+        );
+        for t in a.timeline.iter().take(60) {
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} |",
+                t.time,
+                t.domain,
+                t.text.replace('|', "/")
+            );
+        }
+    }
+    if !a.distributions.is_empty() {
+        let _ = writeln!(
+            o,
+            "\n## Distributions\n\n| Playbook | Metric | Mean | 95% CI | p5 | p95 |\n|---|---|---|---|---|---|"
+        );
+        for d in &a.distributions {
+            let _ = writeln!(
+                o,
+                "| {} | {} | {:.2} | [{:.2}, {:.2}] | {:.2} | {:.2} |",
+                d.playbook, d.metric, d.mean, d.ci95[0], d.ci95[1], d.p5, d.p95
+            );
+        }
+    }
+    for c in &a.comparison {
+        let _ = writeln!(
+            o,
+            "\n## Playbook comparison: {} against {}\n\n| Metric | Mean difference | 95% CI | Verdict |\n|---|---|---|---|",
+            s(&c["candidate"]),
+            s(&c["baseline"])
+        );
+        for p in c["paired"].as_array().into_iter().flatten() {
+            let _ = writeln!(
+                o,
+                "| {} | {} | [{}, {}] | {} |",
+                s(&p["metric"]),
+                s(&p["mean_difference"]),
+                s(&p["ci95"][0]),
+                s(&p["ci95"][1]),
+                s(&p["verdict"])
+            );
+        }
+    }
+    let _ = writeln!(o, "\n## Strengths\n");
+    for st in &a.strengths {
+        let _ = writeln!(o, "- {st}");
+    }
+    if a.strengths.is_empty() {
+        let _ = writeln!(o, "- None recorded.");
+    }
+    let _ = writeln!(o, "\n## Areas for improvement\n");
+    for i in &a.areas_for_improvement {
+        let _ = writeln!(
+            o,
+            "- **{}**: {}\n  - Root cause: {}",
+            i.objective, i.issue, i.root_cause
+        );
+    }
+    if a.areas_for_improvement.is_empty() {
+        let _ = writeln!(o, "- None: every objective was performed.");
+    }
+    let _ = writeln!(
+        o,
+        "\n## Improvement plan\n\n| Issue | Corrective action | Capability element | Responsible organisation | Start | Completion |\n|---|---|---|---|---|---|"
+    );
+    for p in &a.improvement_plan {
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} | {} | {} |",
+            p.issue,
+            p.corrective_action,
+            p.capability_element,
+            p.responsible,
+            p.start,
+            p.completion
+        );
+    }
+    o
+}
+
+fn h(x: &str) -> String {
+    x.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+const CSS: &str = "body{font-family:Georgia,'Times New Roman',serif;max-width:900px;margin:2em auto;padding:0 1em;color:#1b1b1b;line-height:1.45}h1{font-size:1.7em;border-bottom:3px solid #1f4e79;padding-bottom:.3em}h2{color:#1f4e79;margin-top:1.8em;border-bottom:1px solid #ccd}table{border-collapse:collapse;width:100%;margin:.8em 0;font-size:.9em}th,td{border:1px solid #bbc;padding:.35em .5em;vertical-align:top;text-align:left}th{background:#eef2f7}.r{font-weight:bold;padding:.1em .5em;border-radius:3px;color:#fff}.P{background:#27ae60}.S{background:#d68910}.M{background:#c0392b}.U{background:#7b241c}.chart{width:100%;height:auto;margin:1em 0;break-inside:avoid}.ct{font:bold 14px sans-serif}.ax{font:11px sans-serif;fill:#444}.lg{font:11px sans-serif}.meta{color:#555}@media print{body{margin:0;max-width:none}h2{break-after:avoid}table,svg{break-inside:avoid}}";
+
+pub fn html(a: &Aar) -> String {
+    let ov = &a.overview;
+    let mut o = String::new();
+    let _ = write!(
+        o,
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>AAR/IP: {}</title><style>{CSS}</style></head><body>",
+        h(&ov.exercise)
+    );
+    let _ = write!(
+        o,
+        "<h1>After-Action Report / Improvement Plan<br><small>{}</small></h1>",
+        h(&ov.exercise)
+    );
+    let _ = write!(
+        o,
+        "<p class=\"meta\">Generated by pacesim {} from a {} directory.</p>",
+        env!("CARGO_PKG_VERSION"),
+        a.source
+    );
+    let _ = write!(o, "<h2>Exercise overview</h2><table>");
+    let mut row = |k: &str, v: String| {
+        let _ = write!(o, "<tr><th>{k}</th><td>{}</td></tr>", h(&v));
+    };
+    row("Exercise", ov.exercise.clone());
+    if !ov.start.is_empty() {
+        row("Dates", format!("{} to {}", ov.start, ov.end));
+    }
+    row("Scope", ov.scope.clone());
+    row(
+        "Playbooks",
+        if ov.playbooks.is_empty() {
+            "national responders only".into()
+        } else {
+            ov.playbooks.join("; ")
+        },
+    );
+    if !ov.participants.is_empty() {
+        row("Participating organisations", ov.participants.join(", "));
+    }
+    if !ov.threats.is_empty() {
+        row("Threat", ov.threats.join("; "));
+    }
+    o.push_str("</table>");
+    let _ = write!(
+        o,
+        "<h2>Objectives and ratings</h2><table><tr><th>Objective</th><th>Rating</th><th>Finding</th><th>Evidence</th></tr>"
+    );
+    for ob in &a.objectives {
+        let _ = write!(
+            o,
+            "<tr><td>{} {}</td><td><span class=\"r {}\">{}</span> {}</td><td>{}</td><td>{}</td></tr>",
+            h(&ob.id),
+            h(&ob.title),
+            h(&ob.rating),
+            h(&ob.rating),
+            h(&ob.meaning),
+            h(&ob.finding),
+            h(&ob
+                .evidence
+                .iter()
+                .take(3)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("; "))
+        );
+    }
+    o.push_str("</table><h2>Charts</h2>");
+    for c in &a.charts {
+        o.push_str(c);
+    }
+    if !a.timeline.is_empty() {
+        o.push_str("<h2>Timeline of key events</h2><table><tr><th>Time</th><th>Domain</th><th>Event</th></tr>");
+        for t in a.timeline.iter().take(80) {
+            let _ = write!(
+                o,
+                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                h(&t.time),
+                h(&t.domain),
+                h(&t.text)
+            );
+        }
+        o.push_str("</table>");
+    }
+    if !a.distributions.is_empty() {
+        o.push_str("<h2>Distributions</h2><table><tr><th>Playbook</th><th>Metric</th><th>Mean</th><th>95% CI</th><th>p5</th><th>p95</th></tr>");
+        for d in &a.distributions {
+            let _ = write!(
+                o,
+                "<tr><td>{}</td><td>{}</td><td>{:.2}</td><td>[{:.2}, {:.2}]</td><td>{:.2}</td><td>{:.2}</td></tr>",
+                h(&d.playbook),
+                h(&d.metric),
+                d.mean,
+                d.ci95[0],
+                d.ci95[1],
+                d.p5,
+                d.p95
+            );
+        }
+        o.push_str("</table>");
+    }
+    for c in &a.comparison {
+        let _ = write!(
+            o,
+            "<h2>Playbook comparison: {} against {}</h2><table><tr><th>Metric</th><th>Mean difference</th><th>95% CI</th><th>Verdict</th></tr>",
+            h(&s(&c["candidate"])),
+            h(&s(&c["baseline"]))
+        );
+        for p in c["paired"].as_array().into_iter().flatten() {
+            let _ = write!(
+                o,
+                "<tr><td>{}</td><td>{}</td><td>[{}, {}]</td><td>{}</td></tr>",
+                h(&s(&p["metric"])),
+                h(&s(&p["mean_difference"])),
+                h(&s(&p["ci95"][0])),
+                h(&s(&p["ci95"][1])),
+                h(&s(&p["verdict"]))
+            );
+        }
+        o.push_str("</table>");
+    }
+    o.push_str("<h2>Strengths</h2><ul>");
+    for st in &a.strengths {
+        let _ = write!(o, "<li>{}</li>", h(st));
+    }
+    o.push_str("</ul><h2>Areas for improvement</h2><ul>");
+    for i in &a.areas_for_improvement {
+        let _ = write!(
+            o,
+            "<li><b>{}</b>: {}<br><i>Root cause:</i> {}</li>",
+            h(&i.objective),
+            h(&i.issue),
+            h(&i.root_cause)
+        );
+    }
+    o.push_str("</ul><h2>Improvement plan</h2><table><tr><th>Issue</th><th>Corrective action</th><th>Capability element</th><th>Responsible organisation</th><th>Start</th><th>Completion</th></tr>");
+    for p in &a.improvement_plan {
+        let _ = write!(
+            o,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            h(&p.issue),
+            h(&p.corrective_action),
+            p.capability_element,
+            h(&p.responsible),
+            h(&p.start),
+            h(&p.completion)
+        );
+    }
+    o.push_str("</table></body></html>\n");
+    o
+}
+
+pub fn report_command(dir: &Path, format: &str, out: Option<&Path>) -> Result<(), Failure> {
+    let a = build(dir)?;
+    let text = match format {
+        "md" => markdown(&a),
+        "html" => html(&a),
+        "json" => serde_json::to_string_pretty(&a).map_err(|e| Failure::Run(e.to_string()))? + "\n",
+        other => {
+            return Err(Failure::Input(vec![Diagnostic::file(
+                "--format",
+                format!("`{other}` is not md, html or json"),
+            )]));
+        }
+    };
+    match out {
+        Some(p) => {
+            crate::output::write_atomic(p, |w| std::io::Write::write_all(w, text.as_bytes()))
+                .map_err(Failure::Run)?;
+            println!("wrote {}", p.display());
+        }
+        None => print!("{text}"),
+    }
+    Ok(())
+}
