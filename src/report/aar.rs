@@ -232,7 +232,9 @@ fn build_run(dir: &Path) -> Result<Aar, Failure> {
     let text = std::fs::read_to_string(&events_path).unwrap_or_default();
     let mut by_seq = BTreeMap::new();
     let mut timeline = Vec::new();
-    let mut service: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();
+    // Samples come hourly for impaired countries and six-hourly for all:
+    // (time, country, sector, service), carried forward per country below.
+    let mut samples: Vec<(f64, String, String, f64)> = Vec::new();
     let mut trust: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();
     let mut reach: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();
     let mut lanes: BTreeMap<String, Vec<f64>> = BTreeMap::new();
@@ -259,10 +261,12 @@ fn build_run(dir: &Path) -> Result<Aar, Failure> {
             "service_sample" => {
                 if let Some(m) = e["service"].as_object() {
                     for (sector, v) in m {
-                        service
-                            .entry(sector.clone())
-                            .or_default()
-                            .push((t_h, v.as_f64().unwrap_or(1.0)));
+                        samples.push((
+                            t_h,
+                            s(&e["country"]),
+                            sector.clone(),
+                            v.as_f64().unwrap_or(1.0),
+                        ));
                     }
                 }
             }
@@ -292,24 +296,34 @@ fn build_run(dir: &Path) -> Result<Aar, Failure> {
             }
         }
     }
-    // Service by sector: the mean over countries at each sample time.
+    // Service by sector: at each sample time, the mean over countries of
+    // each country's latest sample.
+    let mut latest: BTreeMap<(String, String), f64> = BTreeMap::new();
+    let mut service: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();
+    let mut k = 0;
+    while k < samples.len() {
+        let t = samples[k].0;
+        while k < samples.len() && samples[k].0 == t {
+            let (_, c, sector, v) = &samples[k];
+            latest.insert((sector.clone(), c.clone()), *v);
+            k += 1;
+        }
+        let mut acc: BTreeMap<&str, (f64, u32)> = BTreeMap::new();
+        for ((sector, _), v) in &latest {
+            let a = acc.entry(sector).or_insert((0.0, 0));
+            a.0 += v;
+            a.1 += 1;
+        }
+        for (sector, (v, n)) in acc {
+            service
+                .entry(sector.to_string())
+                .or_default()
+                .push((t, 100.0 * v / n as f64));
+        }
+    }
     let sector_series: Vec<svg::Series> = service
         .into_iter()
-        .map(|(name, pts)| {
-            let mut acc: BTreeMap<u64, (f64, u32)> = BTreeMap::new();
-            for (t, v) in pts {
-                let a = acc.entry((t * 60.0) as u64).or_insert((0.0, 0));
-                a.0 += v;
-                a.1 += 1;
-            }
-            svg::Series {
-                name,
-                points: acc
-                    .into_iter()
-                    .map(|(t, (v, n))| (t as f64 / 60.0, 100.0 * v / n as f64))
-                    .collect(),
-            }
-        })
+        .map(|(name, points)| svg::Series { name, points })
         .collect();
     let pct = |m: BTreeMap<String, Vec<(f64, f64)>>| -> Vec<svg::Series> {
         m.into_iter()
