@@ -229,6 +229,7 @@ pub struct BatchJson {
     pub first: u64,
     pub end: u64,
     pub metrics: Vec<MetricDef>,
+    pub objectives: Vec<ObjectiveInfo>,
     pub sets: Vec<SetJson>,
     pub comparisons: Vec<Comparison>,
 }
@@ -252,14 +253,31 @@ pub struct Comparison {
 /// read back from a shard's files.
 pub struct Columns {
     pub defs: Vec<MetricDef>,
-    pub objectives: Vec<String>,
+    pub objectives: Vec<ObjectiveInfo>,
+}
+
+/// An objective as batch outputs name it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ObjectiveInfo {
+    pub id: String,
+    pub title: String,
+    /// What it measures: detect, restore, service_loss, identify, casualties, trust or reach.
+    pub kind: String,
 }
 
 impl Columns {
     pub fn of(cat: &Catalog, with_eu: bool) -> Columns {
         Columns {
             defs: metrics::columns(cat, with_eu),
-            objectives: cat.objectives.iter().map(|o| o.id.to_string()).collect(),
+            objectives: cat
+                .objectives
+                .iter()
+                .map(|o| ObjectiveInfo {
+                    id: o.id.to_string(),
+                    title: o.title.clone(),
+                    kind: o.criterion.kind().to_string(),
+                })
+                .collect(),
         }
     }
 }
@@ -285,7 +303,8 @@ fn aggregate(meta: &Meta, cols: &Columns, rows: &[Row]) -> BatchJson {
             ratings: objectives
                 .iter()
                 .enumerate()
-                .map(|(o, id)| {
+                .map(|(o, info)| {
+                    let id = &info.id;
                     let mut f: BTreeMap<&'static str, usize> =
                         ["P", "S", "M", "U"].into_iter().map(|l| (l, 0)).collect();
                     for r in of_set(s) {
@@ -325,6 +344,7 @@ fn aggregate(meta: &Meta, cols: &Columns, rows: &[Row]) -> BatchJson {
         first: meta.first,
         end: meta.end,
         metrics: defs,
+        objectives: cols.objectives.clone(),
         sets,
         comparisons,
     }
@@ -346,7 +366,7 @@ pub fn write_outputs(
         let mut c = csv::Writer::from_writer(w);
         let mut head = vec!["index".to_string(), "seed".into(), "playbook".into()];
         head.extend(defs.iter().map(|d| d.name.clone()));
-        head.extend(cols.objectives.iter().map(|o| format!("rating.{o}")));
+        head.extend(cols.objectives.iter().map(|o| format!("rating.{}", o.id)));
         c.write_record(&head).map_err(std::io::Error::other)?;
         for r in rows {
             let mut rec = vec![
@@ -536,14 +556,8 @@ fn read_columns(dir: &Path) -> Result<Columns, String> {
             },
         })
         .collect();
-    let mut rdr =
-        csv::Reader::from_path(dir.join("runs.csv")).map_err(|e| format!("runs.csv: {e}"))?;
-    let objectives = rdr
-        .headers()
-        .map_err(|e| format!("runs.csv: {e}"))?
-        .iter()
-        .filter_map(|h| h.strip_prefix("rating.").map(str::to_string))
-        .collect();
+    let objectives: Vec<ObjectiveInfo> = serde_json::from_value(b["objectives"].clone())
+        .map_err(|e| format!("batch.json: objectives: {e}"))?;
     Ok(Columns { defs, objectives })
 }
 

@@ -570,10 +570,30 @@ fn build_batch(dir: &Path) -> Result<Aar, Failure> {
         }
     }
     // Objectives: rating frequencies of the first set; the most frequent rating stands.
+    let info: BTreeMap<String, (String, String)> = b["objectives"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|o| (s(&o["id"]), (s(&o["title"]), s(&o["kind"]))))
+        .collect();
     if let Some(first) = sets.first()
         && let Some(r) = first["ratings"].as_object()
     {
         for (id, freq) in r {
+            let (title, kind) = info
+                .get(id)
+                .cloned()
+                .unwrap_or_else(|| (id.clone(), String::new()));
+            // The units and words the run report's remedies key on.
+            let (unit, hint) = match kind.as_str() {
+                "detect" => ("hours", "detected"),
+                "identify" => ("hours", "identified"),
+                "restore" => ("hours", "outage"),
+                "casualties" => ("deaths", ""),
+                "trust" => ("trust", ""),
+                "reach" => ("share", ""),
+                _ => ("node-hours", ""),
+            };
             let counts: Vec<(String, u64)> = ["P", "S", "M", "U"]
                 .iter()
                 .map(|l| (l.to_string(), freq[*l].as_u64().unwrap_or(0)))
@@ -595,18 +615,22 @@ fn build_batch(dir: &Path) -> Result<Aar, Failure> {
                 .map(|c| c.1)
                 .sum::<u64>();
             if poor * 10 >= total * 3 {
+                let (cause, ..) = remedy(unit, hint);
                 improvements.push(Improvement {
-                    objective: id.clone(),
-                    issue: format!("Objective {id} was performed with major challenges or not at all in {:.0}% of replications", 100.0 * poor as f64 / total as f64),
-                    root_cause: "See the objective's criterion and the per-run reports of the worst replications (runs.csv).".into(),
+                    objective: format!("{id} {title}"),
+                    issue: format!(
+                        "{title}: performed with major challenges or not at all in {:.0}% of replications",
+                        100.0 * poor as f64 / total as f64
+                    ),
+                    root_cause: cause.to_string(),
                 });
-                units.push((String::new(), String::new()));
+                units.push((unit.to_string(), hint.to_string()));
             } else {
-                strengths.push(format!("Objective {id}: {finding}"));
+                strengths.push(format!("{id} {title}: {finding}"));
             }
             objectives.push(ObjectiveAnalysis {
                 id: id.clone(),
-                title: id.clone(),
+                title,
                 meaning: rating_meaning(&top).to_string(),
                 rating: top,
                 finding,
@@ -616,29 +640,35 @@ fn build_batch(dir: &Path) -> Result<Aar, Failure> {
     }
     let comparison: Vec<Value> = b["comparisons"].as_array().cloned().unwrap_or_default();
     for c in &comparison {
+        // Differences in percent of the baseline's mean, so metrics of any unit share an axis.
+        let base = sets.iter().find(|x| s(&x["playbook"]) == s(&c["baseline"]));
         let rows: Vec<(String, f64, f64, f64)> = c["paired"]
             .as_array()
             .into_iter()
             .flatten()
             .filter(|p| p["significant"].as_bool() == Some(true))
-            .map(|p| {
-                (
-                    format!("{} ({})", s(&p["metric"]), s(&p["verdict"])),
-                    p["mean_difference"].as_f64().unwrap_or(0.0),
-                    p["ci95"][0].as_f64().unwrap_or(0.0),
-                    p["ci95"][1].as_f64().unwrap_or(0.0),
-                )
+            .filter_map(|p| {
+                let mean = base?["stats"][s(&p["metric"])]["mean"].as_f64()?;
+                (mean.abs() > 1e-9).then(|| {
+                    let pct = |v: &Value| 100.0 * v.as_f64().unwrap_or(0.0) / mean.abs();
+                    (
+                        format!("{} ({})", s(&p["metric"]), s(&p["verdict"])),
+                        pct(&p["mean_difference"]),
+                        pct(&p["ci95"][0]),
+                        pct(&p["ci95"][1]),
+                    )
+                })
             })
             .take(16)
             .collect();
         if !rows.is_empty() {
             charts.push(svg::bars(
                 &format!(
-                    "{} minus {} (paired, significant differences)",
+                    "{} against {}: significant paired differences, % of baseline mean",
                     s(&c["candidate"]),
                     s(&c["baseline"])
                 ),
-                "",
+                "%",
                 &rows,
             ));
         }

@@ -241,6 +241,21 @@ pub struct ObjectiveDef {
     pub criterion: Measure,
 }
 
+impl Measure {
+    /// What the criterion measures, in a word (for reports' root causes).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Measure::DetectWithin { .. } => "detect",
+            Measure::RestoreWithin { .. } => "restore",
+            Measure::ServiceLossBelow { .. } => "service_loss",
+            Measure::IdentifyWithin { .. } => "identify",
+            Measure::CasualtiesBelow { .. } => "casualties",
+            Measure::TrustAbove { .. } => "trust",
+            Measure::ReachBelow { .. } => "reach",
+        }
+    }
+}
+
 /// A resolved objective [`Criterion`].
 #[derive(Clone, Debug)]
 pub enum Measure {
