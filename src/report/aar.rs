@@ -177,6 +177,7 @@ fn s(v: &Value) -> String {
 }
 
 /// Adds `days` to an ISO date-time and returns the date.
+/// Without a date (a batch has none), relative to the exercise's end.
 fn plus_days(iso: &str, days: i64) -> String {
     chrono::DateTime::parse_from_rfc3339(iso)
         .map(|t| {
@@ -184,7 +185,7 @@ fn plus_days(iso: &str, days: i64) -> String {
                 .format("%Y-%m-%d")
                 .to_string()
         })
-        .unwrap_or_default()
+        .unwrap_or_else(|_| format!("end of exercise + {days} days"))
 }
 
 fn plan_for(improvements: &[Improvement], end: &str, units: &[(String, String)]) -> Vec<PlanItem> {

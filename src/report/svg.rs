@@ -171,7 +171,7 @@ pub fn bars(title: &str, unit: &str, rows: &[(String, f64, f64, f64)]) -> String
     let mut s = String::new();
     let _ = write!(
         s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" aria-label="{t}" class="chart"><title>{t}</title><text x="{left}" y="20" class="ct">{t}</text>"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" aria-label="{t}" class="chart"><title>{t}</title><text x="10" y="20" class="ct">{t}</text>"#,
         t = esc(title)
     );
     let zero = px(0.0);
