@@ -140,7 +140,7 @@ pub fn batch_command(
         let b = indicatif::ProgressBar::new(total);
         b.set_style(
             indicatif::ProgressStyle::with_template(
-                "{spinner} {bar:40} {pos}/{len} replications  {per_sec}  eta {eta}",
+                "{spinner} {bar:40} {pos}/{len} replications  {elapsed} elapsed, eta {eta}",
             )
             .expect("a valid template"),
         );
