@@ -17,6 +17,7 @@
 //! Shared helpers (running the binary, reading logs, checking invariants)
 //! live in [`util`].
 
+mod batch;
 mod cli_args;
 mod cli_run;
 mod cli_validate;
