@@ -78,7 +78,9 @@ pub fn replication_seed(base: u64, index: u64) -> u64 {
 
 /// The `[first, end)` slice of `runs` that shard `k` of `n` runs.
 pub fn slice(runs: u64, k: u64, n: u64) -> (u64, u64) {
-    (runs * k / n, runs * (k + 1) / n)
+    // In u128: runs × (k + 1) can pass u64 for huge K and N.
+    let at = |k: u64| (runs as u128 * k as u128 / n as u128) as u64;
+    (at(k), at(k + 1))
 }
 
 pub struct BatchArgs<'a> {
@@ -228,6 +230,7 @@ pub struct BatchJson {
     pub seed: u64,
     pub first: u64,
     pub end: u64,
+    pub exercise: ExerciseInfo,
     pub metrics: Vec<MetricDef>,
     pub objectives: Vec<ObjectiveInfo>,
     pub sets: Vec<SetJson>,
@@ -254,6 +257,16 @@ pub struct Comparison {
 pub struct Columns {
     pub defs: Vec<MetricDef>,
     pub objectives: Vec<ObjectiveInfo>,
+    pub exercise: ExerciseInfo,
+}
+
+/// What the after-action report of a batch needs to know of the exercise.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ExerciseInfo {
+    pub start: String,
+    pub end: String,
+    pub participants: Vec<String>,
+    pub threats: Vec<String>,
 }
 
 /// An objective as batch outputs name it.
@@ -278,6 +291,18 @@ impl Columns {
                     kind: o.criterion.kind().to_string(),
                 })
                 .collect(),
+            exercise: ExerciseInfo {
+                start: cat.start.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+                end: (cat.start + chrono::Duration::seconds(cat.duration.0 as i64))
+                    .format("%Y-%m-%dT%H:%M:%SZ")
+                    .to_string(),
+                participants: cat.countries.iter().map(|c| c.id.to_string()).collect(),
+                threats: cat
+                    .campaigns
+                    .iter()
+                    .map(|c| format!("{} ({})", c.name, cat.actors[c.actor.i()].name))
+                    .collect(),
+            },
         }
     }
 }
@@ -343,11 +368,19 @@ fn aggregate(meta: &Meta, cols: &Columns, rows: &[Row]) -> BatchJson {
         seed: meta.seed,
         first: meta.first,
         end: meta.end,
+        exercise: cols.exercise.clone(),
         metrics: defs,
         objectives: cols.objectives.clone(),
         sets,
         comparisons,
     }
+}
+
+fn csv_header(cols: &Columns) -> Vec<String> {
+    let mut head = vec!["index".to_string(), "seed".into(), "playbook".into()];
+    head.extend(cols.defs.iter().map(|d| d.name.clone()));
+    head.extend(cols.objectives.iter().map(|o| format!("rating.{}", o.id)));
+    head
 }
 
 fn fmt_value(v: Option<f64>) -> String {
@@ -361,13 +394,10 @@ pub fn write_outputs(
     cols: &Columns,
     rows: &[Row],
 ) -> Result<BatchJson, Failure> {
-    let defs = &cols.defs;
     write_atomic(&out.join("runs.csv"), |w| {
         let mut c = csv::Writer::from_writer(w);
-        let mut head = vec!["index".to_string(), "seed".into(), "playbook".into()];
-        head.extend(defs.iter().map(|d| d.name.clone()));
-        head.extend(cols.objectives.iter().map(|o| format!("rating.{}", o.id)));
-        c.write_record(&head).map_err(std::io::Error::other)?;
+        c.write_record(csv_header(cols))
+            .map_err(std::io::Error::other)?;
         for r in rows {
             let mut rec = vec![
                 r.index.to_string(),
@@ -516,15 +546,34 @@ pub fn merge_command(dirs: &[std::path::PathBuf], out: &Path) -> Result<(), Fail
         )]));
     }
     let mut rows = Vec::new();
+    let columns = read_columns(&shards[0].0).map_err(|e| bad(&shards[0].0, e))?;
     for (d, m) in &shards {
-        rows.extend(read_rows(d, m).map_err(|e| bad(d, e))?);
+        let mut got = read_rows(d, m, &columns).map_err(|e| bad(d, e))?;
+        // Exactly one row per replication of the slice and set, in order.
+        got.sort_by_key(|r| (r.index, r.set));
+        let want = (m.end - m.first) as usize * m.sets.len();
+        let complete = got.len() == want
+            && got.iter().enumerate().all(|(k, r)| {
+                r.index == m.first + (k / m.sets.len()) as u64 && r.set == k % m.sets.len()
+            });
+        if !complete {
+            return Err(bad(
+                d,
+                format!(
+                    "runs.csv should hold one row per replication {}..{} and playbook set ({want} rows); it holds {} or repeats some",
+                    m.first,
+                    m.end,
+                    got.len()
+                ),
+            ));
+        }
+        rows.extend(got);
     }
     let merged = Meta {
         first: 0,
         end: m0.runs,
         ..m0.clone()
     };
-    let columns = read_columns(&shards[0].0).map_err(|e| bad(&shards[0].0, e))?;
     std::fs::create_dir_all(out)
         .map_err(|e| Failure::Run(format!("cannot create {}: {e}", out.display())))?;
     write_outputs(out, &merged, &columns, &rows)?;
@@ -558,14 +607,27 @@ fn read_columns(dir: &Path) -> Result<Columns, String> {
         .collect();
     let objectives: Vec<ObjectiveInfo> = serde_json::from_value(b["objectives"].clone())
         .map_err(|e| format!("batch.json: objectives: {e}"))?;
-    Ok(Columns { defs, objectives })
+    let exercise: ExerciseInfo = serde_json::from_value(b["exercise"].clone())
+        .map_err(|e| format!("batch.json: exercise: {e}"))?;
+    Ok(Columns {
+        defs,
+        objectives,
+        exercise,
+    })
 }
 
-fn read_rows(dir: &Path, meta: &Meta) -> Result<Vec<Row>, String> {
+fn read_rows(dir: &Path, meta: &Meta, cols: &Columns) -> Result<Vec<Row>, String> {
     let path = dir.join("runs.csv");
     let mut rdr = csv::Reader::from_path(&path).map_err(|e| format!("runs.csv: {e}"))?;
     let head = rdr.headers().map_err(|e| format!("runs.csv: {e}"))?.clone();
-    let metrics_n = head.len() - 3 - head.iter().filter(|h| h.starts_with("rating.")).count();
+    let expected = csv_header(cols);
+    if head.iter().ne(expected.iter().map(String::as_str)) {
+        return Err(format!(
+            "runs.csv:1: the header does not list this batch's {} columns (index, seed, playbook, its metrics and ratings)",
+            expected.len()
+        ));
+    }
+    let metrics_n = cols.defs.len();
     let mut rows = Vec::new();
     for (k, rec) in rdr.records().enumerate() {
         let line = k + 2;

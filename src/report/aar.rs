@@ -599,7 +599,11 @@ fn build_batch(dir: &Path) -> Result<Aar, Failure> {
                 .iter()
                 .map(|l| (l.to_string(), freq[*l].as_u64().unwrap_or(0)))
                 .collect();
-            let total: u64 = counts.iter().map(|c| c.1).sum::<u64>().max(1);
+            let total: u64 = counts.iter().map(|c| c.1).sum::<u64>();
+            if total == 0 {
+                // A shard with no replications has nothing to rate.
+                continue;
+            }
             let (top, _) = counts
                 .iter()
                 .max_by_key(|c| c.1)
@@ -674,13 +678,15 @@ fn build_batch(dir: &Path) -> Result<Aar, Failure> {
             ));
         }
     }
-    let improvement_plan = plan_for(&improvements, "", &units);
+    let ex = &b["exercise"];
+    let end = s(&ex["end"]);
+    let improvement_plan = plan_for(&improvements, &end, &units);
     Ok(Aar {
         source: "batch",
         overview: Overview {
             exercise: s(&b["scenario"]),
-            start: String::new(),
-            end: String::new(),
+            start: s(&ex["start"]),
+            end,
             scope: format!(
                 "{} replications per playbook set (base seed {}), replications {}..{}.",
                 s(&b["runs"]),
@@ -689,8 +695,18 @@ fn build_batch(dir: &Path) -> Result<Aar, Failure> {
                 s(&b["end"])
             ),
             playbooks: sets.iter().map(|x| s(&x["playbook"])).collect(),
-            participants: Vec::new(),
-            threats: Vec::new(),
+            participants: ex["participants"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(s)
+                .collect(),
+            threats: ex["threats"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(s)
+                .collect(),
         },
         objectives,
         timeline: Vec::new(),

@@ -95,18 +95,33 @@ pub fn import(src: &SourceFile) -> Result<Vec<Inject>, Vec<Diagnostic>> {
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(1, |p| p.line());
+                let line = e.position().map_or(1, |p| {
+                    let b = (p.byte() as usize).min(src.text.len());
+                    src.text.as_bytes()[..b]
+                        .iter()
+                        .filter(|&&c| c == b'\n')
+                        .count() as u64
+                        + 1
+                });
                 problems.push(at(line, 1, format!("malformed CSV row: {e}")));
                 continue;
             }
         };
-        let line = rec.position().map_or(1, |p| p.line());
-        // Column of field k: 1 + the widths of the fields before it and their commas.
-        let col_of = |k: usize| {
-            1 + (0..k)
-                .map(|j| rec.get(j).map_or(0, |f| f.len() + 1))
-                .sum::<usize>()
-        };
+        // Line and column from the raw text (the reader's own line count is
+        // off with CRLF, and its fields are decoded: quotes removed).
+        let start = rec
+            .position()
+            .map_or(0, |p| p.byte() as usize)
+            .min(src.text.len());
+        // A CRLF reader may report the record from the line break before it.
+        let start = start
+            + src.text[start..]
+                .chars()
+                .take_while(|c| *c == '\r' || *c == '\n')
+                .count();
+        let line = src.text[..start].matches('\n').count() as u64 + 1;
+        let raw = &src.text[start..];
+        let col_of = |k: usize| field_column(raw, k);
         let field = |name: &str| {
             find(name)
                 .and_then(|k| rec.get(k))
@@ -181,6 +196,25 @@ pub fn import(src: &SourceFile) -> Result<Vec<Inject>, Vec<Diagnostic>> {
     } else {
         Err(problems)
     }
+}
+
+/// The 1-based character column where field `k` of the record starting at
+/// `raw` begins, counting commas outside quotes.
+fn field_column(raw: &str, k: usize) -> usize {
+    let mut field = 0;
+    let mut quoted = false;
+    for (col, c) in raw.chars().enumerate() {
+        if field == k {
+            return col + 1;
+        }
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => field += 1,
+            '\n' | '\r' if !quoted => break,
+            _ => {}
+        }
+    }
+    1
 }
 
 /// Reads the CSV a scenario names, relative to the scenario file.

@@ -728,8 +728,6 @@ fn merge_refuses_mismatched_or_broken_shards() {
 }
 
 #[test]
-#[ignore = "bug: merge panics (src/batch/mod.rs read_rows: `head.len() - 3 - ratings` \
-            subtracts with overflow) when a shard's runs.csv header has fewer than three columns"]
 fn merge_refuses_a_runs_csv_without_its_fixed_columns() {
     let dir = tempdir();
     let p = dir.path();
@@ -743,11 +741,6 @@ fn merge_refuses_a_runs_csv_without_its_fixed_columns() {
 }
 
 #[test]
-#[ignore = "bug: merge reads a shard whose runs.csv lacks a metric column (consistently \
-            in header and rows), then fails writing the merged runs.csv with exit 1 \
-            (`cannot write m/runs.csv: CSV error: found record with 22 fields`) \
-            and leaves an empty --out directory; the shard should be refused with exit 2, \
-            naming it, before anything is created"]
 fn merge_refuses_a_shard_whose_columns_differ() {
     let dir = tempdir();
     let p = dir.path();
@@ -771,10 +764,6 @@ fn merge_refuses_a_shard_whose_columns_differ() {
 }
 
 #[test]
-#[ignore = "bug: merge accepts a shard whose runs.csv lacks a replication's row or repeats \
-            one (exit 0; the merged runs.csv has 13 or 15 rows for 7 replications x 2 sets \
-            and batch.json's n is wrong): read_rows never checks that every index of the \
-            slice appears exactly once per playbook set"]
 fn merge_refuses_a_shard_with_a_missing_or_repeated_replication() {
     let dir = tempdir();
     let p = dir.path();
@@ -859,9 +848,6 @@ fn batch_refuses_bad_arguments_and_writes_nothing() {
 }
 
 #[test]
-#[ignore = "bug: `batch --shard K/N` panics (src/batch/mod.rs slice(): `runs * (k + 1)` \
-            overflows u64) for large K; here 2 replications, shard 2^63 of 2^64-1, whose \
-            slice is empty"]
 fn batch_shard_arithmetic_does_not_overflow() {
     let dir = tempdir();
     let o = batch(
@@ -1303,10 +1289,6 @@ fn the_report_of_a_batch_has_distributions_and_the_comparison() {
 }
 
 #[test]
-#[ignore = "bug: the AAR of a batch directory leaves the improvement plan's Start and \
-            Completion dates empty and the exercise overview without dates, participating \
-            organisations and threats (batch.json does not carry the scenario's start, \
-            countries or campaigns); the run report has them all"]
 fn the_report_of_a_batch_has_dates_and_participants() {
     let dir = tempdir();
     let (_, _, j) = batch_reports(dir.path());
@@ -1380,9 +1362,6 @@ fn the_report_of_a_batch_names_objectives_and_fits_the_remedy() {
 }
 
 #[test]
-#[ignore = "bug: the AAR of a shard with no replications (`batch --runs 2 --shard 0/3`) \
-            rates every objective U (unable to be performed) from 0 of 0 replications and \
-            lists all of them under Strengths as well"]
 fn the_report_of_an_empty_shard_claims_no_ratings() {
     let dir = tempdir();
     let p = dir.path();
@@ -1780,10 +1759,6 @@ fn malformed_msel_csv_is_refused_at_its_cell() {
 }
 
 #[test]
-#[ignore = "bug: the column of a bad MSEL CSV cell is counted from the decoded fields' \
-            byte lengths (src/scenario/msel.rs col_of): the quotes of an earlier quoted \
-            field and multi-byte characters shift it (m.csv:2:39 instead of 2:41 after \
-            \"Hello, world\"; 2:37 instead of 2:35 after `Über,Ärger`)"]
 fn msel_csv_columns_count_the_characters_of_the_line() {
     let h = MSEL_HEADER;
     for (csv, loc) in [
@@ -1802,10 +1777,6 @@ fn msel_csv_columns_count_the_characters_of_the_line() {
 }
 
 #[test]
-#[ignore = "bug: with CRLF line endings (what spreadsheets write) a bad MSEL CSV cell is \
-            reported one line too early (m.csv:2:3 for a bad time on line 3): \
-            csv::Position::line lags with CRLF terminators (BurntSushi/rust-csv#395), \
-            and src/scenario/msel.rs uses it as is"]
 fn msel_csv_lines_are_right_with_crlf_line_endings() {
     let csv = format!("{MSEL_HEADER}\r\n{ROW1}\r\n2,tomorrow,EXCON,EE,Email,a,b,c,,\r\n");
     let (_dir, o) = validate_csv(csv.as_bytes());
@@ -1814,9 +1785,8 @@ fn msel_csv_lines_are_right_with_crlf_line_endings() {
 
 #[test]
 #[ignore = "bug: reference errors in injects read from an MSEL CSV (unknown `to`, unknown \
-            objective, unknown narrative in an effect, a number used twice) are reported at \
-            the scenario's first line (s.ron:1:1) instead of the CSV cell, since \
-            scenario::check looks for them in the scenario's text"]
+            objective, unknown narrative in an effect, duplicate number) are located in the \
+            scenario file at 1:1, not at the CSV cell"]
 fn msel_csv_reference_errors_point_at_the_csv_cell() {
     let h = MSEL_HEADER;
     for (csv, loc) in [
