@@ -196,8 +196,14 @@ impl Tmux {
             // anywhere on a line of the dashboard.
             if let Some(code) = h.lines().find_map(|l| {
                 let rest = &l[l.find("EXIT=")? + 5..];
-                let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-                digits.parse().ok()
+                // The dashboard's leftovers may follow the code on the same line:
+                // an exit status has at most three digits.
+                let digits: String = rest
+                    .chars()
+                    .take_while(char::is_ascii_digit)
+                    .take(3)
+                    .collect();
+                digits.parse::<i32>().ok().filter(|c| *c <= 255)
             }) {
                 return (code, h);
             }
