@@ -31,6 +31,8 @@ mod queue;
 mod rng;
 mod time;
 
+pub mod models;
+
 pub use dist::{Dist, DistError};
 pub use queue::{EventQueue, Priority, Scheduled};
 pub use rng::{RngStreams, SimRng};
