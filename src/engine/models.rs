@@ -43,7 +43,13 @@ pub struct MmcQueue {
 }
 
 impl MmcQueue {
-    pub fn new(lambda: f64, mu: f64, servers: u32, customers: u64, seed: u64) -> Simulation<MmcQueue> {
+    pub fn new(
+        lambda: f64,
+        mu: f64,
+        servers: u32,
+        customers: u64,
+        seed: u64,
+    ) -> Simulation<MmcQueue> {
         let streams = RngStreams::new(seed);
         let model = MmcQueue {
             arrivals: Exp::new(lambda).expect("a positive arrival rate"),
@@ -58,7 +64,8 @@ impl MmcQueue {
             events: 0,
         };
         let mut sim = Simulation::new(model);
-        sim.queue.schedule_at(SimTime(0), Priority::NORMAL, QueueEv::Arrival);
+        sim.queue
+            .schedule_at(SimTime(0), Priority::NORMAL, QueueEv::Arrival);
         sim
     }
 

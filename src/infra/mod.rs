@@ -10,7 +10,6 @@
 
 use crate::engine::Duration;
 use crate::log::{Cause, What, sector_slot};
-use crate::scenario::Sector;
 use crate::world::catalog::{EdgeIx, NodeIx};
 use crate::world::{Ev, Sim};
 use rand::RngExt;
@@ -21,6 +20,40 @@ pub const LOST: f64 = 0.5;
 const FULL: f64 = 0.999;
 /// Time a dependent needs to come back once its supplier has.
 pub const RESYNC: Duration = Duration::minutes(15);
+
+/// Running per-country, per-sector tallies of service, kept up to date as
+/// nodes change, so hourly samples, trust and triggers cost the number of
+/// countries, not of nodes (a scenario may have 100,000 nodes).
+#[derive(bevy_ecs::prelude::Resource, Debug)]
+pub struct Totals {
+    /// Sum of service over the sector's nodes (each 0 to 1).
+    pub service: Vec<[f64; 9]>,
+    pub nodes: Vec<[u32; 9]>,
+    /// People without the sector's service.
+    pub lost_people: Vec<[f64; 9]>,
+    /// Nodes below full service, and below [`LOST`].
+    pub impaired: Vec<u32>,
+    pub lost: Vec<u32>,
+}
+
+impl Totals {
+    pub fn new(cat: &crate::world::catalog::Catalog) -> Totals {
+        let n = cat.countries.len();
+        let mut t = Totals {
+            service: vec![[0.0; 9]; n],
+            nodes: vec![[0; 9]; n],
+            lost_people: vec![[0.0; 9]; n],
+            impaired: vec![0; n],
+            lost: vec![0; n],
+        };
+        for node in &cat.nodes {
+            let (c, k) = (node.country.i(), sector_slot(node.sector));
+            t.service[c][k] += 1.0;
+            t.nodes[c][k] += 1;
+        }
+        t
+    }
+}
 
 pub fn is_lost(sim: &Sim, n: NodeIx) -> bool {
     sim.node_ref(n).service < LOST
@@ -72,6 +105,24 @@ pub fn recompute(sim: &mut Sim, n: NodeIx, cause: Cause) {
     st.lost_node_hours += (1.0 - old) * now.since(st.last_change).as_hours();
     st.last_change = now;
     st.service = new;
+    {
+        let node = &sim.cat.nodes[n.i()];
+        let (c, k) = (node.country.i(), sector_slot(node.sector));
+        let mut t = sim.world.resource_mut::<Totals>();
+        t.service[c][k] += new - old;
+        t.lost_people[c][k] += (old - new) * node.serves as f64;
+        match (old >= FULL, new >= FULL) {
+            (true, false) => t.impaired[c] += 1,
+            (false, true) => t.impaired[c] -= 1,
+            _ => {}
+        }
+        match (old < LOST, new < LOST) {
+            (false, true) => t.lost[c] += 1,
+            (true, false) => t.lost[c] -= 1,
+            _ => {}
+        }
+    }
+    let mut st = sim.node(n);
     let what = if new >= FULL {
         if let Some(since) = st.impaired_since.take() {
             st.longest_outage = st.longest_outage.max(now.since(since).0);
@@ -122,7 +173,7 @@ pub fn supply_check(sim: &mut Sim, e: EdgeIx) {
     if !is_lost(sim, d.supplier) || sim.node_ref(d.dependent).failed_supply.contains(&e) {
         return;
     }
-    let roll: f64 = sim.rng.infra[d.dependent.i()].random();
+    let roll: f64 = sim.rng.infra(sim.cat, d.dependent).random();
     if roll < d.probability {
         sim.node(d.dependent).failed_supply.push(e);
         recompute(sim, d.dependent, Cause::Dependency(d.supplier));
@@ -152,27 +203,24 @@ pub fn supply_back(sim: &mut Sim, e: EdgeIx) {
 /// anything is impaired there, and every six hours regardless.
 pub fn sample(sim: &mut Sim, every_six_hours: bool) {
     let cat = sim.cat;
-    for (c, nodes) in cat.country_nodes.iter().enumerate() {
-        let mut sum = [0.0f64; 9];
-        let mut count = [0u32; 9];
-        let mut impaired = false;
-        for &n in nodes {
-            let s = sim.node_ref(n).service;
-            let k = sector_slot(cat.nodes[n.i()].sector);
-            sum[k] += s;
-            count[k] += 1;
-            impaired |= s < FULL;
-        }
-        if nodes.is_empty() || !(impaired || every_six_hours) {
-            continue;
-        }
-        let mut by_sector = [f32::NAN; 9];
-        for s in Sector::ALL {
-            let k = sector_slot(s);
-            if count[k] > 0 {
-                by_sector[k] = (sum[k] / count[k] as f64) as f32;
-            }
-        }
+    let samples: Vec<(usize, [f32; 9])> = {
+        let t = sim.world.resource::<Totals>();
+        (0..cat.countries.len())
+            .filter(|&c| {
+                t.nodes[c].iter().any(|&n| n > 0) && (t.impaired[c] > 0 || every_six_hours)
+            })
+            .map(|c| {
+                let mut by_sector = [f32::NAN; 9];
+                for k in 0..9 {
+                    if t.nodes[c][k] > 0 {
+                        by_sector[k] = (t.service[c][k] / t.nodes[c][k] as f64) as f32;
+                    }
+                }
+                (c, by_sector)
+            })
+            .collect()
+    };
+    for (c, by_sector) in samples {
         sim.emit(What::ServiceSample {
             country: crate::world::catalog::CountryIx(c as u32),
             by_sector,

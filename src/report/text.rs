@@ -19,7 +19,7 @@ pub fn run_summary(
     let _ = writeln!(o, "pacesim: {} (seed {})", s.scenario, s.seed);
     let _ = writeln!(
         o,
-        "simulated {} from {} in {:.2} s: {} events ({})",
+        "simulated {} from {} in {:.3} s: {} events ({})",
         crate::engine::Duration(s.until_s),
         s.start,
         elapsed.as_secs_f64(),

@@ -9,9 +9,9 @@ use serde::de::DeserializeOwned;
 use crate::diag::{Diagnostic, SourceFile, nearest};
 
 /// Largest input file accepted. Real scenarios and playbooks are tens of
-/// kilobytes (a 10,000-node scenario is about 2 MB); the bound stops a
+/// kilobytes (a 100,000-node scenario is about 19 MB); the bound stops a
 /// runaway or hostile file before parsing costs seconds.
-pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+pub const MAX_FILE_BYTES: u64 = 24 * 1024 * 1024;
 
 /// Nesting deeper than this is refused (real scenarios nest about 8 deep).
 const RECURSION_LIMIT: usize = 64;

@@ -10,7 +10,6 @@ use rand_distr::{Binomial, Distribution};
 use super::origin_key;
 use crate::infra;
 use crate::log::{Cause, Origin, What};
-use crate::scenario::Sector;
 use crate::world::catalog::{AgentClass, Effect};
 use crate::world::{Incident, Sim};
 
@@ -246,10 +245,15 @@ fn hospital_load(sim: &mut Sim) {
             .sum();
         // Service starts to suffer above 60% of surge capacity and at worst loses 70%.
         let overload = (((used + waiting) / beds - 0.6) * 0.7).clamp(0.0, 0.7);
-        for &n in &cat.country_nodes[c] {
-            if cat.nodes[n.i()].sector == Sector::Health {
-                infra::set_overload(sim, n, overload);
-            }
+        // Touch the hospitals only when the load moved (set_overload's own
+        // threshold): a large country has thousands of health nodes.
+        let country = crate::world::catalog::CountryIx(c as u32);
+        if (sim.nation_ref(country).hospital_overload - overload).abs() <= 0.01 {
+            continue;
+        }
+        sim.nation(country).hospital_overload = overload;
+        for &n in &cat.health_nodes[c] {
+            infra::set_overload(sim, n, overload);
         }
     }
 }

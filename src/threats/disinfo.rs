@@ -15,7 +15,7 @@
 
 use crate::engine::Duration;
 use crate::log::{Event, Origin, What};
-use crate::scenario::{Exploit, Sector};
+use crate::scenario::Exploit;
 use crate::world::catalog::{CountryIx, NarrativeIx};
 use crate::world::{Ev, Exposure, Sim};
 
@@ -274,18 +274,15 @@ fn trust(sim: &mut Sim) {
 /// sector's service. A sector's nodes may serve the same people (a TSO and
 /// its distribution network), so each sector's share is capped at one.
 fn hardship(sim: &Sim, country: CountryIx, pop: f64) -> f64 {
-    let cat = sim.cat;
-    let mut lost = [0.0f64; Sector::ALL.len()];
-    let mut present = [false; Sector::ALL.len()];
-    for &n in &cat.country_nodes[country.i()] {
-        let node = &cat.nodes[n.i()];
-        let s = node.sector as usize;
-        present[s] = true;
-        lost[s] += (1.0 - sim.node_ref(n).service) * node.serves as f64;
-    }
-    let sectors = present.iter().filter(|p| **p).count();
+    let t = sim.world.resource::<crate::infra::Totals>();
+    let c = country.i();
+    let sectors = t.nodes[c].iter().filter(|&&n| n > 0).count();
     if sectors == 0 {
         return 0.0;
     }
-    lost.iter().map(|l| (l / pop).min(1.0)).sum::<f64>() / sectors as f64
+    t.lost_people[c]
+        .iter()
+        .map(|l| (l.max(0.0) / pop).min(1.0))
+        .sum::<f64>()
+        / sectors as f64
 }

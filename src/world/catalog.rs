@@ -57,6 +57,8 @@ pub struct Catalog {
     pub supplies: Vec<Vec<EdgeIx>>,
     /// Nodes of each country, in file order.
     pub country_nodes: Vec<Vec<NodeIx>>,
+    /// Health-sector nodes of each country (hospital load acts on these hourly).
+    pub health_nodes: Vec<Vec<NodeIx>>,
     /// The infrastructure graph without direction: the paths malware travels.
     pub network: UnGraph<NodeIx, EdgeIx>,
     pub audiences: Vec<AudienceDef>,
@@ -645,6 +647,15 @@ impl Catalog {
             nodes: node_defs,
             deps,
             supplies,
+            health_nodes: country_nodes
+                .iter()
+                .map(|ns| {
+                    ns.iter()
+                        .copied()
+                        .filter(|n| s.infrastructure.nodes[n.i()].sector == Sector::Health)
+                        .collect()
+                })
+                .collect(),
             country_nodes,
             network,
             audiences: s

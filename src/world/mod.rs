@@ -37,6 +37,8 @@ pub struct Nation {
     /// as soon as they finish instead of taking the next job.
     pub crews_leaving: u32,
     pub teams_leaving: u32,
+    /// The load last applied to the country's hospitals (share of service lost).
+    pub hospital_overload: f64,
     pub decon_free: u32,
     pub beds_free: u32,
     pub doses: u32,
@@ -202,6 +204,7 @@ impl Index {
                         repair_queue: VecDeque::new(),
                         crews_leaving: 0,
                         teams_leaving: 0,
+                        hospital_overload: 0.0,
                         decon_free: r.decon_units,
                         beds_free: r.surge_beds,
                         doses: r.countermeasure_doses,

@@ -44,8 +44,10 @@ pub enum Ev {
 pub struct Rngs {
     /// One per campaign step: the attacker's draws.
     pub steps: Vec<Vec<SimRng>>,
-    /// One per node: its backups holding or failing.
-    pub infra: Vec<SimRng>,
+    /// One per node: its backups holding or failing. Made on first use:
+    /// most nodes of a large network never need one, and a stream depends
+    /// only on its name, so when it is made changes nothing.
+    pub infra: Vec<Option<SimRng>>,
     /// National responders, one per country and service.
     pub csirt: Vec<SimRng>,
     pub civil: Vec<SimRng>,
@@ -76,11 +78,7 @@ impl Rngs {
                         .collect()
                 })
                 .collect(),
-            infra: cat
-                .nodes
-                .iter()
-                .map(|n| s.stream(&format!("infra/{}", n.id)))
-                .collect(),
+            infra: vec![None; cat.nodes.len()],
             csirt: per_country("csirt"),
             civil: per_country("civil"),
             health: per_country("health"),
@@ -88,6 +86,15 @@ impl Rngs {
             control: s.stream("control"),
             streams: s,
         }
+    }
+}
+
+impl Rngs {
+    /// Node `n`'s stream (see [`Rngs::infra`]).
+    pub fn infra(&mut self, cat: &Catalog, n: NodeIx) -> &mut SimRng {
+        let streams = &self.streams;
+        self.infra[n.i()]
+            .get_or_insert_with(|| streams.stream(&format!("infra/{}", cat.nodes[n.i()].id)))
     }
 }
 

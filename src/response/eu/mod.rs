@@ -513,12 +513,9 @@ pub fn holds(sim: &Sim, t: &Trigger, country: Option<CountryIx>) -> bool {
             total >= *n
         }
         Trigger::NodesDown(n) => {
-            let down = countries
-                .iter()
-                .flat_map(|c| &cat.country_nodes[c.i()])
-                .filter(|&&node| infra::is_lost(sim, node))
-                .count();
-            down as u32 >= *n
+            let t = sim.world.resource::<infra::Totals>();
+            let down: u32 = countries.iter().map(|c| t.lost[c.i()]).sum();
+            down >= *n
         }
         Trigger::Reach(x) => (0..cat.narratives.len()).any(|ni| {
             let ns = sim.narrative_ref(crate::world::catalog::NarrativeIx(ni as u32));
