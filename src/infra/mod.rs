@@ -210,12 +210,10 @@ pub fn sample(sim: &mut Sim, every_six_hours: bool) {
                 t.nodes[c].iter().any(|&n| n > 0) && (t.impaired[c] > 0 || every_six_hours)
             })
             .map(|c| {
-                let mut by_sector = [f32::NAN; 9];
-                for k in 0..9 {
-                    if t.nodes[c][k] > 0 {
-                        by_sector[k] = (t.service[c][k] / t.nodes[c][k] as f64) as f32;
-                    }
-                }
+                let by_sector: [f32; 9] = std::array::from_fn(|k| match t.nodes[c][k] {
+                    0 => f32::NAN,
+                    n => (t.service[c][k] / n as f64) as f32,
+                });
                 (c, by_sector)
             })
             .collect()
