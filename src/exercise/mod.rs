@@ -79,6 +79,7 @@ impl Exercise {
     pub fn start_with(cat: Arc<Catalog>, seed: u64, interactive: bool) -> Simulation<Exercise> {
         let mut world = World::new();
         world.init_resource::<cyber::WiperHits>();
+        world.init_resource::<cyber::FootholdNodes>();
         world.insert_resource(infra::Totals::new(&cat));
         let ix = Index::populate(&mut world, &cat);
         let rng = Rngs::new(&cat, seed);

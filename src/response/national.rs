@@ -263,7 +263,7 @@ fn start_containment(sim: &mut Sim, by: Origin, country: CountryIx) {
 fn contained(sim: &mut Sim, by: Origin, country: CountryIx) {
     let cat = sim.cat;
     let same = |o: &Origin| *o == by || (o.campaign().is_some() && o.campaign() == by.campaign());
-    for &n in &cat.country_nodes[country.i()] {
+    for n in crate::threats::cyber::foothold_nodes(sim, |c| c == country) {
         let mut evicted = Vec::new();
         for (o, f) in sim.node(n).footholds.iter_mut() {
             if same(o) && *f != Foothold::Evicted {

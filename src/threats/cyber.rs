@@ -50,8 +50,36 @@ pub fn precondition(sim: &Sim, by: Origin, n: NodeIx) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Nodes that have ever held a foothold, in the order they got one: the
+/// few places responders need to look, however large the network.
+#[derive(bevy_ecs::prelude::Resource, Debug, Default)]
+pub struct FootholdNodes(pub Vec<NodeIx>);
+
+/// Nodes that ever held a foothold in the countries `keep` accepts, in
+/// country order and then file order (the order a scan of every node gives).
+pub fn foothold_nodes(
+    sim: &Sim,
+    keep: impl Fn(crate::world::catalog::CountryIx) -> bool,
+) -> Vec<NodeIx> {
+    let cat = sim.cat;
+    let mut v: Vec<NodeIx> = sim
+        .world
+        .resource::<FootholdNodes>()
+        .0
+        .iter()
+        .copied()
+        .filter(|n| keep(cat.nodes[n.i()].country))
+        .collect();
+    v.sort_by_key(|n| (cat.nodes[n.i()].country, *n));
+    v
+}
+
 pub fn intrude(sim: &mut Sim, by: Origin, n: NodeIx) {
     sim.node(n).footholds.push((by, Foothold::Active));
+    let mut list = sim.world.resource_mut::<FootholdNodes>();
+    if !list.0.contains(&n) {
+        list.0.push(n);
+    }
     sim.emit(What::IntrusionPlanted { by, node: n });
 }
 

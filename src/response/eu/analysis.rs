@@ -349,15 +349,10 @@ fn done(sim: &mut Sim, by: Body, ind: Indicator) {
 fn alert_member_states(sim: &mut Sim) {
     let cat = sim.cat;
     let mut found = Vec::new();
-    for (c, country) in cat.countries.iter().enumerate() {
-        if !country.eu {
-            continue;
-        }
-        for &n in &cat.country_nodes[c] {
-            for (o, f) in &sim.node_ref(n).footholds {
-                if *f == Foothold::Active {
-                    found.push((*o, n));
-                }
+    for n in crate::threats::cyber::foothold_nodes(sim, |c| cat.countries[c.i()].eu) {
+        for (o, f) in &sim.node_ref(n).footholds {
+            if *f == Foothold::Active {
+                found.push((*o, n));
             }
         }
     }

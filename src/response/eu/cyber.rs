@@ -189,15 +189,11 @@ fn shared(sim: &mut Sim, by: Origin, country: CountryIx) {
     if first_warning {
         // Warned states look for the same actor in their own networks.
         let mut found = Vec::new();
-        for (c, def) in cat.countries.iter().enumerate() {
-            if !def.eu || c == country.i() {
-                continue;
-            }
-            for &n in &cat.country_nodes[c] {
-                for (o, f) in &sim.node_ref(n).footholds {
-                    if *f == Foothold::Active && same(o, &by) {
-                        found.push((*o, n));
-                    }
+        let others = |c: CountryIx| cat.countries[c.i()].eu && c != country;
+        for n in crate::threats::cyber::foothold_nodes(sim, others) {
+            for (o, f) in &sim.node_ref(n).footholds {
+                if *f == Foothold::Active && same(o, &by) {
+                    found.push((*o, n));
                 }
             }
         }
