@@ -203,16 +203,15 @@ pub fn supply_back(sim: &mut Sim, e: EdgeIx) {
 /// anything is impaired there, and every six hours regardless.
 pub fn sample(sim: &mut Sim, every_six_hours: bool) {
     let cat = sim.cat;
-    let samples: Vec<(usize, [f32; 9])> = {
+    let samples: Vec<(usize, crate::log::SectorService)> = {
         let t = sim.world.resource::<Totals>();
         (0..cat.countries.len())
             .filter(|&c| {
                 t.nodes[c].iter().any(|&n| n > 0) && (t.impaired[c] > 0 || every_six_hours)
             })
             .map(|c| {
-                let by_sector: [f32; 9] = std::array::from_fn(|k| match t.nodes[c][k] {
-                    0 => f32::NAN,
-                    n => (t.service[c][k] / n as f64) as f32,
+                let by_sector = crate::log::SectorService::from_shares(|k| {
+                    (t.nodes[c][k] > 0).then(|| t.service[c][k] / f64::from(t.nodes[c][k]))
                 });
                 (c, by_sector)
             })

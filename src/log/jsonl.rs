@@ -253,17 +253,12 @@ pub fn describe<'a>(cat: &'a Catalog, notes: &[String], what: &What) -> Describe
             d.country = Some(cname(country));
             let mut m = Map::new();
             for s in Sector::ALL {
-                let v = by_sector[sector_slot(s)];
-                if !v.is_nan() {
-                    m.insert(s.name().into(), json!(round3(v)));
+                if let Some(v) = by_sector.get(sector_slot(s)) {
+                    m.insert(s.name().into(), json!((v * 1000.0).round() / 1000.0));
                 }
             }
             d.details.insert("service".into(), Value::Object(m));
-            let min = by_sector
-                .iter()
-                .copied()
-                .filter(|v| !v.is_nan())
-                .fold(1.0f32, f32::min);
+            let min = by_sector.present().fold(1.0f64, f64::min);
             d.text = format!(
                 "{} infrastructure: lowest sector at {:.0}%",
                 cat.countries[country.i()].name,

@@ -166,10 +166,10 @@ pub enum What {
     ServiceRestored {
         node: NodeIx,
     },
-    /// Hourly mean service per sector in a country (NaN where it has no node of that sector).
+    /// Hourly mean service per sector in a country.
     ServiceSample {
         country: CountryIx,
-        by_sector: [f32; 9],
+        by_sector: SectorService,
     },
     // -- CBRN consequences
     Casualties {
@@ -357,6 +357,35 @@ impl What {
             | What::PlatformAction { .. }
             | What::Eu(_) => Domain::Response,
         }
+    }
+}
+
+/// Service per sector in basis points (10,000 is full service), in
+/// [`sector_slot`] order: 18 bytes where nine floats took 36, so that every
+/// event record stays small.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SectorService([u16; 9]);
+
+impl SectorService {
+    /// A sector the country has no node of.
+    const NONE: u16 = u16::MAX;
+
+    pub fn from_shares(share: impl Fn(usize) -> Option<f64>) -> SectorService {
+        SectorService(std::array::from_fn(|k| {
+            share(k).map_or(Self::NONE, |v| {
+                (v.clamp(0.0, 1.0) * 10_000.0).round() as u16
+            })
+        }))
+    }
+
+    /// The share of service of sector slot `k`, if the country has the sector.
+    pub fn get(&self, k: usize) -> Option<f64> {
+        (self.0[k] != Self::NONE).then(|| f64::from(self.0[k]) / 10_000.0)
+    }
+
+    /// Shares of the sectors the country has.
+    pub fn present(&self) -> impl Iterator<Item = f64> + '_ {
+        (0..self.0.len()).filter_map(|k| self.get(k))
     }
 }
 

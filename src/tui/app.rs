@@ -186,9 +186,9 @@ impl App {
         let log = self.session.sim.model.log();
         for e in &log[self.history_seen..] {
             if let What::ServiceSample { country, by_sector } = e.what {
-                let v: Vec<f32> = by_sector.iter().copied().filter(|x| !x.is_nan()).collect();
+                let v: Vec<f64> = by_sector.present().collect();
                 if !v.is_empty() {
-                    let mean = v.iter().sum::<f32>() / v.len() as f32;
+                    let mean = v.iter().sum::<f64>() / v.len() as f64;
                     self.history[country.i()].push((mean * 100.0).round() as u64);
                 }
             }
