@@ -25,6 +25,14 @@ pub fn write_atomic(
     Ok(())
 }
 
+/// Writes `value` as pretty JSON with a final newline, atomically.
+pub fn write_json(path: &Path, value: &impl serde::Serialize) -> Result<(), String> {
+    write_atomic(path, |w| {
+        serde_json::to_writer_pretty(&mut *w, value).map_err(std::io::Error::other)?;
+        w.write_all(b"\n")
+    })
+}
+
 /// Temporary files are created private (0600) by default; outputs are for
 /// the user's tools and colleagues, so ask for 0666 and let the umask decide,
 /// as for any file a program creates.

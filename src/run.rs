@@ -11,8 +11,8 @@ use crate::diag::Diagnostic;
 use crate::engine::{Duration, SimTime, Simulation};
 use crate::exercise::Exercise;
 use crate::exercise::metrics::Summary;
-use crate::log::jsonl::JsonlWriter;
-use crate::output::write_atomic;
+use crate::log::jsonl::write_log;
+use crate::output::{write_atomic, write_json};
 use crate::playbook::{LoadedPlaybook, Response};
 use crate::report::compare::Comparison;
 use crate::scenario::LoadedScenario;
@@ -88,32 +88,18 @@ pub fn run_command(
                 .map_err(|e| Failure::Run(format!("cannot create {}: {e}", dir.display())))?;
             let mut hash = String::new();
             write_atomic(&dir.join("events.jsonl"), |w| {
-                let mut jw = JsonlWriter::new(w);
-                for e in log {
-                    jw.write(&cat, notes, e)?;
-                }
-                hash = jw.finish()?.1;
+                hash = write_log(w, &cat, notes, log)?;
                 Ok(())
             })
             .map_err(Failure::Run)?;
-            write_atomic(&dir.join("summary.json"), |w| {
-                serde_json::to_writer_pretty(&mut *w, &done.summary)
-                    .map_err(std::io::Error::other)?;
-                w.write_all(b"\n")
-            })
-            .map_err(Failure::Run)?;
+            write_json(&dir.join("summary.json"), &done.summary).map_err(Failure::Run)?;
             let md = crate::report::md::run_report(&cat, &done.summary, log, notes);
             write_atomic(&dir.join("report.md"), |w| w.write_all(md.as_bytes()))
                 .map_err(Failure::Run)?;
             hash
         }
         None => {
-            let mut jw = JsonlWriter::new(std::io::sink());
-            for e in log {
-                jw.write(&cat, notes, e)
-                    .map_err(|e| Failure::Run(e.to_string()))?;
-            }
-            jw.finish().map_err(|e| Failure::Run(e.to_string()))?.1
+            write_log(std::io::sink(), &cat, notes, log).map_err(|e| Failure::Run(e.to_string()))?
         }
     };
 

@@ -22,7 +22,7 @@ use sha2::{Digest, Sha256};
 use crate::cli::Failure;
 use crate::control::journal::sha256;
 use crate::diag::Diagnostic;
-use crate::output::write_atomic;
+use crate::output::{write_atomic, write_json};
 use crate::playbook::LoadedPlaybook;
 use crate::run::{compile, execute};
 use crate::scenario::LoadedScenario;
@@ -212,11 +212,7 @@ fn keep_log(
         .join("logs")
         .join(format!("set{set}-run{index:06}.jsonl"));
     write_atomic(&path, |w| {
-        let mut jw = crate::log::jsonl::JsonlWriter::new(w);
-        for e in f.sim.model.log() {
-            jw.write(cat, f.sim.model.notes(), e)?;
-        }
-        jw.finish().map(|_| ())
+        crate::log::jsonl::write_log(w, cat, f.sim.model.notes(), f.sim.model.log()).map(|_| ())
     })
 }
 
@@ -412,16 +408,8 @@ pub fn write_outputs(
     })
     .map_err(Failure::Run)?;
     let b = aggregate(meta, cols, rows);
-    write_atomic(&out.join("batch.json"), |w| {
-        serde_json::to_writer_pretty(&mut *w, &b).map_err(std::io::Error::other)?;
-        w.write_all(b"\n")
-    })
-    .map_err(Failure::Run)?;
-    write_atomic(&out.join("shard.json"), |w| {
-        serde_json::to_writer_pretty(&mut *w, meta).map_err(std::io::Error::other)?;
-        w.write_all(b"\n")
-    })
-    .map_err(Failure::Run)?;
+    write_json(&out.join("batch.json"), &b).map_err(Failure::Run)?;
+    write_json(&out.join("shard.json"), meta).map_err(Failure::Run)?;
     Ok(b)
 }
 

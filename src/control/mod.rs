@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::{SimTime, Simulation};
 use crate::exercise::{ControlEv, Exercise};
-use crate::log::jsonl::JsonlWriter;
+use crate::log::jsonl::write_log;
 use crate::world::Ev;
 use crate::world::catalog::{Catalog, InjectIx, StepRef};
 use journal::{Journal, JournalError};
@@ -277,23 +277,13 @@ impl Session {
             Some(p) => {
                 let mut hash = String::new();
                 crate::output::write_atomic(p, |w| {
-                    let mut jw = JsonlWriter::new(w);
-                    for e in model.log() {
-                        jw.write(cat, model.notes(), e)?;
-                    }
-                    hash = jw.finish()?.1;
+                    hash = write_log(w, cat, model.notes(), model.log())?;
                     Ok(())
                 })
                 .map_err(std::io::Error::other)?;
                 Ok(hash)
             }
-            None => {
-                let mut jw = JsonlWriter::new(std::io::sink());
-                for e in model.log() {
-                    jw.write(cat, model.notes(), e)?;
-                }
-                Ok(jw.finish()?.1)
-            }
+            None => write_log(std::io::sink(), cat, model.notes(), model.log()),
         }
     }
 }

@@ -554,3 +554,18 @@ impl<W: Write> JsonlWriter<W> {
         Ok((self.out, hash.iter().map(|b| format!("{b:02x}")).collect()))
     }
 }
+
+/// Writes `log` as JSON lines to `w` (a file, or `std::io::sink()` to only
+/// hash it); returns the sha256 of the bytes, the `log-hash`.
+pub fn write_log<W: Write>(
+    w: W,
+    cat: &Catalog,
+    notes: &[String],
+    log: &[Event],
+) -> io::Result<String> {
+    let mut jw = JsonlWriter::new(w);
+    for e in log {
+        jw.write(cat, notes, e)?;
+    }
+    Ok(jw.finish()?.1)
+}

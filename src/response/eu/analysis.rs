@@ -14,7 +14,6 @@ use super::{EuEv, EuWhat, Stage, draw, emit, eu, eu_ref, later, stage};
 use crate::engine::SimTime;
 use crate::log::{Cause, Domain, Event, Origin, What};
 use crate::playbook::{Body, NatoMode};
-use crate::response::national::{self, NationalEv};
 use crate::world::catalog::{CampaignIx, CountryIx};
 use crate::world::{Foothold, Incident, Sim};
 
@@ -362,14 +361,9 @@ fn alert_member_states(sim: &mut Sim) {
 }
 
 fn hunt(sim: &mut Sim, by: Origin, node: crate::world::catalog::NodeIx) {
-    let Some(f) = &sim.cat.response.fusion_cell else {
-        return;
-    };
-    if !sim.cat.countries[sim.cat.nodes[node.i()].country.i()].eu {
-        return;
+    if let Some(f) = &sim.cat.response.fusion_cell {
+        super::warned_hunt(sim, by, node, &f.alerted_hunt, |r| &mut r.fusion);
     }
-    let d = draw(sim, |r| &mut r.fusion, &f.alerted_hunt, 1.0);
-    national::later(sim, d, NationalEv::HuntSucceeds { by, node });
 }
 
 /// The confidence decisions rest on: the Fusion Cell's, or in coordinated

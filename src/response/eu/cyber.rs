@@ -20,7 +20,7 @@ use super::{
 use crate::engine::SimTime;
 use crate::log::{Domain, Event, Origin, What};
 use crate::playbook::IpcrMode;
-use crate::response::national::{self, NationalEv};
+use crate::response::national;
 use crate::threats::effect_of;
 use crate::world::catalog::{CountryIx, Effect, NodeIx};
 use crate::world::{Foothold, Sim};
@@ -110,27 +110,22 @@ pub fn observe(sim: &mut Sim, ev: &Event) {
 }
 
 fn hunt(sim: &mut Sim, by: Origin, node: NodeIx) {
-    let Some(b) = &sim.cat.response.blueprint else {
-        return;
-    };
-    if !sim.cat.countries[sim.cat.nodes[node.i()].country.i()].eu {
-        return;
+    if let Some(b) = &sim.cat.response.blueprint {
+        super::warned_hunt(sim, by, node, &b.warned_hunt, |r| &mut r.cyber);
     }
-    let d = draw(sim, |r| &mut r.cyber, &b.warned_hunt, 1.0);
-    national::later(sim, d, NationalEv::HuntSucceeds { by, node });
 }
 
 pub fn handle(sim: &mut Sim, ev: CyberEv) {
+    let enisa = sim
+        .cat
+        .response
+        .blueprint
+        .as_ref()
+        .and_then(|b| b.enisa.as_ref());
     match ev {
         CyberEv::Shared { by, country } => shared(sim, by, country),
         CyberEv::EnisaArrives(c) => {
-            let Some(e) = sim
-                .cat
-                .response
-                .blueprint
-                .as_ref()
-                .and_then(|b| b.enisa.as_ref())
-            else {
+            let Some(e) = enisa else {
                 return;
             };
             national::add_teams(sim, c, e.teams);
@@ -144,13 +139,7 @@ pub fn handle(sim: &mut Sim, ev: CyberEv) {
             later(sim, e.stay, EuEv::Cyber(CyberEv::EnisaLeaves(c)));
         }
         CyberEv::EnisaLeaves(c) => {
-            let Some(e) = sim
-                .cat
-                .response
-                .blueprint
-                .as_ref()
-                .and_then(|b| b.enisa.as_ref())
-            else {
+            let Some(e) = enisa else {
                 return;
             };
             national::withdraw_teams(sim, c, e.teams);

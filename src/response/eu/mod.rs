@@ -247,6 +247,26 @@ pub(crate) fn draw(
     d.sample_scaled(pick(&mut st.rng), factor)
 }
 
+/// A member state, warned (by the Fusion Cell or the CSIRTs network), hunts
+/// the foothold `by` holds in `node` and finds it within `within`.
+pub(crate) fn warned_hunt(
+    sim: &mut Sim,
+    by: crate::log::Origin,
+    node: crate::world::catalog::NodeIx,
+    within: &Dist,
+    pick: fn(&mut EuRngs) -> &mut SimRng,
+) {
+    if !sim.cat.countries[sim.cat.nodes[node.i()].country.i()].eu {
+        return;
+    }
+    let d = draw(sim, pick, within, 1.0);
+    super::national::later(
+        sim,
+        d,
+        super::national::NationalEv::HuntSucceeds { by, node },
+    );
+}
+
 /// Installs the mechanisms' state and starts the review cadence, if any
 /// EU or NATO mechanism takes part. With `interactive`, decision points wait
 /// for the players (see [`answer`]).
