@@ -11,6 +11,8 @@
 //!   `file:line:col` and come with a hint.
 //! - [`hostile_inputs`]: malformed, binary, huge and hostile files are refused
 //!   with exit 2 and a message, never a panic or a hang.
+//! - [`golden`]: the shipped scenarios and a recorded session keep their
+//!   pinned log hashes, in the test build and the release binary.
 //! - [`properties`]: random valid scenarios validate, run, replay
 //!   identically and keep the event log's invariants.
 //!
@@ -23,6 +25,7 @@ mod cli_run;
 mod cli_validate;
 mod determinism;
 mod diagnostics;
+mod golden;
 mod hostile_inputs;
 mod playbooks;
 mod properties;
