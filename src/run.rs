@@ -11,7 +11,6 @@ use crate::diag::Diagnostic;
 use crate::engine::{Duration, SimTime, Simulation};
 use crate::exercise::Exercise;
 use crate::exercise::metrics::Summary;
-use crate::log::jsonl::write_log;
 use crate::output::{write_atomic, write_json};
 use crate::playbook::{LoadedPlaybook, Response};
 use crate::report::compare::Comparison;
@@ -88,7 +87,7 @@ pub fn run_command(
                 .map_err(|e| Failure::Run(format!("cannot create {}: {e}", dir.display())))?;
             let mut hash = String::new();
             write_atomic(&dir.join("events.jsonl"), |w| {
-                hash = write_log(w, &cat, notes, log)?;
+                hash = done.sim.model.write_log(w)?;
                 Ok(())
             })
             .map_err(Failure::Run)?;
@@ -98,9 +97,11 @@ pub fn run_command(
                 .map_err(Failure::Run)?;
             hash
         }
-        None => {
-            write_log(std::io::sink(), &cat, notes, log).map_err(|e| Failure::Run(e.to_string()))?
-        }
+        None => done
+            .sim
+            .model
+            .write_log(std::io::sink())
+            .map_err(|e| Failure::Run(e.to_string()))?,
     };
 
     let mut stdout = std::io::stdout().lock();

@@ -159,7 +159,7 @@ pub fn batch_command(
                 for (set, cat) in cats.iter().enumerate() {
                     let f = execute(cat.clone(), seed, None);
                     if a.keep_logs {
-                        keep_log(a.out, &f, cat, set, i)?;
+                        keep_log(a.out, &f, set, i)?;
                     }
                     rows.push(Row {
                         index: i,
@@ -201,19 +201,11 @@ pub fn batch_command(
     Ok(())
 }
 
-fn keep_log(
-    out: &Path,
-    f: &crate::run::Finished,
-    cat: &Catalog,
-    set: usize,
-    index: u64,
-) -> Result<(), String> {
+fn keep_log(out: &Path, f: &crate::run::Finished, set: usize, index: u64) -> Result<(), String> {
     let path = out
         .join("logs")
         .join(format!("set{set}-run{index:06}.jsonl"));
-    write_atomic(&path, |w| {
-        crate::log::jsonl::write_log(w, cat, f.sim.model.notes(), f.sim.model.log()).map(|_| ())
-    })
+    write_atomic(&path, |w| f.sim.model.write_log(w).map(|_| ()))
 }
 
 /// `batch.json`: per set and metric, summary statistics and rating

@@ -18,9 +18,8 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::{SimTime, Simulation};
+use crate::exercise::Ev;
 use crate::exercise::{ControlEv, Exercise};
-use crate::log::jsonl::write_log;
-use crate::world::Ev;
 use crate::world::catalog::{Catalog, InjectIx, StepRef};
 use journal::{Journal, JournalError};
 
@@ -271,19 +270,18 @@ impl Session {
 
     /// The sha256 of `events.jsonl` as it stands, and optionally the file itself.
     pub fn log_hash(&self, out: Option<&Path>) -> std::io::Result<String> {
-        let cat = self.cat();
         let model = &self.sim.model;
         match out {
             Some(p) => {
                 let mut hash = String::new();
                 crate::output::write_atomic(p, |w| {
-                    hash = write_log(w, cat, model.notes(), model.log())?;
+                    hash = model.write_log(w)?;
                     Ok(())
                 })
                 .map_err(std::io::Error::other)?;
                 Ok(hash)
             }
-            None => write_log(std::io::sink(), cat, model.notes(), model.log()),
+            None => model.write_log(std::io::sink()),
         }
     }
 }

@@ -15,9 +15,10 @@ use super::journal::{self, FORMAT, Header, Journal, PlaybookRef};
 use super::{Action, Advance, Entry, Session, resume};
 use crate::diag::SourceFile;
 use crate::engine::SimTime;
-use crate::log::What;
+use crate::exercise::{ControlRecord, What};
 use crate::playbook::IpcrMode;
-use crate::response::eu::{DecisionKind, EuState, EuWhat};
+use crate::response::eu::decision::DecisionRecord;
+use crate::response::eu::{DecisionKind, EuState};
 use crate::world::catalog::{Catalog, InjectIx};
 
 const SCENARIO: &str = include_str!("../../tests/data/tui_exercise.ron");
@@ -113,7 +114,7 @@ fn fired_at(s: &Session, number: u32) -> Vec<u64> {
         .model
         .log()
         .iter()
-        .filter(|e| matches!(e.what, What::InjectFired { inject } if inject == ix))
+        .filter(|e| matches!(e.what, What::Control(ControlRecord::InjectFired { inject }) if inject == ix))
         .map(|e| e.t.0)
         .collect()
 }
@@ -125,7 +126,7 @@ fn taken(s: &Session) -> Vec<(u64, DecisionKind, bool, bool)> {
         .log()
         .iter()
         .filter_map(|e| match e.what {
-            What::Eu(EuWhat::DecisionTaken {
+            What::Decision(DecisionRecord::Taken {
                 kind,
                 approved,
                 players,
@@ -304,8 +305,14 @@ fn the_controllers_actions_are_in_the_log_and_change_it() {
     play(&mut live, &script());
     let log = live.sim.model.log();
     let count = |f: fn(&What) -> bool| log.iter().filter(|e| f(&e.what)).count();
-    assert_eq!(count(|w| matches!(w, What::ControllerNote { .. })), 3);
-    assert_eq!(count(|w| matches!(w, What::AdHocInject { .. })), 1);
+    assert_eq!(
+        count(|w| matches!(w, What::Control(ControlRecord::ControllerNote { .. }))),
+        3
+    );
+    assert_eq!(
+        count(|w| matches!(w, What::Control(ControlRecord::AdHocInject { .. }))),
+        1
+    );
     assert_eq!(fired_at(&live, 2), [30 * M], "MSEL #2 went out early");
     assert_eq!(fired_at(&live, 4), [2 * D], "MSEL #4 went out once");
     let players: Vec<bool> = taken(&live).iter().map(|d| d.3).collect();
@@ -414,7 +421,7 @@ fn a_half_written_last_line_is_dropped_and_the_rest_replays() {
             .model
             .log()
             .iter()
-            .any(|e| matches!(e.what, What::ControllerNote { .. }))
+            .any(|e| matches!(e.what, What::Control(ControlRecord::ControllerNote { .. })))
     );
 }
 
@@ -778,7 +785,8 @@ fn resume_does_not_panic_on_entries_naming_nothing_that_exists() {
         assert_eq!(s.fired, n0);
         assert!(!s.sim.model.log().iter().any(|e| matches!(
             e.what,
-            What::AdHocInject { .. } | What::Eu(EuWhat::DecisionTaken { .. })
+            What::Control(ControlRecord::AdHocInject { .. })
+                | What::Decision(DecisionRecord::Taken { .. })
         )));
     }
 }
@@ -820,12 +828,12 @@ fn an_actions_effect_is_logged_at_the_recorded_simulated_time() {
             log.iter().filter(|e| f(&e.what)).map(|e| e.t.0).collect()
         };
         assert_eq!(
-            at(&|w| matches!(w, What::ControllerNote { .. })),
+            at(&|w| matches!(w, What::Control(ControlRecord::ControllerNote { .. }))),
             [entries[0].t],
             "{label}: note"
         );
         assert_eq!(
-            at(&|w| matches!(w, What::AdHocInject { .. })),
+            at(&|w| matches!(w, What::Control(ControlRecord::AdHocInject { .. }))),
             [entries[1].t],
             "{label}: ad-hoc inject"
         );

@@ -6,9 +6,17 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::ControlRecord;
+use super::What;
 use crate::engine::SimTime;
-use crate::log::{Domain, Event, Origin, What};
+use crate::infra::{Cause, InfraRecord};
+use crate::log::{Domain, Event, Origin, Record};
+use crate::opinion::OpinionRecord;
+use crate::response::national::NationalRecord;
 use crate::scenario::Sector;
+use crate::threats::cbrn::CbrnRecord;
+use crate::threats::cyber::CyberRecord;
+use crate::threats::disinfo::DisinfoRecord;
 use crate::world::catalog::{CampaignIx, Catalog, CountryIx, Measure, NarrativeIx};
 use crate::world::{CampaignState, Incident, InfraState, NarrativeState, Nation, StepStatus};
 
@@ -231,48 +239,51 @@ impl Summary {
         let mut resp = ResponseMetrics::default();
         let mut injects = 0;
 
-        let mark =
-            |c: Option<CampaignIx>, first: bool, e: &Event, seq: u64, times: &mut Vec<Times>| {
-                if let Some(c) = c {
-                    let slot = if first {
-                        &mut times[c.i()].first_effect
-                    } else {
-                        &mut times[c.i()].detected
-                    };
-                    if slot.is_none() {
-                        *slot = Some((e.t, seq));
-                    }
+        let mark = |c: Option<CampaignIx>,
+                    first: bool,
+                    e: &Event<What>,
+                    seq: u64,
+                    times: &mut Vec<Times>| {
+            if let Some(c) = c {
+                let slot = if first {
+                    &mut times[c.i()].first_effect
+                } else {
+                    &mut times[c.i()].detected
+                };
+                if slot.is_none() {
+                    *slot = Some((e.t, seq));
                 }
-            };
+            }
+        };
         for (seq, e) in log.iter().enumerate() {
             let seq = seq as u64;
             *by_domain.entry(e.what.domain(cat).name()).or_insert(0) += 1;
             match e.what {
-                What::IntrusionPlanted { by, .. } => {
+                What::Cyber(CyberRecord::IntrusionPlanted { by, .. }) => {
                     resp.intrusions_planted += 1;
                     mark(by.campaign(), true, e, seq, &mut evidence.times);
                 }
-                What::Disruption { by, .. }
-                | What::WiperInfection { by, .. }
-                | What::ElectionAttack { by, .. } => {
+                What::Cyber(CyberRecord::Disruption { by, .. })
+                | What::Cyber(CyberRecord::WiperInfection { by, .. })
+                | What::Cyber(CyberRecord::ElectionAttack { by, .. }) => {
                     mark(by.campaign(), true, e, seq, &mut evidence.times)
                 }
-                What::Release { by, incident, .. } => {
+                What::Cbrn(CbrnRecord::Release { by, incident, .. }) => {
                     incident_origin.insert(incident, by);
                     mark(by.campaign(), true, e, seq, &mut evidence.times);
                 }
-                What::NarrativeLaunched { narrative, by } => {
+                What::Disinfo(DisinfoRecord::NarrativeLaunched { narrative, by }) => {
                     narrative_origin.entry(narrative).or_insert(by);
                     mark(by.campaign(), true, e, seq, &mut evidence.times);
                 }
-                What::IntrusionDetected { by, .. } => {
+                What::National(NationalRecord::IntrusionDetected { by, .. }) => {
                     resp.intrusions_detected += 1;
                     mark(by.campaign(), false, e, seq, &mut evidence.times);
                     if let Some(c) = by.campaign() {
                         evidence.detections[c.i()].push(seq);
                     }
                 }
-                What::IncidentOpened { by, queued, .. } => {
+                What::National(NationalRecord::IncidentOpened { by, queued, .. }) => {
                     resp.incidents_opened += 1;
                     resp.incidents_queued += usize::from(queued > 0);
                     mark(by.campaign(), false, e, seq, &mut evidence.times);
@@ -280,14 +291,14 @@ impl Summary {
                         evidence.detections[c.i()].push(seq);
                     }
                 }
-                What::CbrnDetected { incident, .. } => {
+                What::National(NationalRecord::CbrnDetected { incident, .. }) => {
                     let c = incident_origin.get(&incident).and_then(|o| o.campaign());
                     mark(c, false, e, seq, &mut evidence.times);
                     if let Some(c) = c {
                         evidence.detections[c.i()].push(seq);
                     }
                 }
-                What::NarrativeDetected { narrative, .. } => {
+                What::National(NationalRecord::NarrativeDetected { narrative, .. }) => {
                     resp.narratives_spotted += 1;
                     narrative_spotted.entry(narrative).or_insert(e.t);
                     let c = narrative_origin.get(&narrative).and_then(|o| o.campaign());
@@ -296,25 +307,30 @@ impl Summary {
                         evidence.detections[c.i()].push(seq);
                     }
                 }
-                What::IntrusionEvicted { .. } => resp.intrusions_evicted += 1,
-                What::RestorationStarted { .. } => resp.restorations += 1,
-                What::RestorationQueued { .. } => resp.restorations_queued += 1,
-                What::Debunked { .. } => resp.debunks += 1,
-                What::PlatformAction { .. } => resp.platform_actions += 1,
-                What::InjectFired { .. } => injects += 1,
-                What::ServiceLost { node, cause, .. } => {
+                What::National(NationalRecord::IntrusionEvicted { .. }) => {
+                    resp.intrusions_evicted += 1
+                }
+                What::National(NationalRecord::RestorationStarted { .. }) => resp.restorations += 1,
+                What::National(NationalRecord::RestorationQueued { .. }) => {
+                    resp.restorations_queued += 1
+                }
+                What::National(NationalRecord::Debunked { .. }) => resp.debunks += 1,
+                What::National(NationalRecord::PlatformAction { .. }) => resp.platform_actions += 1,
+                What::Control(ControlRecord::InjectFired { .. }) => injects += 1,
+                What::Infra(InfraRecord::ServiceLost { node, cause, .. }) => {
                     infra.service_lost_events += 1;
-                    infra.cascade_failures +=
-                        usize::from(matches!(cause, crate::log::Cause::Dependency(_)));
+                    infra.cascade_failures += usize::from(matches!(cause, Cause::Dependency(_)));
                     let d = &cat.nodes[node.i()];
                     evidence.lost.push((seq, d.sector, d.country));
                 }
-                What::CascadeHeld { .. } => infra.cascades_held += 1,
-                What::AgentIdentified { .. } => evidence.identified.push(seq),
-                What::Casualties { incident, .. } => {
+                What::Infra(InfraRecord::CascadeHeld { .. }) => infra.cascades_held += 1,
+                What::National(NationalRecord::AgentIdentified { .. }) => {
+                    evidence.identified.push(seq)
+                }
+                What::Cbrn(CbrnRecord::Casualties { incident, .. }) => {
                     evidence.casualties.insert(incident, seq);
                 }
-                What::Opinion { country, trust, .. } => {
+                What::Opinion(OpinionRecord::Opinion { country, trust, .. }) => {
                     let slot = evidence
                         .lowest_trust
                         .entry(country)
@@ -323,9 +339,9 @@ impl Summary {
                         *slot = (trust, seq);
                     }
                 }
-                What::NarrativeReach {
+                What::Disinfo(DisinfoRecord::NarrativeReach {
                     narrative, reach, ..
-                } => {
+                }) => {
                     let slot = evidence
                         .peak_reach
                         .entry(narrative)
@@ -460,7 +476,7 @@ impl Summary {
         };
         let first: Vec<Option<u64>> = summary.campaigns.iter().map(|c| c.first_effect_s).collect();
         let detected: Vec<Option<u64>> = summary.campaigns.iter().map(|c| c.detected_s).collect();
-        summary.eu = crate::response::eu::metrics::measure(ex, &first, &detected);
+        summary.eu = crate::response::eu::metrics::measure(world, cat, &first, &detected);
         summary.objectives = cat
             .objectives
             .iter()

@@ -14,7 +14,9 @@
 //! println!("{} events on day one", run.model.log().len());
 //! ```
 
+pub mod control;
 pub mod metrics;
+pub mod record;
 #[cfg(test)]
 mod tests;
 
@@ -22,14 +24,19 @@ use std::sync::Arc;
 
 use bevy_ecs::prelude::*;
 
+pub use control::{ControlEv, ControlRecord};
+pub use record::{Ev, What};
+
 use crate::engine::{EventQueue, Model, Priority, SimTime, Simulation};
 use crate::infra;
-use crate::log::{Event, Origin, What};
-use crate::response;
+use crate::log::{Context, Event};
+use crate::opinion;
+use crate::response::{eu, national};
 use crate::scenario::InjectTime;
 use crate::threats::{self, cyber, disinfo};
-use crate::world::catalog::{Catalog, InjectIx, StepRef, Trigger};
-use crate::world::{Ev, Incident, Index, Rngs, Sim, StepStatus};
+use crate::world::catalog::{Catalog, InjectIx, Trigger};
+use crate::world::{Deterrence, Incident, Index, Rngs, Sim, StepStatus};
+use record::Outbox;
 
 /// Seconds between updates of slow processes (casualties, narratives, trust).
 pub const TICK: u64 = 3600;
@@ -39,7 +46,7 @@ pub struct Exercise {
     world: World,
     ix: Index,
     rng: Rngs,
-    log: Vec<Event>,
+    log: Vec<Event<What>>,
     /// Log entries already shown to responders.
     observed: usize,
     /// Conditional injects that have not fired yet, in MSEL order.
@@ -53,22 +60,6 @@ pub struct Exercise {
     notes: Vec<String>,
 }
 
-/// What the controller does to the running exercise (see `crate::control`).
-#[derive(Clone, Copy, Debug)]
-pub enum ControlEv {
-    /// Fire an MSEL inject now, whatever its time or condition.
-    FireInject(InjectIx),
-    /// Play a campaign step's action now, as the simulation cell (an ad-hoc inject).
-    AdHoc { step: StepRef, note: u16 },
-    /// The players answer a decision point (`None`: its time-out applies the playbook's policy).
-    Decide {
-        decision: u16,
-        approve: Option<bool>,
-    },
-    /// A controller's note for the record.
-    Note(u16),
-}
-
 impl Exercise {
     /// A fresh exercise on `cat` with `seed`, ready to run.
     pub fn start(cat: Arc<Catalog>, seed: u64) -> Simulation<Exercise> {
@@ -80,6 +71,7 @@ impl Exercise {
         let mut world = World::new();
         world.init_resource::<cyber::WiperHits>();
         world.init_resource::<cyber::FootholdNodes>();
+        world.init_resource::<Deterrence>();
         world.insert_resource(infra::Totals::new(&cat));
         let ix = Index::populate(&mut world, &cat);
         let rng = Rngs::new(&cat, seed);
@@ -128,9 +120,20 @@ impl Exercise {
         &self.notes
     }
 
+    /// What the log's records refer to, for describing them.
+    pub fn context(&self) -> Context<'_> {
+        Context::new(&self.cat, &self.notes)
+    }
+
+    /// Writes the log as `events.jsonl` to `w` (or `std::io::sink()` to only
+    /// hash it); returns the sha256 of the bytes, the `log-hash`.
+    pub fn write_log<W: std::io::Write>(&self, w: W) -> std::io::Result<String> {
+        crate::log::jsonl::write_log(w, &self.context(), &self.log)
+    }
+
     /// Decision points waiting for the players, oldest first.
     pub fn pending_decisions(&self) -> Vec<u16> {
-        response::eu::pending(&self.world)
+        eu::pending(&self.world)
     }
 
     /// Has this inject fired already?
@@ -139,7 +142,7 @@ impl Exercise {
     }
 
     /// Everything logged so far.
-    pub fn log(&self) -> &[Event] {
+    pub fn log(&self) -> &[Event<What>] {
         &self.log
     }
 
@@ -154,83 +157,94 @@ impl Exercise {
     /// Closes running tallies at `now` without logging anything, so a run
     /// stopped early has the same log as the full run up to that time.
     pub fn settle(&mut self, queue: &mut EventQueue<Ev>, now: SimTime) {
-        let mut sim = self.sim(queue, now);
-        infra::settle(&mut sim);
+        self.with_sim(queue, now, infra::settle);
     }
 
-    fn sim<'a>(&'a mut self, queue: &'a mut EventQueue<Ev>, now: SimTime) -> Sim<'a> {
-        Sim {
+    /// Lends the world at `now` to `f`, with the log and `queue` as its bus.
+    fn with_sim<R>(
+        &mut self,
+        queue: &mut EventQueue<Ev>,
+        now: SimTime,
+        f: impl FnOnce(&mut Sim) -> R,
+    ) -> R {
+        let mut out = Outbox {
+            log: &mut self.log,
+            queue,
+        };
+        let mut sim = Sim {
             now,
             cat: &self.cat,
             world: &mut self.world,
             ix: &mut self.ix,
-            queue,
             rng: &mut self.rng,
-            log: &mut self.log,
-        }
+            bus: &mut out,
+        };
+        f(&mut sim)
     }
 
-    fn begin(sim: &mut Sim, interactive: bool) {
-        let cat = sim.cat;
-        sim.emit(What::ExerciseStart);
-        threats::start(sim);
-        response::eu::start(sim, interactive);
+    fn begin(&mut self, queue: &mut EventQueue<Ev>) {
+        let interactive = self.interactive;
+        self.with_sim(queue, SimTime(0), |sim| {
+            sim.emit(ControlRecord::ExerciseStart);
+            threats::start(sim);
+            eu::start(sim, interactive);
+        });
+        let cat = &self.cat;
         for (k, inj) in cat.injects.iter().enumerate() {
             if let InjectTime::Time(d) = inj.inject.at {
-                sim.queue.schedule_at(
+                queue.schedule_at(
                     SimTime(d.0),
                     Priority::URGENT,
                     Ev::Inject(InjectIx(k as u32)),
                 );
             }
         }
-        sim.queue
-            .schedule_at(SimTime(TICK), Priority::LATE, Ev::Tick);
-        sim.queue
-            .schedule_at(SimTime(cat.duration.0), Priority::LATE, Ev::End);
+        queue.schedule_at(SimTime(TICK), Priority::LATE, Ev::Tick);
+        queue.schedule_at(SimTime(cat.duration.0), Priority::LATE, Ev::End);
     }
 
-    fn control(sim: &mut Sim, c: ControlEv, fired: &mut [bool]) {
-        match c {
-            ControlEv::FireInject(i) => Exercise::fire_inject(sim, i, fired),
-            ControlEv::AdHoc { step, note } => {
-                sim.emit(What::AdHocInject { step, note });
-                // The simulation cell plays the move as written: it succeeds
-                // unless defenders already shut the way.
-                let _ = threats::apply(
-                    sim,
-                    &sim.cat.step(step).action,
-                    Origin::Step(step),
-                    1.0,
-                    0.0,
-                );
-            }
-            ControlEv::Decide { decision, approve } => response::eu::answer(sim, decision, approve),
-            ControlEv::Note(n) => sim.emit(What::ControllerNote { note: n }),
+    /// The hourly processes: the course of CBRN incidents and hospital load,
+    /// narrative spread, trust, and service samples.
+    fn tick(&mut self, queue: &mut EventQueue<Ev>, now: SimTime) {
+        self.with_sim(queue, now, |sim| {
+            threats::cbrn::hourly(sim);
+            disinfo::spread(sim);
+            opinion::trust(sim);
+            infra::sample(sim, sim.now.0.is_multiple_of(6 * TICK));
+        });
+        if now.0 + TICK <= self.cat.duration.0 {
+            queue.schedule_in(TICK, Priority::LATE, Ev::Tick);
         }
     }
+}
 
-    fn tick(sim: &mut Sim) {
-        threats::cbrn::hourly(sim);
-        disinfo::hourly(sim);
-        infra::sample(sim, sim.now.0.is_multiple_of(6 * TICK));
-        if sim.now.0 + TICK <= sim.cat.duration.0 {
-            sim.queue.schedule_in(TICK, Priority::LATE, Ev::Tick);
+/// Shows a logged record to whoever reacts to it: national responders
+/// first, then the EU and NATO mechanisms, then public opinion.
+fn observe(sim: &mut Sim, what: &What) {
+    match what {
+        What::Cyber(r) => {
+            national::on_cyber(sim, r);
+            eu::on_cyber(sim, r);
+            opinion::on_cyber(sim, r);
         }
-    }
-
-    fn fire_inject(sim: &mut Sim, i: InjectIx, fired: &mut [bool]) {
-        // Each inject goes out once: the controller may have sent it early.
-        if std::mem::replace(&mut fired[i.i()], true) {
-            return;
+        What::Cbrn(r) => {
+            national::on_cbrn(sim, r);
+            eu::on_cbrn(sim, r);
+            opinion::on_cbrn(sim, r);
         }
-        let cat = sim.cat;
-        sim.emit(What::InjectFired { inject: i });
-        if let Some(effect) = &cat.injects[i.i()].effect {
-            // Exercise control's effects happen as written (a roll of zero beats
-            // any defence), unless defenders already shut the way.
-            let _ = threats::apply(sim, effect, Origin::Inject(i), 1.0, 0.0);
+        What::Disinfo(r) => {
+            national::on_disinfo(sim, r);
+            eu::on_disinfo(sim, r);
         }
+        What::Infra(r) => {
+            eu::on_infra(sim, r);
+            opinion::on_infra(sim, r);
+        }
+        What::National(r) => {
+            eu::on_national(sim, r);
+            opinion::on_national(sim, r);
+        }
+        _ => {}
     }
 }
 
@@ -266,48 +280,49 @@ impl Model for Exercise {
     type Event = Ev;
 
     fn handle(&mut self, queue: &mut EventQueue<Ev>, now: SimTime, ev: Ev) {
-        let mut waiting = std::mem::take(&mut self.waiting_injects);
         let mut fired = std::mem::take(&mut self.fired_injects);
-        let mut k = self.observed;
-        let interactive = self.interactive;
-        let mut sim = self.sim(queue, now);
         match ev {
-            Ev::Start => Exercise::begin(&mut sim, interactive),
-            Ev::StepDue(s) => threats::step_due(&mut sim, s),
-            Ev::WiperHop { by, node, hop } => cyber::hop(&mut sim, by, node, hop),
-            Ev::SupplyCheck(e) => infra::supply_check(&mut sim, e),
-            Ev::SupplyBack(e) => infra::supply_back(&mut sim, e),
-            Ev::Tick => Exercise::tick(&mut sim),
-            Ev::AmplificationEnds { narrative, factor } => {
-                disinfo::amplification_ends(&mut sim, narrative, factor)
+            Ev::Start => self.begin(queue),
+            Ev::Tick => self.tick(queue, now),
+            Ev::Inject(i) => {
+                self.with_sim(queue, now, |sim| control::fire_inject(sim, i, &mut fired))
             }
-            Ev::Inject(i) => Exercise::fire_inject(&mut sim, i, &mut fired),
-            Ev::Control(c) => Exercise::control(&mut sim, c, &mut fired),
-            Ev::Response(r) => response::handle(&mut sim, r),
-            Ev::End => sim.emit(What::ExerciseEnd),
+            Ev::Control(c) => self.with_sim(queue, now, |sim| control::act(sim, c, &mut fired)),
+            Ev::End => self.with_sim(queue, now, |sim| sim.emit(ControlRecord::ExerciseEnd)),
+            Ev::Threat(e) => self.with_sim(queue, now, |sim| threats::handle(sim, e)),
+            Ev::Infra(e) => self.with_sim(queue, now, |sim| infra::handle(sim, e)),
+            Ev::National(e) => self.with_sim(queue, now, |sim| national::handle(sim, e)),
+            Ev::Eu(e) => self.with_sim(queue, now, |sim| eu::handle(sim, e)),
         }
         // Responders and the public react to what just happened, in log order.
-        while k < sim.log.len() {
-            let e = sim.log[k];
-            response::observe(&mut sim, &e);
-            disinfo::on_event(&mut sim, &e);
-            k += 1;
+        while self.observed < self.log.len() {
+            let what = self.log[self.observed].what;
+            self.with_sim(queue, now, |sim| observe(sim, &what));
+            self.observed += 1;
         }
-        // Conditional injects fire as soon as their condition holds, before anything else at this instant.
-        waiting.retain(|&i| {
-            if fired[i.i()] {
-                return false;
-            }
-            let fire = sim.cat.injects[i.i()]
-                .when
-                .as_ref()
-                .is_some_and(|t| holds(&sim, t));
-            if fire {
-                sim.queue.schedule_at(now, Priority::URGENT, Ev::Inject(i));
-            }
-            !fire
+        // Conditional injects fire as soon as their condition holds, before
+        // anything else at this instant.
+        let mut waiting = std::mem::take(&mut self.waiting_injects);
+        let due: Vec<InjectIx> = self.with_sim(queue, now, |sim| {
+            let mut due = Vec::new();
+            waiting.retain(|&i| {
+                if fired[i.i()] {
+                    return false;
+                }
+                let fire = sim.cat.injects[i.i()]
+                    .when
+                    .as_ref()
+                    .is_some_and(|t| holds(sim, t));
+                if fire {
+                    due.push(i);
+                }
+                !fire
+            });
+            due
         });
-        self.observed = k;
+        for i in due {
+            queue.schedule_at(now, Priority::URGENT, Ev::Inject(i));
+        }
         self.waiting_injects = waiting;
         self.fired_injects = fired;
     }

@@ -5,9 +5,14 @@ use std::sync::Arc;
 
 use crate::diag::SourceFile;
 use crate::engine::Duration;
-use crate::log::{Cause, What};
+use crate::exercise::What;
+use crate::infra::{Cause, InfraRecord};
+use crate::response::national::NationalRecord;
 use crate::run::{Finished, execute};
 use crate::scenario::from_source;
+use crate::threats::cbrn::CbrnRecord;
+use crate::threats::cyber::CyberRecord;
+use crate::threats::{CampaignRecord, Failure};
 use crate::world::catalog::Catalog;
 
 /// A two-country world (EE with capacities `caps`, LV average) with a grid,
@@ -73,7 +78,7 @@ fn a_dependent_rides_out_a_short_outage_but_fails_in_a_long_one() {
         let cat = world(STRONG, PLENTY, &deps, BLACKOUT);
         let tel = node(&cat, "EE-tel");
         let f = execute(cat.clone(), 1, None);
-        let failed = events(&f).iter().any(|w| matches!(w, What::ServiceLost { node, cause: Cause::Dependency(_), .. } if *node == tel));
+        let failed = events(&f).iter().any(|w| matches!(w, What::Infra(InfraRecord::ServiceLost { node, cause: Cause::Dependency(_), .. }) if *node == tel));
         assert_eq!(failed, should_fail, "backup of {delay}");
     }
 }
@@ -87,17 +92,21 @@ fn cascades_cross_borders_and_dependents_come_back_with_their_supplier() {
     let ev = events(&f);
     let lost = ev
         .iter()
-        .position(|w| matches!(w, What::ServiceLost { node, .. } if *node == lv))
+        .position(
+            |w| matches!(w, What::Infra(InfraRecord::ServiceLost { node, .. }) if *node == lv),
+        )
         .expect("LV grid fails");
     let back = ev
         .iter()
-        .position(|w| matches!(w, What::ServiceRestored { node } if *node == lv))
+        .position(
+            |w| matches!(w, What::Infra(InfraRecord::ServiceRestored { node }) if *node == lv),
+        )
         .expect("LV grid comes back");
     assert!(lost < back);
     // Latvia never needed a crew: only Estonia repaired anything.
     assert!(
         !ev.iter()
-            .any(|w| matches!(w, What::RestorationStarted { node, .. } if *node == lv))
+            .any(|w| matches!(w, What::National(NationalRecord::RestorationStarted { node, .. }) if *node == lv))
     );
 }
 
@@ -113,7 +122,7 @@ fn repairs_queue_when_every_crew_is_busy() {
     let queued: Vec<u16> = ev
         .iter()
         .filter_map(|w| {
-            if let What::RestorationQueued { waiting, .. } = w {
+            if let What::National(NationalRecord::RestorationQueued { waiting, .. }) = w {
                 Some(*waiting)
             } else {
                 None
@@ -127,7 +136,7 @@ fn repairs_queue_when_every_crew_is_busy() {
     );
     let starts = ev
         .iter()
-        .filter(|w| matches!(w, What::RestorationStarted { .. }))
+        .filter(|w| matches!(w, What::National(NationalRecord::RestorationStarted { .. })))
         .count();
     assert_eq!(starts, 3, "the crew works through the queue");
 }
@@ -142,7 +151,7 @@ fn better_cyber_defences_stop_more_attacks() {
             .filter(|&seed| {
                 events(&execute(cat.clone(), seed, Some(Duration::hours(2))))
                     .iter()
-                    .any(|w| matches!(w, What::Disruption { .. }))
+                    .any(|w| matches!(w, What::Cyber(CyberRecord::Disruption { .. })))
             })
             .count()
     };
@@ -165,17 +174,23 @@ fn an_evicted_foothold_makes_the_follow_up_attack_fail() {
         let ev = events(&execute(cat.clone(), seed, None));
         let evicted = ev
             .iter()
-            .position(|w| matches!(w, What::IntrusionEvicted { .. }));
+            .position(|w| matches!(w, What::National(NationalRecord::IntrusionEvicted { .. })));
         let attempt = ev
             .iter()
-            .position(|w| matches!(w, What::Disruption { .. } | What::StepFailed { .. }))
+            .position(|w| {
+                matches!(
+                    w,
+                    What::Cyber(CyberRecord::Disruption { .. })
+                        | What::Campaign(CampaignRecord::StepFailed { .. })
+                )
+            })
             .expect("the follow-up is attempted");
         let no_foothold = matches!(
             ev[attempt],
-            What::StepFailed {
-                why: crate::log::Failure::NoFoothold,
+            What::Campaign(CampaignRecord::StepFailed {
+                why: Failure::NoFoothold,
                 ..
-            }
+            })
         );
         assert_eq!(
             no_foothold,
@@ -205,7 +220,7 @@ fn a_wiper_spreads_along_links_and_respects_its_limit() {
         let f = execute(world(WEAK, PLENTY, deps, &wiper(max)), 3, None);
         events(&f)
             .iter()
-            .filter(|w| matches!(w, What::WiperInfection { .. }))
+            .filter(|w| matches!(w, What::Cyber(CyberRecord::WiperInfection { .. })))
             .count()
     };
     assert_eq!(
@@ -251,7 +266,7 @@ fn decontamination_processes_about_two_hundred_people_an_hour_per_unit() {
     let decon: Vec<u32> = events(&f)
         .iter()
         .filter_map(|w| {
-            if let What::Casualties { decontaminated, .. } = w {
+            if let What::Cbrn(CbrnRecord::Casualties { decontaminated, .. }) = w {
                 Some(*decontaminated)
             } else {
                 None

@@ -8,11 +8,200 @@
 //! probability if the supplier is still out. When the supplier returns,
 //! dependents resynchronise after [`RESYNC`].
 
-use crate::engine::Duration;
-use crate::log::{Cause, What, sector_slot};
-use crate::world::catalog::{EdgeIx, NodeIx};
-use crate::world::{Ev, Sim};
 use rand::RngExt;
+use serde_json::{Map, Value, json};
+
+use crate::engine::Duration;
+use crate::log::{Context, Described, Domain, Origin, Record, round3};
+use crate::scenario::Sector;
+use crate::world::Sim;
+use crate::world::catalog::{Catalog, CountryIx, EdgeIx, NodeIx};
+
+/// Why a node lost service.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cause {
+    /// A cyber attack on the node itself.
+    Attack(Origin),
+    /// Destructive malware.
+    Wiper(Origin),
+    /// A supplier it depends on failed.
+    Dependency(NodeIx),
+    /// A contaminated site closed by the authorities.
+    Contamination,
+    /// Demand beyond capacity (hospitals in a mass-casualty incident).
+    Overload,
+}
+
+/// What infrastructure logs.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum InfraRecord {
+    ServiceLost {
+        node: NodeIx,
+        service: f32,
+        cause: Cause,
+    },
+    ServiceDegraded {
+        node: NodeIx,
+        service: f32,
+        cause: Cause,
+    },
+    CascadeHeld {
+        supplier: NodeIx,
+        dependent: NodeIx,
+    },
+    ServiceRestored {
+        node: NodeIx,
+    },
+    /// Hourly mean service per sector in a country.
+    ServiceSample {
+        country: CountryIx,
+        by_sector: SectorService,
+    },
+}
+
+impl Record for InfraRecord {
+    fn kind(&self) -> &'static str {
+        match self {
+            InfraRecord::ServiceLost { .. } => "service_lost",
+            InfraRecord::ServiceDegraded { .. } => "service_degraded",
+            InfraRecord::CascadeHeld { .. } => "cascade_held",
+            InfraRecord::ServiceRestored { .. } => "service_restored",
+            InfraRecord::ServiceSample { .. } => "service_sample",
+        }
+    }
+
+    fn domain(&self, _: &Catalog) -> Domain {
+        Domain::Infra
+    }
+
+    fn is_key(&self) -> bool {
+        matches!(self, InfraRecord::ServiceLost { .. })
+    }
+
+    fn describe<'a>(&self, cx: &Context<'a>) -> Described<'a> {
+        match *self {
+            InfraRecord::ServiceLost {
+                node,
+                service,
+                cause,
+            }
+            | InfraRecord::ServiceDegraded {
+                node,
+                service,
+                cause,
+            } => {
+                let n = cx.node(node);
+                let (c, actor) = match cause {
+                    Cause::Attack(o) => (format!("cyber attack ({})", cx.origin_name(o)), None),
+                    Cause::Wiper(o) => (format!("wiper ({})", cx.origin_name(o)), None),
+                    Cause::Dependency(s) => {
+                        let id = &*cx.node(s).id;
+                        (format!("cascade from {id}"), Some(id))
+                    }
+                    Cause::Contamination => ("site contaminated".into(), None),
+                    Cause::Overload => ("overloaded".into(), None),
+                };
+                let verb = if matches!(self, InfraRecord::ServiceLost { .. }) {
+                    "loses service"
+                } else {
+                    "degraded"
+                };
+                let mut d = Described::new(format!(
+                    "{} {verb} ({:.0}% of service left): {c}",
+                    n.name,
+                    service * 100.0
+                ))
+                .at_node(cx, node)
+                .detail("sector", n.sector.name())
+                .detail("service", round3(service))
+                .detail("cause", c);
+                d.actor = actor;
+                d
+            }
+            InfraRecord::CascadeHeld {
+                supplier,
+                dependent,
+            } => Described::new(format!(
+                "{} rides out the loss of {} on backup",
+                cx.node(dependent).name,
+                cx.node(supplier).name
+            ))
+            .actor(&cx.node(supplier).id)
+            .at_node(cx, dependent),
+            InfraRecord::ServiceRestored { node } => {
+                Described::new(format!("{} back in service", cx.node(node).name))
+                    .at_node(cx, node)
+                    .detail("sector", cx.node(node).sector.name())
+            }
+            InfraRecord::ServiceSample { country, by_sector } => {
+                let mut m = Map::new();
+                for s in Sector::ALL {
+                    if let Some(v) = by_sector.get(sector_slot(s)) {
+                        m.insert(s.name().into(), json!((v * 1000.0).round() / 1000.0));
+                    }
+                }
+                let min = by_sector.present().fold(1.0f64, f64::min);
+                Described::new(format!(
+                    "{} infrastructure: lowest sector at {:.0}%",
+                    cx.country_name(country),
+                    min * 100.0
+                ))
+                .country(cx.country(country))
+                .detail("service", Value::Object(m))
+            }
+        }
+    }
+}
+
+/// What infrastructure schedules.
+#[derive(Clone, Copy, Debug)]
+pub enum InfraEv {
+    /// A dependent's backup runs out: does the supplier's failure take it down?
+    SupplyCheck(EdgeIx),
+    /// A supplier is back: the dependent resynchronises.
+    SupplyBack(EdgeIx),
+}
+
+pub fn handle(sim: &mut Sim, ev: InfraEv) {
+    match ev {
+        InfraEv::SupplyCheck(e) => supply_check(sim, e),
+        InfraEv::SupplyBack(e) => supply_back(sim, e),
+    }
+}
+
+/// Service per sector in basis points (10,000 is full service), in
+/// [`sector_slot`] order: 18 bytes where nine floats took 36, so that every
+/// event record stays small.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SectorService([u16; 9]);
+
+impl SectorService {
+    /// A sector the country has no node of.
+    const NONE: u16 = u16::MAX;
+
+    pub fn from_shares(share: impl Fn(usize) -> Option<f64>) -> SectorService {
+        SectorService(std::array::from_fn(|k| {
+            share(k).map_or(Self::NONE, |v| {
+                (v.clamp(0.0, 1.0) * 10_000.0).round() as u16
+            })
+        }))
+    }
+
+    /// The share of service of sector slot `k`, if the country has the sector.
+    pub fn get(&self, k: usize) -> Option<f64> {
+        (self.0[k] != Self::NONE).then(|| f64::from(self.0[k]) / 10_000.0)
+    }
+
+    /// Shares of the sectors the country has.
+    pub fn present(&self) -> impl Iterator<Item = f64> + '_ {
+        (0..self.0.len()).filter_map(|k| self.get(k))
+    }
+}
+
+/// Sector order used by [`InfraRecord::ServiceSample`].
+pub fn sector_slot(s: Sector) -> usize {
+    Sector::ALL.iter().position(|x| *x == s).unwrap_or(0)
+}
 
 /// Below this share of service a node counts as lost and its dependents start to suffer.
 pub const LOST: f64 = 0.5;
@@ -127,17 +316,17 @@ pub fn recompute(sim: &mut Sim, n: NodeIx, cause: Cause) {
         if let Some(since) = st.impaired_since.take() {
             st.longest_outage = st.longest_outage.max(now.since(since).0);
         }
-        Some(What::ServiceRestored { node: n })
+        Some(InfraRecord::ServiceRestored { node: n })
     } else {
         st.impaired_since.get_or_insert(now);
         if new < LOST && old >= LOST {
-            Some(What::ServiceLost {
+            Some(InfraRecord::ServiceLost {
                 node: n,
                 service: new as f32,
                 cause,
             })
         } else if new >= LOST && !(LOST..FULL).contains(&old) {
-            Some(What::ServiceDegraded {
+            Some(InfraRecord::ServiceDegraded {
                 node: n,
                 service: new as f32,
                 cause,
@@ -152,7 +341,7 @@ pub fn recompute(sim: &mut Sim, n: NodeIx, cause: Cause) {
     let cat = sim.cat;
     if new < LOST && old >= LOST {
         for &e in &cat.supplies[n.i()] {
-            sim.after(cat.deps[e.i()].delay, Ev::SupplyCheck(e));
+            sim.after(cat.deps[e.i()].delay, InfraEv::SupplyCheck(e));
         }
     } else if new >= LOST && old < LOST {
         for &e in &cat.supplies[n.i()] {
@@ -161,7 +350,7 @@ pub fn recompute(sim: &mut Sim, n: NodeIx, cause: Cause) {
                 .failed_supply
                 .contains(&e)
             {
-                sim.after(RESYNC, Ev::SupplyBack(e));
+                sim.after(RESYNC, InfraEv::SupplyBack(e));
             }
         }
     }
@@ -178,7 +367,7 @@ pub fn supply_check(sim: &mut Sim, e: EdgeIx) {
         sim.node(d.dependent).failed_supply.push(e);
         recompute(sim, d.dependent, Cause::Dependency(d.supplier));
     } else {
-        sim.emit(What::CascadeHeld {
+        sim.emit(InfraRecord::CascadeHeld {
             supplier: d.supplier,
             dependent: d.dependent,
         });
@@ -203,14 +392,14 @@ pub fn supply_back(sim: &mut Sim, e: EdgeIx) {
 /// anything is impaired there, and every six hours regardless.
 pub fn sample(sim: &mut Sim, every_six_hours: bool) {
     let cat = sim.cat;
-    let samples: Vec<(usize, crate::log::SectorService)> = {
+    let samples: Vec<(usize, SectorService)> = {
         let t = sim.world.resource::<Totals>();
         (0..cat.countries.len())
             .filter(|&c| {
                 t.nodes[c].iter().any(|&n| n > 0) && (t.impaired[c] > 0 || every_six_hours)
             })
             .map(|c| {
-                let by_sector = crate::log::SectorService::from_shares(|k| {
+                let by_sector = SectorService::from_shares(|k| {
                     (t.nodes[c][k] > 0).then(|| t.service[c][k] / f64::from(t.nodes[c][k]))
                 });
                 (c, by_sector)
@@ -218,8 +407,8 @@ pub fn sample(sim: &mut Sim, every_six_hours: bool) {
             .collect()
     };
     for (c, by_sector) in samples {
-        sim.emit(What::ServiceSample {
-            country: crate::world::catalog::CountryIx(c as u32),
+        sim.emit(InfraRecord::ServiceSample {
+            country: CountryIx(c as u32),
             by_sector,
         });
     }

@@ -2,11 +2,11 @@
 
 use std::fmt::Write;
 
-use super::{at, hours, is_key_event, mechanism_rows, opt_hours};
+use super::{at, hours, mechanism_rows, opt_hours};
 use crate::engine::SimTime;
+use crate::exercise::What;
 use crate::exercise::metrics::Summary;
-use crate::log::Event;
-use crate::log::jsonl::describe;
+use crate::log::{Context, Event, Record};
 use crate::report::compare::Comparison;
 use crate::response::eu::metrics::EuMetrics;
 use crate::world::catalog::Catalog;
@@ -14,7 +14,8 @@ use crate::world::catalog::Catalog;
 /// Most rows in the key-event timeline.
 const TIMELINE_ROWS: usize = 80;
 
-pub fn run_report(cat: &Catalog, s: &Summary, log: &[Event], notes: &[String]) -> String {
+pub fn run_report(cat: &Catalog, s: &Summary, log: &[Event<What>], notes: &[String]) -> String {
+    let cx = Context::new(cat, notes);
     let mut o = String::new();
     let _ = writeln!(o, "# After-action report: {}\n", s.scenario);
     let _ = writeln!(o, "## Exercise overview\n");
@@ -83,13 +84,13 @@ pub fn run_report(cat: &Catalog, s: &Summary, log: &[Event], notes: &[String]) -
 
     let _ = writeln!(o, "\n## Timeline of key events\n");
     let _ = writeln!(o, "| Time | Domain | Event |\n|---|---|---|");
-    let key: Vec<(usize, &Event)> = log
+    let key: Vec<(usize, &Event<What>)> = log
         .iter()
         .enumerate()
-        .filter(|(_, e)| is_key_event(e))
+        .filter(|(_, e)| e.what.is_key())
         .collect();
     for (seq, e) in key.iter().take(TIMELINE_ROWS) {
-        let d = describe(cat, notes, &e.what);
+        let d = e.what.describe(&cx);
         let _ = writeln!(
             o,
             "| {} | {} | {} (#{seq}) |",

@@ -8,28 +8,7 @@ pub mod svg;
 pub mod text;
 
 use crate::engine::SimTime;
-use crate::log::{Event, What};
-use crate::response::eu::EuWhat;
 use crate::response::eu::metrics::EuMetrics;
-
-/// Whether an event belongs in a timeline of key events: threats' effects,
-/// detections and decisions, not hourly samples or routine repairs.
-pub fn is_key_event(e: &Event) -> bool {
-    !matches!(
-        e.what,
-        What::ServiceSample { .. }
-            | What::NarrativeReach { .. }
-            | What::Opinion { .. }
-            | What::Casualties { .. }
-            | What::CascadeHeld { .. }
-            | What::RestorationStarted { .. }
-            | What::RestorationQueued { .. }
-            | What::ServiceDegraded { .. }
-            | What::ServiceRestored { .. }
-            | What::Debunked { .. }
-            | What::Eu(EuWhat::IndicatorReceived { .. })
-    )
-}
 
 /// `T+…` for a time that may not have come.
 pub fn at(t: Option<u64>) -> String {

@@ -15,17 +15,225 @@
 
 use crate::engine::{Dist, Duration};
 use crate::infra;
-use crate::log::{Event, Origin, What};
-use crate::threats::cbrn::DECON_PER_UNIT_HOUR;
-use crate::threats::effect_of;
-use crate::world::catalog::{AgentClass, CountryIx, Effect, NarrativeIx, NodeIx};
-use crate::world::{Ev, Foothold, Incident, Repair, Sim};
-
-use super::ResponseEv;
+use crate::log::{Context, Described, Domain, Origin, Record};
+use crate::threats::cbrn::{CbrnRecord, DECON_PER_UNIT_HOUR};
+use crate::threats::cyber::CyberRecord;
+use crate::threats::disinfo::DisinfoRecord;
+use crate::world::catalog::{AgentClass, Catalog, CountryIx, Effect, NarrativeIx, NodeIx};
+use crate::world::{Foothold, Incident, Repair, Sim};
 
 /// Reach in a country at which government communication starts to notice a narrative.
 pub const SPOT_REACH: f64 = 0.02;
 
+/// What national responders log.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum NationalRecord {
+    IntrusionDetected {
+        by: Origin,
+        node: NodeIx,
+        country: CountryIx,
+    },
+    IncidentOpened {
+        by: Origin,
+        node: NodeIx,
+        country: CountryIx,
+        queued: u16,
+    },
+    IntrusionEvicted {
+        by: Origin,
+        node: NodeIx,
+        country: CountryIx,
+    },
+    NetworksIsolated {
+        by: Origin,
+        country: CountryIx,
+    },
+    RestorationQueued {
+        node: NodeIx,
+        waiting: u16,
+    },
+    RestorationStarted {
+        node: NodeIx,
+        secs: u32,
+    },
+    CbrnDetected {
+        incident: u16,
+        country: CountryIx,
+    },
+    AgentIdentified {
+        incident: u16,
+        country: CountryIx,
+    },
+    DeconDeployed {
+        incident: u16,
+        country: CountryIx,
+        units: u32,
+    },
+    SiteDecontaminated {
+        incident: u16,
+        node: NodeIx,
+    },
+    NarrativeDetected {
+        narrative: NarrativeIx,
+        country: CountryIx,
+    },
+    Debunked {
+        narrative: NarrativeIx,
+        country: CountryIx,
+    },
+    PlatformAction {
+        narrative: NarrativeIx,
+        country: CountryIx,
+    },
+}
+
+impl Record for NationalRecord {
+    fn kind(&self) -> &'static str {
+        match self {
+            NationalRecord::IntrusionDetected { .. } => "intrusion_detected",
+            NationalRecord::IncidentOpened { .. } => "incident_opened",
+            NationalRecord::IntrusionEvicted { .. } => "intrusion_evicted",
+            NationalRecord::NetworksIsolated { .. } => "networks_isolated",
+            NationalRecord::RestorationQueued { .. } => "restoration_queued",
+            NationalRecord::RestorationStarted { .. } => "restoration_started",
+            NationalRecord::CbrnDetected { .. } => "cbrn_detected",
+            NationalRecord::AgentIdentified { .. } => "agent_identified",
+            NationalRecord::DeconDeployed { .. } => "decon_deployed",
+            NationalRecord::SiteDecontaminated { .. } => "site_decontaminated",
+            NationalRecord::NarrativeDetected { .. } => "narrative_detected",
+            NationalRecord::Debunked { .. } => "debunked",
+            NationalRecord::PlatformAction { .. } => "platform_action",
+        }
+    }
+
+    fn domain(&self, _: &Catalog) -> Domain {
+        match self {
+            // A site declared clean is part of the incident's course.
+            NationalRecord::SiteDecontaminated { .. } => Domain::Cbrn,
+            _ => Domain::Response,
+        }
+    }
+
+    fn is_key(&self) -> bool {
+        !matches!(
+            self,
+            NationalRecord::RestorationQueued { .. }
+                | NationalRecord::RestorationStarted { .. }
+                | NationalRecord::Debunked { .. }
+        )
+    }
+
+    fn describe<'a>(&self, cx: &Context<'a>) -> Described<'a> {
+        match *self {
+            NationalRecord::IntrusionDetected { by, node, country } => Described::new(format!(
+                "{} detects an intrusion in {}",
+                cx.csirt(country),
+                cx.node(node).name
+            ))
+            .actor(cx.csirt(country))
+            .target(&cx.node(node).id)
+            .country(cx.country(country))
+            .origin(cx, by),
+            NationalRecord::IncidentOpened {
+                by,
+                node,
+                country,
+                queued,
+            } => Described::new(format!(
+                "{} opens an incident at {}{}",
+                cx.csirt(country),
+                cx.node(node).name,
+                if queued > 0 {
+                    format!(" ({queued} waiting for a team)")
+                } else {
+                    String::new()
+                }
+            ))
+            .actor(cx.csirt(country))
+            .target(&cx.node(node).id)
+            .country(cx.country(country))
+            .origin(cx, by)
+            .detail("queued", queued),
+            NationalRecord::IntrusionEvicted { by, node, country } => Described::new(format!(
+                "{} evicts the intruder from {}",
+                cx.csirt(country),
+                cx.node(node).name
+            ))
+            .actor(cx.csirt(country))
+            .target(&cx.node(node).id)
+            .country(cx.country(country))
+            .origin(cx, by),
+            NationalRecord::NetworksIsolated { by, country } => Described::new(format!(
+                "{} isolates networks against {}",
+                cx.csirt(country),
+                cx.origin_name(by)
+            ))
+            .actor(cx.csirt(country))
+            .country(cx.country(country))
+            .origin(cx, by),
+            NationalRecord::RestorationQueued { node, waiting } => Described::new(format!(
+                "{} waits for a repair crew ({waiting} in queue)",
+                cx.node(node).name
+            ))
+            .at_node(cx, node)
+            .detail("waiting", waiting),
+            NationalRecord::RestorationStarted { node, secs } => Described::new(format!(
+                "Repair crew starts restoring {} (about {:.1} h)",
+                cx.node(node).name,
+                f64::from(secs) / 3600.0
+            ))
+            .at_node(cx, node)
+            .detail("expected_secs", secs),
+            NationalRecord::CbrnDetected { incident, country } => Described::new(format!(
+                "Health services in {} suspect a CBRN incident ({incident})",
+                cx.country(country)
+            ))
+            .country(cx.country(country))
+            .detail("incident", incident),
+            NationalRecord::AgentIdentified { incident, country } => Described::new(format!(
+                "Laboratory in {} identifies the agent of incident {incident}",
+                cx.country(country)
+            ))
+            .country(cx.country(country))
+            .detail("incident", incident),
+            NationalRecord::DeconDeployed {
+                incident,
+                country,
+                units,
+            } => Described::new(format!(
+                "{units} decontamination units deployed in {}",
+                cx.country(country)
+            ))
+            .country(cx.country(country))
+            .detail("incident", incident)
+            .detail("units", units),
+            NationalRecord::SiteDecontaminated { incident, node } => {
+                Described::new(format!("{} declared decontaminated", cx.node(node).name))
+                    .at_node(cx, node)
+                    .detail("incident", incident)
+            }
+            NationalRecord::NarrativeDetected { narrative, country }
+            | NationalRecord::Debunked { narrative, country }
+            | NationalRecord::PlatformAction { narrative, country } => {
+                let verb = match self {
+                    NationalRecord::NarrativeDetected { .. } => "government communication spots",
+                    NationalRecord::Debunked { .. } => "government debunks",
+                    _ => "platforms act on a notice against",
+                };
+                Described::new(format!(
+                    "{}: {verb} \"{}\"",
+                    cx.country(country),
+                    cx.narrative(narrative).title
+                ))
+                .actor(cx.country(country))
+                .target(&cx.narrative(narrative).id)
+                .country(cx.country(country))
+            }
+        }
+    }
+}
+
+/// What national responders schedule.
 #[derive(Clone, Copy, Debug)]
 pub enum NationalEv {
     /// The CSIRT finds a foothold.
@@ -64,7 +272,7 @@ pub enum NationalEv {
 }
 
 pub(crate) fn later(sim: &mut Sim, delay: Duration, ev: NationalEv) {
-    sim.after(delay, Ev::Response(ResponseEv::National(ev)));
+    sim.after(delay, ev);
 }
 
 /// A log-normal delay with the given median (in hours) and spread.
@@ -79,9 +287,10 @@ fn caps(sim: &Sim, c: CountryIx) -> crate::scenario::Capacities {
     sim.cat.countries[c.i()].caps
 }
 
-pub fn observe(sim: &mut Sim, ev: &Event) {
-    match ev.what {
-        What::IntrusionPlanted { by, node } => {
+/// The CSIRT starts hunting every foothold planted; attacks it sees open incidents and call repair crews.
+pub fn on_cyber(sim: &mut Sim, r: &CyberRecord) {
+    match *r {
+        CyberRecord::IntrusionPlanted { by, node } => {
             let def = &sim.cat.nodes[node.i()];
             let cyber = caps(sim, def.country).cyber.0;
             // Dwell times: about a month for a weak CSIRT, about a week for the best.
@@ -92,50 +301,63 @@ pub fn observe(sim: &mut Sim, ev: &Event) {
             .sample(&mut sim.rng.csirt[def.country.i()]);
             later(sim, d, NationalEv::HuntSucceeds { by, node });
         }
-        What::Disruption { by, node, .. }
-        | What::ElectionAttack { by, node, .. }
-        | What::WiperInfection { by, node, .. } => {
+        CyberRecord::Disruption { by, node, .. }
+        | CyberRecord::ElectionAttack { by, node, .. }
+        | CyberRecord::WiperInfection { by, node, .. } => {
             open_incident(sim, by, node);
             request_repair(sim, node);
         }
-        What::Release {
-            incident,
-            country,
-            agent,
-            ..
-        } => {
-            let health = caps(sim, country).health.0;
-            // Clinical suspicion: an hour or two for a chemical agent, days for a biological one.
-            let base_h = match agent {
-                AgentClass::Chemical => 1.5,
-                AgentClass::Biological => 48.0,
-                AgentClass::Radiological => 6.0,
-            };
-            let d =
-                lognormal_h(base_h * (1.6 - health), 0.6).sample(&mut sim.rng.health[country.i()]);
-            later(sim, d, NationalEv::CbrnSuspected(incident));
-        }
-        What::NarrativeReach {
-            narrative,
-            country,
-            reach,
-            ..
-        } if reach as f64 >= SPOT_REACH => {
-            let def = &sim.cat.narratives[narrative.i()];
-            let Ok(ci) = def.countries.binary_search(&country) else {
-                return;
-            };
-            if sim.narrative_ref(narrative).countries[ci].spotting_scheduled {
-                return;
-            }
-            sim.narrative(narrative).countries[ci].spotting_scheduled = true;
-            // Fact-checks lag claims by about 13 hours; strong StratCom is faster.
-            let d = lognormal_h(12.0 * (1.5 - caps(sim, country).stratcom.0), 0.5)
-                .sample(&mut sim.rng.comms[country.i()]);
-            later(sim, d, NationalEv::NarrativeSpotted { narrative, country });
-        }
-        _ => {}
     }
+}
+
+/// Health services come to suspect a CBRN incident.
+pub fn on_cbrn(sim: &mut Sim, r: &CbrnRecord) {
+    if let CbrnRecord::Release {
+        incident,
+        country,
+        agent,
+        ..
+    } = *r
+    {
+        let health = caps(sim, country).health.0;
+        // Clinical suspicion: an hour or two for a chemical agent, days for a biological one.
+        let base_h = match agent {
+            AgentClass::Chemical => 1.5,
+            AgentClass::Biological => 48.0,
+            AgentClass::Radiological => 6.0,
+        };
+        let d = lognormal_h(base_h * (1.6 - health), 0.6).sample(&mut sim.rng.health[country.i()]);
+        later(sim, d, NationalEv::CbrnSuspected(incident));
+    }
+}
+
+/// Government communication notices a narrative once it reaches enough people.
+pub fn on_disinfo(sim: &mut Sim, r: &DisinfoRecord) {
+    let DisinfoRecord::NarrativeReach {
+        narrative,
+        country,
+        reach,
+        ..
+    } = *r
+    else {
+        return;
+    };
+    let noticeable = f64::from(reach) >= SPOT_REACH;
+    if !noticeable {
+        return;
+    }
+    let def = &sim.cat.narratives[narrative.i()];
+    let Ok(ci) = def.countries.binary_search(&country) else {
+        return;
+    };
+    if sim.narrative_ref(narrative).countries[ci].spotting_scheduled {
+        return;
+    }
+    sim.narrative(narrative).countries[ci].spotting_scheduled = true;
+    // Fact-checks lag claims by about 13 hours; strong StratCom is faster.
+    let d = lognormal_h(12.0 * (1.5 - caps(sim, country).stratcom.0), 0.5)
+        .sample(&mut sim.rng.comms[country.i()]);
+    later(sim, d, NationalEv::NarrativeSpotted { narrative, country });
 }
 
 pub fn handle(sim: &mut Sim, ev: NationalEv) {
@@ -151,7 +373,7 @@ pub fn handle(sim: &mut Sim, ev: NationalEv) {
                 return;
             };
             f.1 = Foothold::Detected;
-            sim.emit(What::IntrusionDetected { by, node, country });
+            sim.emit(NationalRecord::IntrusionDetected { by, node, country });
             open_incident(sim, by, node);
         }
         NationalEv::Contained { by, country } => contained(sim, by, country),
@@ -166,7 +388,7 @@ pub fn handle(sim: &mut Sim, ev: NationalEv) {
             }
             inc.identified_at = Some(now);
             let country = inc.country;
-            sim.emit(What::AgentIdentified {
+            sim.emit(NationalRecord::AgentIdentified {
                 incident: id,
                 country,
             });
@@ -175,7 +397,7 @@ pub fn handle(sim: &mut Sim, ev: NationalEv) {
             let mut inc = sim.incident(incident);
             inc.decon_units += units;
             let country = inc.country;
-            sim.emit(What::DeconDeployed {
+            sim.emit(NationalRecord::DeconDeployed {
                 incident,
                 country,
                 units,
@@ -187,7 +409,7 @@ pub fn handle(sim: &mut Sim, ev: NationalEv) {
             };
             sim.node(site).contaminated = false;
             infra::clear_damage(sim, site);
-            sim.emit(What::SiteDecontaminated {
+            sim.emit(NationalRecord::SiteDecontaminated {
                 incident: id,
                 node: site,
             });
@@ -202,7 +424,7 @@ pub fn handle(sim: &mut Sim, ev: NationalEv) {
                 return;
             }
             sim.narrative(narrative).countries[ci].spotted = true;
-            sim.emit(What::NarrativeDetected { narrative, country });
+            sim.emit(NationalRecord::NarrativeDetected { narrative, country });
             let d = lognormal_h(4.0 * (1.5 - caps(sim, country).stratcom.0), 0.5)
                 .sample(&mut sim.rng.comms[country.i()]);
             later(
@@ -223,7 +445,7 @@ pub fn handle(sim: &mut Sim, ev: NationalEv) {
         NationalEv::PlatformNotice { narrative, country } => {
             let mut st = sim.narrative(narrative);
             st.platform = (st.platform * 0.75).max(0.2);
-            sim.emit(What::PlatformAction { narrative, country });
+            sim.emit(NationalRecord::PlatformAction { narrative, country });
         }
     }
 }
@@ -244,7 +466,7 @@ fn open_incident(sim: &mut Sim, by: Origin, node: NodeIx) {
         nation.csirt_queue.push_back((by, node));
         nation.csirt_queue.len() as u16
     };
-    sim.emit(What::IncidentOpened {
+    sim.emit(NationalRecord::IncidentOpened {
         by,
         node,
         country,
@@ -262,26 +484,25 @@ fn start_containment(sim: &mut Sim, by: Origin, country: CountryIx) {
 /// destructive malware, and hand the team to the next incident.
 fn contained(sim: &mut Sim, by: Origin, country: CountryIx) {
     let cat = sim.cat;
-    let same = |o: &Origin| *o == by || (o.campaign().is_some() && o.campaign() == by.campaign());
     for n in crate::threats::cyber::foothold_nodes(sim, |c| c == country) {
         let mut evicted = Vec::new();
         for (o, f) in sim.node(n).footholds.iter_mut() {
-            if same(o) && *f != Foothold::Evicted {
+            if o.same_threat(by) && *f != Foothold::Evicted {
                 *f = Foothold::Evicted;
                 evicted.push(*o);
             }
         }
         for o in evicted {
-            sim.emit(What::IntrusionEvicted {
+            sim.emit(NationalRecord::IntrusionEvicted {
                 by: o,
                 node: n,
                 country,
             });
         }
     }
-    if matches!(effect_of(cat, by), Some(Effect::Wiper { .. })) {
+    if matches!(cat.effect_of(by), Some(Effect::Wiper { .. })) {
         sim.nation(country).isolated_against.push(by);
-        sim.emit(What::NetworksIsolated { by, country });
+        sim.emit(NationalRecord::NetworksIsolated { by, country });
     }
     let mut nation = sim.nation(country);
     nation.open_incidents.retain(|o| *o != by);
@@ -312,7 +533,7 @@ fn request_repair(sim: &mut Sim, n: NodeIx) {
         nation.repair_queue.push_back(n);
         let waiting = nation.repair_queue.len() as u16;
         sim.node(n).repair = Repair::Queued;
-        sim.emit(What::RestorationQueued { node: n, waiting });
+        sim.emit(NationalRecord::RestorationQueued { node: n, waiting });
     }
 }
 
@@ -330,7 +551,7 @@ fn start_repair(sim: &mut Sim, n: NodeIx) {
         .restore
         .sample_scaled(&mut sim.rng.civil[def.country.i()], work * (1.5 - civil));
     sim.node(n).repair = Repair::InProgress;
-    sim.emit(What::RestorationStarted {
+    sim.emit(NationalRecord::RestorationStarted {
         node: n,
         secs: d.0.min(u32::MAX as u64) as u32,
     });
@@ -358,7 +579,7 @@ fn repair_done(sim: &mut Sim, n: NodeIx) {
 
 /// Has the agent of incident `id` (by name) been identified in an earlier incident?
 fn agent_already_identified(sim: &Sim, id: u16) -> bool {
-    let name = |by: Origin| match effect_of(sim.cat, by) {
+    let name = |by: Origin| match sim.cat.effect_of(by) {
         Some(Effect::Release { agent_name, .. }) => Some(agent_name.as_str()),
         _ => None,
     };
@@ -454,7 +675,7 @@ fn cbrn_suspected(sim: &mut Sim, id: u16) {
         inc.awaiting_decon,
         inc.site.is_some(),
     );
-    sim.emit(What::CbrnDetected {
+    sim.emit(NationalRecord::CbrnDetected {
         incident: id,
         country,
     });
@@ -509,7 +730,7 @@ fn debunk(sim: &mut Sim, narrative: NarrativeIx, country: CountryIx, routine: bo
         pc.debunk = (pc.debunk + 0.1 + 0.2 * stratcom).min(0.6);
         (first, pc.reach)
     };
-    sim.emit(What::Debunked { narrative, country });
+    sim.emit(NationalRecord::Debunked { narrative, country });
     if first {
         let d = lognormal_h(48.0, 0.6).sample(&mut sim.rng.comms[country.i()]);
         later(sim, d, NationalEv::PlatformNotice { narrative, country });

@@ -7,11 +7,115 @@
 
 use rand_distr::{Binomial, Distribution};
 
-use super::origin_key;
-use crate::infra;
-use crate::log::{Cause, Origin, What};
-use crate::world::catalog::{AgentClass, Effect};
+use crate::infra::{self, Cause};
+use crate::log::{Context, Described, Domain, Origin, Record};
+use crate::world::catalog::{AgentClass, Catalog, CountryIx, Effect, NodeIx};
 use crate::world::{Incident, Sim};
+
+/// What CBRN incidents log.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum CbrnRecord {
+    Release {
+        by: Origin,
+        incident: u16,
+        country: CountryIx,
+        site: Option<NodeIx>,
+        agent: AgentClass,
+        exposed: u32,
+    },
+    /// An incident's casualties, whenever they change.
+    Casualties {
+        incident: u16,
+        country: CountryIx,
+        symptomatic: u32,
+        hospitalised: u32,
+        dead: u32,
+        decontaminated: u32,
+        exposed: u32,
+    },
+    /// National countermeasure stocks ran out while patients wait for them.
+    CountermeasuresExhausted { incident: u16, country: CountryIx },
+}
+
+impl Record for CbrnRecord {
+    fn kind(&self) -> &'static str {
+        match self {
+            CbrnRecord::Release { .. } => "release",
+            CbrnRecord::Casualties { .. } => "casualties",
+            CbrnRecord::CountermeasuresExhausted { .. } => "countermeasures_exhausted",
+        }
+    }
+
+    fn domain(&self, _: &Catalog) -> Domain {
+        match self {
+            CbrnRecord::CountermeasuresExhausted { .. } => Domain::Response,
+            _ => Domain::Cbrn,
+        }
+    }
+
+    fn is_key(&self) -> bool {
+        !matches!(self, CbrnRecord::Casualties { .. })
+    }
+
+    fn describe<'a>(&self, cx: &Context<'a>) -> Described<'a> {
+        match *self {
+            CbrnRecord::Release {
+                by,
+                incident,
+                country,
+                site,
+                agent,
+                exposed,
+            } => {
+                let mut d = Described::new(format!(
+                    "{} release in {}: {exposed} people exposed",
+                    agent_name(agent),
+                    cx.country_name(country)
+                ))
+                .actor(cx.actor_of(by))
+                .country(cx.country(country))
+                .origin(cx, by)
+                .detail("incident", incident)
+                .detail("agent", agent_name(agent))
+                .detail("exposed", exposed);
+                d.target = site.map(|s| &*cx.node(s).id);
+                d
+            }
+            CbrnRecord::Casualties {
+                incident,
+                country,
+                symptomatic,
+                hospitalised,
+                dead,
+                decontaminated,
+                exposed,
+            } => Described::new(format!(
+                "Incident {incident}: {exposed} exposed, {symptomatic} ill, {hospitalised} in hospital, {dead} dead, {decontaminated} decontaminated"
+            ))
+            .country(cx.country(country))
+            .detail("incident", u32::from(incident))
+            .detail("symptomatic", symptomatic)
+            .detail("hospitalised", hospitalised)
+            .detail("dead", dead)
+            .detail("decontaminated", decontaminated)
+            .detail("exposed", exposed),
+            CbrnRecord::CountermeasuresExhausted { incident, country } => Described::new(format!(
+                "National countermeasure stocks in {} exhausted",
+                cx.country(country)
+            ))
+            .country(cx.country(country))
+            .detail("incident", incident),
+        }
+    }
+}
+
+pub fn agent_name(a: AgentClass) -> &'static str {
+    match a {
+        AgentClass::Chemical => "chemical",
+        AgentClass::Biological => "biological",
+        AgentClass::Radiological => "radiological",
+    }
+}
 
 /// People one decontamination unit processes in an hour (UK mass-decon units, 3-minute cycle).
 pub const DECON_PER_UNIT_HOUR: u32 = 200;
@@ -61,7 +165,7 @@ pub fn release(sim: &mut Sim, by: Origin, effect: &Effect) {
     let mut rng = sim
         .rng
         .streams
-        .stream(&format!("cbrn/{}", origin_key(sim.cat, by)));
+        .stream(&format!("cbrn/{}", sim.cat.origin_key(by)));
     let incubating = binomial(&mut rng, *exposed, *severe);
     let inc = Incident {
         id,
@@ -90,7 +194,7 @@ pub fn release(sim: &mut Sim, by: Origin, effect: &Effect) {
     };
     let e = sim.world.spawn(inc).id();
     sim.ix.incidents.push(e);
-    sim.emit(What::Release {
+    sim.emit(CbrnRecord::Release {
         by,
         incident: id,
         country: *country,
@@ -194,7 +298,7 @@ fn progress(sim: &mut Sim, id: u16) {
         inc.decontaminated,
         inc.exposed,
     );
-    let what = What::Casualties {
+    let what = CbrnRecord::Casualties {
         incident: id,
         country,
         symptomatic: inc.symptomatic_total,
@@ -219,7 +323,7 @@ fn progress(sim: &mut Sim, id: u16) {
         sim.emit(what);
     }
     if exhausted {
-        sim.emit(What::CountermeasuresExhausted {
+        sim.emit(CbrnRecord::CountermeasuresExhausted {
             incident: id,
             country,
         });

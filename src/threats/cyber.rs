@@ -4,11 +4,76 @@
 
 use rand::RngExt;
 
-use super::{DEFENCE_WEIGHT, effect_of};
-use crate::infra;
-use crate::log::{Cause, Failure, Origin, What};
-use crate::world::catalog::{Effect, NodeIx};
-use crate::world::{Ev, Foothold, Sim};
+use super::{DEFENCE_WEIGHT, Failure, ThreatEv};
+use crate::infra::{self, Cause};
+use crate::log::{Context, Described, Domain, Origin, Record, round3};
+use crate::world::catalog::{Catalog, Effect, NodeIx};
+use crate::world::{Foothold, Sim};
+
+/// What cyber operations log.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum CyberRecord {
+    IntrusionPlanted {
+        by: Origin,
+        node: NodeIx,
+    },
+    Disruption {
+        by: Origin,
+        node: NodeIx,
+        severity: f32,
+    },
+    WiperInfection {
+        by: Origin,
+        node: NodeIx,
+        hop: u16,
+    },
+    ElectionAttack {
+        by: Origin,
+        node: NodeIx,
+        severity: f32,
+    },
+}
+
+impl Record for CyberRecord {
+    fn kind(&self) -> &'static str {
+        match self {
+            CyberRecord::IntrusionPlanted { .. } => "intrusion",
+            CyberRecord::Disruption { .. } => "disruption",
+            CyberRecord::WiperInfection { .. } => "wiper_infection",
+            CyberRecord::ElectionAttack { .. } => "election_attack",
+        }
+    }
+
+    fn domain(&self, _: &Catalog) -> Domain {
+        Domain::Cyber
+    }
+
+    fn describe<'a>(&self, cx: &Context<'a>) -> Described<'a> {
+        let (by, node) = match *self {
+            CyberRecord::IntrusionPlanted { by, node }
+            | CyberRecord::Disruption { by, node, .. }
+            | CyberRecord::WiperInfection { by, node, .. }
+            | CyberRecord::ElectionAttack { by, node, .. } => (by, node),
+        };
+        let name = &cx.node(node).name;
+        let d = match *self {
+            CyberRecord::IntrusionPlanted { .. } => {
+                Described::new(format!("Undetected intrusion into {name}"))
+            }
+            CyberRecord::Disruption { severity, .. }
+            | CyberRecord::ElectionAttack { severity, .. } => Described::new(format!(
+                "Cyber attack on {name} knocks out {:.0}% of its service",
+                severity * 100.0
+            ))
+            .detail("severity", round3(severity)),
+            CyberRecord::WiperInfection { hop, .. } => {
+                Described::new(format!("Wiper destroys systems of {name} (hop {hop})"))
+                    .detail("hop", hop)
+            }
+        };
+        d.actor(cx.actor_of(by)).at_node(cx, node).origin(cx, by)
+    }
+}
 
 /// A node's defence: its country's cyber capacity and its operator's hardening, equally weighted.
 pub fn defence(sim: &Sim, n: NodeIx) -> f64 {
@@ -80,18 +145,18 @@ pub fn intrude(sim: &mut Sim, by: Origin, n: NodeIx) {
     if !list.0.contains(&n) {
         list.0.push(n);
     }
-    sim.emit(What::IntrusionPlanted { by, node: n });
+    sim.emit(CyberRecord::IntrusionPlanted { by, node: n });
 }
 
 pub fn disrupt(sim: &mut Sim, by: Origin, n: NodeIx, severity: f64, election: bool) {
     let what = if election {
-        What::ElectionAttack {
+        CyberRecord::ElectionAttack {
             by,
             node: n,
             severity: severity as f32,
         }
     } else {
-        What::Disruption {
+        CyberRecord::Disruption {
             by,
             node: n,
             severity: severity as f32,
@@ -109,7 +174,7 @@ pub fn infect(sim: &mut Sim, by: Origin, n: NodeIx, hop: u16) -> bool {
         hop_delay,
         max_nodes,
         ..
-    }) = effect_of(cat, by)
+    }) = cat.effect_of(by)
     else {
         return false;
     };
@@ -118,7 +183,7 @@ pub fn infect(sim: &mut Sim, by: Origin, n: NodeIx, hop: u16) -> bool {
         return false;
     }
     sim.world.resource_mut::<WiperHits>().bump(by);
-    sim.emit(What::WiperInfection { by, node: n, hop });
+    sim.emit(CyberRecord::WiperInfection { by, node: n, hop });
     infra::damage(sim, n, 1.0, Cause::Wiper(by));
     let stream = match by {
         Origin::Step(s) => &mut sim.rng.steps[s.campaign.i()][s.step as usize],
@@ -132,7 +197,7 @@ pub fn infect(sim: &mut Sim, by: Origin, n: NodeIx, hop: u16) -> bool {
     for (nb, delay) in delays {
         sim.after(
             delay,
-            Ev::WiperHop {
+            ThreatEv::WiperHop {
                 by,
                 node: nb,
                 hop: hop.saturating_add(1),
@@ -144,7 +209,7 @@ pub fn infect(sim: &mut Sim, by: Origin, n: NodeIx, hop: u16) -> bool {
 
 /// The malware reaches `n`: it takes hold with the wiper's spread chance, reduced by the node's defence.
 pub fn hop(sim: &mut Sim, by: Origin, n: NodeIx, hop: u16) {
-    let Some(Effect::Wiper { spread, .. }) = effect_of(sim.cat, by) else {
+    let Some(Effect::Wiper { spread, .. }) = sim.cat.effect_of(by) else {
         return;
     };
     let stream = match by {

@@ -13,13 +13,100 @@ pub mod disinfo;
 
 use rand::RngExt;
 
-use crate::engine::SimTime;
-use crate::log::{Failure, Origin, What};
-use crate::world::catalog::{CampaignIx, Catalog, Effect, StepRef};
-use crate::world::{Ev, Sim, StepStatus};
+use crate::engine::{Priority, SimTime};
+use crate::log::{Context, Described, Domain, Origin, Record};
+use crate::world::catalog::{
+    CampaignIx, Catalog, Effect, NarrativeIx, NodeIx, StepRef, ThreatDomain,
+};
+use crate::world::{Deterrence, Sim, StepStatus};
 
 /// How much the best possible defence (1.0) cuts an attack's chance of success.
 pub const DEFENCE_WEIGHT: f64 = 0.6;
+
+/// Why a campaign step failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// The target's defences held.
+    Defended,
+    /// A non-cyber attempt (a release, a narrative, a bot push) came to
+    /// nothing by chance: the device failed, the launch fell flat.
+    Miscarried,
+    /// The foothold the step needed was found and removed.
+    NoFoothold,
+    /// The country's networks were isolated after an earlier incident.
+    Isolated,
+    /// Called off: attribution and sanctions made the attacker think again.
+    Deterred,
+}
+
+impl Failure {
+    pub fn reason(self) -> &'static str {
+        match self {
+            Failure::Defended => "defences held",
+            Failure::Miscarried => "the attempt miscarried",
+            Failure::NoFoothold => "foothold had been removed",
+            Failure::Isolated => "networks isolated",
+            Failure::Deterred => "called off after EU attribution and sanctions",
+        }
+    }
+}
+
+/// What a campaign logs of itself (its steps' effects are logged by the
+/// domain that carries them out).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum CampaignRecord {
+    StepFailed { step: StepRef, why: Failure },
+}
+
+impl Record for CampaignRecord {
+    fn kind(&self) -> &'static str {
+        "step_failed"
+    }
+
+    /// The domain of the step's action.
+    fn domain(&self, cat: &Catalog) -> Domain {
+        let CampaignRecord::StepFailed { step, .. } = self;
+        match cat.step(*step).action.domain() {
+            ThreatDomain::Cyber => Domain::Cyber,
+            ThreatDomain::Cbrn => Domain::Cbrn,
+            ThreatDomain::Disinfo => Domain::Disinfo,
+        }
+    }
+
+    fn describe<'a>(&self, cx: &Context<'a>) -> Described<'a> {
+        let CampaignRecord::StepFailed { step, why } = *self;
+        Described::new(format!(
+            "{} step {} failed: {}",
+            cx.campaign(step).id,
+            cx.cat.step(step).id,
+            why.reason()
+        ))
+        .actor(cx.actor_of(Origin::Step(step)))
+        .origin(cx, Origin::Step(step))
+        .detail("reason", why.reason())
+    }
+}
+
+/// What threats schedule.
+#[derive(Clone, Copy, Debug)]
+pub enum ThreatEv {
+    /// A campaign step's time has come.
+    StepDue(StepRef),
+    /// Wiper malware reaches a neighbouring node.
+    WiperHop { by: Origin, node: NodeIx, hop: u16 },
+    /// A bot network's push is over.
+    AmplificationEnds { narrative: NarrativeIx, factor: f64 },
+}
+
+pub fn handle(sim: &mut Sim, ev: ThreatEv) {
+    match ev {
+        ThreatEv::StepDue(s) => step_due(sim, s),
+        ThreatEv::WiperHop { by, node, hop } => cyber::hop(sim, by, node, hop),
+        ThreatEv::AmplificationEnds { narrative, factor } => {
+            disinfo::amplification_ends(sim, narrative, factor)
+        }
+    }
+}
 
 /// Schedules every campaign's opening steps.
 pub fn start(sim: &mut Sim) {
@@ -36,11 +123,7 @@ pub fn start(sim: &mut Sim) {
                     .0
                     .saturating_add(st.delay.sample(&mut sim.rng.steps[c][i]).0);
                 sim.campaign(s).steps[i] = StepStatus::Scheduled;
-                sim.queue.schedule_at(
-                    SimTime(delay),
-                    crate::engine::Priority::NORMAL,
-                    Ev::StepDue(s),
-                );
+                sim.at(SimTime(delay), Priority::NORMAL, ThreatEv::StepDue(s));
             }
         }
     }
@@ -56,8 +139,9 @@ pub fn step_due(sim: &mut Sim, s: StepRef) {
     // Deterrence calls a share of steps off. The same draw decides both, so
     // a run with deterrence meets the same attacks where it has none
     // (common random numbers between playbooks).
-    let deterred = crate::response::eu::deterrence(sim);
+    let deterred = sim.world.resource::<Deterrence>().share;
     let outcome = if roll >= 1.0 - deterred {
+        sim.world.resource_mut::<Deterrence>().steps_deterred += 1;
         Err(Failure::Deterred)
     } else {
         let roll = roll / (1.0 - deterred);
@@ -73,7 +157,7 @@ pub fn step_due(sim: &mut Sim, s: StepRef) {
                     sim.campaign(s).steps[j] = StepStatus::Scheduled;
                     sim.after(
                         delay,
-                        Ev::StepDue(StepRef {
+                        ThreatEv::StepDue(StepRef {
                             campaign: s.campaign,
                             step: j as u16,
                         }),
@@ -83,7 +167,7 @@ pub fn step_due(sim: &mut Sim, s: StepRef) {
         }
         Err(why) => {
             sim.campaign(s).steps[i] = StepStatus::Failed(now);
-            sim.emit(What::StepFailed { step: s, why });
+            sim.emit(CampaignRecord::StepFailed { step: s, why });
         }
     }
 }
@@ -173,20 +257,4 @@ pub fn apply(
         }
     }
     Ok(())
-}
-
-/// The effect behind an origin: a step's action or an inject's effect.
-pub fn effect_of(cat: &Catalog, by: Origin) -> Option<&Effect> {
-    match by {
-        Origin::Step(s) => Some(&cat.step(s).action),
-        Origin::Inject(i) => cat.injects[i.i()].effect.as_ref(),
-    }
-}
-
-/// A stable name for an origin, used to name random streams.
-pub fn origin_key(cat: &Catalog, by: Origin) -> String {
-    match by {
-        Origin::Step(s) => format!("{}/{}", cat.campaigns[s.campaign.i()].id, cat.step(s).id),
-        Origin::Inject(i) => format!("inject/{}", cat.injects[i.i()].inject.number),
-    }
 }

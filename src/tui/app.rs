@@ -8,8 +8,10 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::control::{Action, Advance, Session};
 use crate::engine::SimTime;
+use crate::exercise::What;
 use crate::exercise::metrics::Summary;
-use crate::log::{Domain, What};
+use crate::infra::InfraRecord;
+use crate::log::Domain;
 use crate::world::catalog::{CountryIx, InjectIx};
 
 /// Speeds offered, in simulated seconds per real second; `None` is as fast as possible.
@@ -185,7 +187,7 @@ impl App {
     fn refresh(&mut self, now: Instant) {
         let log = self.session.sim.model.log();
         for e in &log[self.history_seen..] {
-            if let What::ServiceSample { country, by_sector } = e.what {
+            if let What::Infra(InfraRecord::ServiceSample { country, by_sector }) = e.what {
                 let v: Vec<f64> = by_sector.present().collect();
                 if !v.is_empty() {
                     let mean = v.iter().sum::<f64>() / v.len() as f64;

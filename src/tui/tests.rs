@@ -30,8 +30,8 @@ use crate::control::journal::{self, Header, Journal, PlaybookRef};
 use crate::control::{Action, Advance, Session};
 use crate::diag::SourceFile;
 use crate::engine::SimTime;
-use crate::log::What;
-use crate::response::eu::EuWhat;
+use crate::exercise::{ControlRecord, What};
+use crate::response::eu::decision::DecisionRecord;
 use crate::world::catalog::Catalog;
 
 const SCENARIO: &str = include_str!("../../tests/data/tui_exercise.ron");
@@ -545,9 +545,18 @@ fn e_then_text_then_enter_adds_a_controller_note_to_the_log() {
     );
     press(&mut app, code(KeyCode::Enter), t0);
     assert_eq!(app.mode, Mode::Normal);
-    assert_eq!(count(&app, |w| matches!(w, What::ControllerNote { .. })), 1);
+    assert_eq!(
+        count(&app, |w| matches!(
+            w,
+            What::Control(ControlRecord::ControllerNote { .. })
+        )),
+        1
+    );
     let last = app.session.sim.model.log().last().unwrap();
-    assert!(matches!(last.what, What::ControllerNote { .. }));
+    assert!(matches!(
+        last.what,
+        What::Control(ControlRecord::ControllerNote { .. })
+    ));
     assert_eq!(last.t, SimTime(3 * H), "logged at the simulated time");
     let s = screen(&app, 120, 40);
     assert_shows(
@@ -573,7 +582,13 @@ fn e_then_text_then_enter_adds_a_controller_note_to_the_log() {
     type_text(&mut app, "   ", t0);
     press(&mut app, code(KeyCode::Enter), t0);
     assert_eq!(app.mode, Mode::Normal);
-    assert_eq!(count(&app, |w| matches!(w, What::ControllerNote { .. })), 1);
+    assert_eq!(
+        count(&app, |w| matches!(
+            w,
+            What::Control(ControlRecord::ControllerNote { .. })
+        )),
+        1
+    );
     assert_eq!(journal_actions(&path).len(), 2);
 }
 
@@ -600,7 +615,13 @@ fn i_then_enter_fires_the_first_unfired_inject() {
     assert_eq!(app.mode, Mode::Normal);
     let s = screen(&app, 120, 40);
     assert_shows(&s, &["MSEL (1/4 fired)", "MSEL #1 fired", "StartEx"]);
-    assert_eq!(count(&app, |w| matches!(w, What::InjectFired { .. })), 1);
+    assert_eq!(
+        count(&app, |w| matches!(
+            w,
+            What::Control(ControlRecord::InjectFired { .. })
+        )),
+        1
+    );
     assert_eq!(app.unfired().len(), 3);
 
     // Down picks the next one in the list (#3; #2 is now first).
@@ -631,7 +652,13 @@ fn i_then_enter_fires_the_first_unfired_inject() {
     assert!(app.status.contains("every MSEL inject has fired"));
     // An inject fired early does not fire again on time.
     advance(&mut app, 2 * 24 * H);
-    assert_eq!(count(&app, |w| matches!(w, What::InjectFired { .. })), 4);
+    assert_eq!(
+        count(&app, |w| matches!(
+            w,
+            What::Control(ControlRecord::InjectFired { .. })
+        )),
+        4
+    );
 }
 
 #[test]
@@ -647,7 +674,13 @@ fn a_then_enter_plays_a_campaign_step_ad_hoc() {
         press(&mut app, code(KeyCode::Down), t0);
     }
     press(&mut app, code(KeyCode::Enter), t0);
-    assert_eq!(count(&app, |w| matches!(w, What::AdHocInject { .. })), 1);
+    assert_eq!(
+        count(&app, |w| matches!(
+            w,
+            What::Control(ControlRecord::AdHocInject { .. })
+        )),
+        1
+    );
     assert!(app.status.contains("lies/bots"), "{}", app.status);
 }
 
@@ -662,7 +695,13 @@ fn s_steps_one_event_and_j_jumps_to_the_next_inject() {
     // The next timed inject is MSEL #1 at 1h: the jump fires it.
     press(&mut app, ch('j'), t0);
     assert_eq!(app.session.now(), SimTime(H));
-    assert_eq!(count(&app, |w| matches!(w, What::InjectFired { .. })), 1);
+    assert_eq!(
+        count(&app, |w| matches!(
+            w,
+            What::Control(ControlRecord::InjectFired { .. })
+        )),
+        1
+    );
     assert!(app.status.contains("T+01:00:00"), "{}", app.status);
     press(&mut app, ch('j'), t0);
     assert_eq!(app.session.now(), SimTime(6 * H));
@@ -716,7 +755,7 @@ fn a_waiting_decision_shows_its_options_and_1_answers_it() {
         .log()
         .iter()
         .filter_map(|e| match e.what {
-            What::Eu(EuWhat::DecisionTaken {
+            What::Decision(DecisionRecord::Taken {
                 approved, players, ..
             }) => Some((approved, players)),
             _ => None,
@@ -757,7 +796,7 @@ fn two_declines_the_decision() {
     assert_eq!(
         count(&app, |w| matches!(
             w,
-            What::Eu(EuWhat::DecisionTaken {
+            What::Decision(DecisionRecord::Taken {
                 approved: false,
                 players: true,
                 ..
@@ -789,7 +828,7 @@ fn a_decision_times_out_to_the_playbooks_default() {
     assert_eq!(
         count(&app, |w| matches!(
             w,
-            What::Eu(EuWhat::DecisionTaken {
+            What::Decision(DecisionRecord::Taken {
                 approved: true,
                 players: false,
                 ..

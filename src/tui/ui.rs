@@ -9,10 +9,8 @@ use ratatui::widgets::{Block, Clear, List, ListItem, Paragraph, Sparkline, Wrap}
 use super::app::{App, Mode};
 use crate::engine::SimTime;
 use crate::exercise::metrics::Rating;
-use crate::log::jsonl::describe;
-use crate::playbook::Need;
-use crate::report::is_key_event;
-use crate::response::eu::{DecisionKind, EuState};
+use crate::log::Record;
+use crate::response::eu::EuState;
 use crate::scenario::{InjectTime, Sector};
 
 const KEYS: &str = "space pause  +/- speed  s step  j jump  i inject  a ad-hoc  1/2 decide  e note  d/c filter  m mechanisms  ? help  q quit";
@@ -211,14 +209,14 @@ fn event_log(f: &mut Frame, app: &App, area: Rect) {
     let mut shown = Vec::new();
     let mut skipped = 0;
     for e in model.log().iter().rev() {
-        if !app.verbose && !is_key_event(e) {
+        if !app.verbose && !e.what.is_key() {
             continue;
         }
         let dom = e.what.domain(cat);
         if app.domain_filter.is_some_and(|d| d != dom) {
             continue;
         }
-        let d = describe(cat, model.notes(), &e.what);
+        let d = e.what.describe(&model.context());
         if let Some(c) = &country
             && d.country != Some(&**c)
         {
@@ -574,8 +572,8 @@ fn mechanisms(f: &mut Frame, app: &App, area: Rect) {
             label("Blueprint"),
             Span::raw(format!(
                 "CSIRTs network: {} shares · {} level",
-                st.cyber.shares,
-                st.cyber.level.map_or("technical", |l| l.name())
+                st.blueprint.shares,
+                st.blueprint.level.map_or("technical", |l| l.name())
             )),
         ]));
     }
@@ -584,8 +582,8 @@ fn mechanisms(f: &mut Frame, app: &App, area: Rect) {
             label("Toolbox"),
             Span::raw(format!(
                 "attribution {} · sanctions {}",
-                at(st.cyber.attributed),
-                at(st.cyber.measures)
+                at(st.toolbox.attributed),
+                at(st.toolbox.measures)
             )),
         ]));
     }
@@ -726,17 +724,12 @@ fn decision_popup(f: &mut Frame, app: &App, id: u16, area: Rect) {
         return;
     };
     let cat = app.session.cat();
-    let question = match d.kind {
-        DecisionKind::UcpmRequest(n) => {
-            format!("Request assistance through the UCPM ({})?", Need::name(n))
-        }
-        k => k.question().to_string(),
-    };
+    let question = d.kind.question();
     let who = d.country.map_or(String::new(), |c| {
         format!(" ({})", cat.countries[c.i()].name)
     });
     let options = d.kind.options();
-    let default = match crate::response::eu::policy(&cat.response, d.kind) {
+    let default = match d.kind.policy(&cat.response) {
         Some(crate::playbook::Policy::Approve) => options[0].to_string(),
         Some(crate::playbook::Policy::ApproveIf(_)) => {
             format!("{} if its condition holds, else {}", options[0], options[1])

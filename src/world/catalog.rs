@@ -696,3 +696,42 @@ impl Catalog {
         &self.campaigns[s.campaign.i()].steps[s.step as usize]
     }
 }
+
+/// Who caused a threat effect: a campaign step, or exercise control through an inject.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Origin {
+    Step(StepRef),
+    Inject(InjectIx),
+}
+
+impl Origin {
+    pub fn campaign(self) -> Option<CampaignIx> {
+        match self {
+            Origin::Step(s) => Some(s.campaign),
+            Origin::Inject(_) => None,
+        }
+    }
+
+    /// Steps of one campaign (or the same inject) count as one threat.
+    pub fn same_threat(self, other: Origin) -> bool {
+        self == other || (self.campaign().is_some() && self.campaign() == other.campaign())
+    }
+}
+
+impl Catalog {
+    /// The effect behind an origin: a step's action or an inject's effect.
+    pub fn effect_of(&self, by: Origin) -> Option<&Effect> {
+        match by {
+            Origin::Step(s) => Some(&self.step(s).action),
+            Origin::Inject(i) => self.injects[i.i()].effect.as_ref(),
+        }
+    }
+
+    /// A stable name for an origin, used to name random streams.
+    pub fn origin_key(&self, by: Origin) -> String {
+        match by {
+            Origin::Step(s) => format!("{}/{}", self.campaigns[s.campaign.i()].id, self.step(s).id),
+            Origin::Inject(i) => format!("inject/{}", self.injects[i.i()].inject.number),
+        }
+    }
+}

@@ -13,10 +13,11 @@ use std::collections::VecDeque;
 
 use bevy_ecs::prelude::*;
 
-pub use sim::{Ev, Rngs, Sim};
+pub use sim::{Bus, Rngs, Sim};
 
 use crate::engine::{SimRng, SimTime};
 use crate::log::Origin;
+use crate::scenario::Exploit;
 use catalog::{AgentClass, Catalog, CountryIx, EdgeIx, NarrativeIx, NodeIx};
 
 /// A member state's national state and responders.
@@ -47,6 +48,27 @@ pub struct Nation {
     /// Recent real events that hostile narratives can exploit, by
     /// [`crate::scenario::Exploit`] order: outages, casualties, cyber incidents.
     pub grievance: [f64; 3],
+}
+
+impl Nation {
+    /// The grievance real events of kind `e` have given hostile narratives.
+    pub fn grievance(&self, e: Exploit) -> f64 {
+        self.grievance[grievance_slot(e)]
+    }
+
+    /// Adds to a grievance, which is capped at 3.
+    pub fn grieve(&mut self, e: Exploit, weight: f64) {
+        let g = &mut self.grievance[grievance_slot(e)];
+        *g = (*g + weight).min(3.0);
+    }
+}
+
+fn grievance_slot(e: Exploit) -> usize {
+    match e {
+        Exploit::Outages => 0,
+        Exploit::Casualties => 1,
+        Exploit::CyberIncidents => 2,
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -171,6 +193,15 @@ pub enum StepStatus {
 #[derive(Component, Debug)]
 pub struct CampaignState {
     pub steps: Vec<StepStatus>,
+}
+
+/// How much attribution and sanctions deter a campaign's later steps: the
+/// share of steps called off (the Cyber Diplomacy Toolbox raises it).
+#[derive(Resource, Debug, Default)]
+pub struct Deterrence {
+    pub share: f64,
+    /// Steps called off so far.
+    pub steps_deterred: u32,
 }
 
 /// Entities in creation (file) order: the only way the model visits them.

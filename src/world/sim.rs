@@ -1,44 +1,16 @@
-//! The context every model function works in: the world, the queue, the
-//! catalog, the random streams and the log, at one instant.
+//! The context every model function works in: the world, the catalog, the
+//! random streams, and the [`Bus`] that takes what it logs and schedules, at
+//! one instant.
+
+use std::any::Any;
 
 use bevy_ecs::prelude::*;
 use bevy_ecs::world::Mut;
 
-use super::catalog::{Catalog, CountryIx, EdgeIx, InjectIx, NarrativeIx, NodeIx, StepRef};
+use super::catalog::{Catalog, CountryIx, NarrativeIx, NodeIx, StepRef};
 use super::{CampaignState, Incident, Index, InfraState, NarrativeState, Nation};
-use crate::engine::{Duration, EventQueue, Priority, RngStreams, SimRng, SimTime};
-use crate::log::{Event, Origin, What};
-use crate::response::ResponseEv;
-
-/// What the exercise schedules on the event queue.
-#[derive(Clone, Copy, Debug)]
-pub enum Ev {
-    Start,
-    /// A campaign step's time has come.
-    StepDue(StepRef),
-    /// Wiper malware reaches a neighbouring node.
-    WiperHop {
-        by: Origin,
-        node: NodeIx,
-        hop: u16,
-    },
-    /// A dependent's backup runs out: does the supplier's failure take it down?
-    SupplyCheck(EdgeIx),
-    /// A supplier is back: the dependent resynchronises.
-    SupplyBack(EdgeIx),
-    /// Hourly update of slow processes (casualties, narratives, trust) and samples.
-    Tick,
-    AmplificationEnds {
-        narrative: NarrativeIx,
-        factor: f64,
-    },
-    Inject(InjectIx),
-    /// An exercise controller's action, applied at once (never queued).
-    Control(crate::exercise::ControlEv),
-    /// A responder's own scheduled action.
-    Response(ResponseEv),
-    End,
-}
+use crate::engine::{Duration, Priority, RngStreams, SimRng, SimTime};
+use crate::log::Record;
 
 /// Random streams, one per consumer, derived from the run seed and a stable name.
 pub struct Rngs {
@@ -98,25 +70,43 @@ impl Rngs {
     }
 }
 
+/// Where the rooms of the model send what they log and what they schedule.
+///
+/// The exercise owns the log and the event queue, and it alone knows every
+/// room's record and event types; a room knows only its own. So a room
+/// hands its values over as `&dyn Any`, and the exercise, which gathers all
+/// types into its log and queue types, takes them in.
+pub trait Bus {
+    /// Appends `record` to the log at time `t`.
+    fn record(&mut self, t: SimTime, record: &dyn Any);
+    /// Schedules a room's `event` at `at` (never before now).
+    fn schedule(&mut self, at: SimTime, priority: Priority, event: &dyn Any);
+}
+
 /// The world at one instant, lent to model and responder functions.
 pub struct Sim<'a> {
     pub now: SimTime,
     pub cat: &'a Catalog,
     pub world: &'a mut World,
     pub ix: &'a mut Index,
-    pub queue: &'a mut EventQueue<Ev>,
     pub rng: &'a mut Rngs,
-    pub log: &'a mut Vec<Event>,
+    pub bus: &'a mut dyn Bus,
 }
 
 impl Sim<'_> {
-    /// Records an event at the current time.
-    pub fn emit(&mut self, what: What) {
-        self.log.push(Event { t: self.now, what });
+    /// Logs a record at the current time.
+    pub fn emit<R: Record>(&mut self, record: R) {
+        self.bus.record(self.now, &record);
     }
 
-    pub fn after(&mut self, delay: Duration, ev: Ev) {
-        self.queue.schedule_in(delay.0, Priority::NORMAL, ev);
+    /// Schedules a room's event `delay` from now.
+    pub fn after<E: Copy + 'static>(&mut self, delay: Duration, event: E) {
+        self.at(self.now.plus(delay), Priority::NORMAL, event);
+    }
+
+    /// Schedules a room's event at `t` with `priority`.
+    pub fn at<E: Copy + 'static>(&mut self, t: SimTime, priority: Priority, event: E) {
+        self.bus.schedule(t, priority, &event);
     }
 
     pub fn node(&mut self, n: NodeIx) -> Mut<'_, InfraState> {

@@ -10,12 +10,143 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use super::{EuEv, EuWhat, Stage, draw, emit, eu, eu_ref, later, stage};
+use super::protocol::{self, Stage};
+use super::{EuEv, draw, eu, eu_ref, later};
 use crate::engine::SimTime;
-use crate::log::{Cause, Domain, Event, Origin, What};
+use crate::infra::{Cause, InfraRecord};
+use crate::log::{Context, Described, Domain, Origin, Record, round3};
 use crate::playbook::{Body, NatoMode};
-use crate::world::catalog::{CampaignIx, CountryIx};
+use crate::response::national::NationalRecord;
+use crate::threats::cbrn::CbrnRecord;
+use crate::threats::cyber::CyberRecord;
+use crate::world::catalog::{CampaignIx, Catalog, CountryIx};
 use crate::world::{Foothold, Incident, Sim};
+
+/// What the Fusion Cell and NATO's Hybrid Analysis Branch log.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum AnalysisRecord {
+    IndicatorReceived {
+        by: Body,
+        from: Body,
+        country: CountryIx,
+        domain: Domain,
+        waiting: u16,
+    },
+    Assessment {
+        by: Body,
+        confidence: f32,
+        indicators: u16,
+        campaigns: u8,
+        domains: u8,
+        alert: bool,
+    },
+}
+
+pub fn body_name(b: Body) -> &'static str {
+    match b {
+        Body::MemberStates => "member states",
+        Body::Csirts => "CSIRTs network",
+        Body::FusionCell => "EU Hybrid Fusion Cell",
+        Body::StratCom => "EEAS StratCom",
+        Body::OpenSource => "open sources",
+        Body::Csdp => "CSDP missions",
+        Body::Nato => "NATO Hybrid Analysis Branch",
+    }
+}
+
+fn body_id(b: Body) -> &'static str {
+    match b {
+        Body::MemberStates => "MEMBER-STATES",
+        Body::Csirts => "CSIRTS",
+        Body::FusionCell => "HFC",
+        Body::StratCom => "STRATCOM",
+        Body::OpenSource => "OSINT",
+        Body::Csdp => "CSDP",
+        Body::Nato => "NATO",
+    }
+}
+
+/// Words for a confidence, as intelligence assessments put it.
+fn likelihood(c: f32) -> &'static str {
+    match c {
+        c if c >= 0.9 => "almost certain",
+        c if c >= 0.75 => "highly likely",
+        c if c >= 0.55 => "likely",
+        c if c >= 0.4 => "a realistic possibility",
+        _ => "unlikely",
+    }
+}
+
+impl Record for AnalysisRecord {
+    fn kind(&self) -> &'static str {
+        match self {
+            AnalysisRecord::IndicatorReceived { .. } => "indicator_received",
+            AnalysisRecord::Assessment { .. } => "assessment",
+        }
+    }
+
+    fn domain(&self, _: &Catalog) -> Domain {
+        Domain::Response
+    }
+
+    fn is_key(&self) -> bool {
+        !matches!(self, AnalysisRecord::IndicatorReceived { .. })
+    }
+
+    fn describe<'a>(&self, cx: &Context<'a>) -> Described<'a> {
+        match *self {
+            AnalysisRecord::IndicatorReceived {
+                by,
+                from,
+                country,
+                domain,
+                waiting,
+            } => Described::new(format!(
+                "{} receives a {} indicator from {} ({}){}",
+                body_name(by),
+                domain.name(),
+                body_name(from),
+                cx.country_name(country),
+                if waiting > 0 {
+                    format!("; {waiting} waiting for an analyst")
+                } else {
+                    String::new()
+                }
+            ))
+            .actor(body_id(from))
+            .target(body_id(by))
+            .country(cx.country(country))
+            .detail("indicator_domain", domain.name())
+            .detail("analysts_queue", waiting),
+            AnalysisRecord::Assessment {
+                by,
+                confidence,
+                indicators,
+                campaigns,
+                domains,
+                alert,
+            } => Described::new(format!(
+                "{} assessment: a coordinated hybrid campaign is {} ({:.0}% confidence, {} indicators, {} domains){}",
+                body_name(by),
+                likelihood(confidence),
+                confidence * 100.0,
+                indicators,
+                domains,
+                match (alert, by) {
+                    (false, _) => "",
+                    (true, Body::Nato) => "; allies alerted",
+                    (true, _) => "; member states alerted",
+                }
+            ))
+            .actor(body_id(by))
+            .detail("confidence", round3(confidence))
+            .detail("indicators", indicators)
+            .detail("linked_threads", campaigns)
+            .detail("domains", domains)
+            .detail("alert", alert),
+        }
+    }
+}
 
 /// One report of something hostile, as it travels.
 #[derive(Clone, Copy, Debug)]
@@ -56,68 +187,90 @@ pub struct Picture {
     pub assessed: Option<SimTime>,
 }
 
-/// Turns what national responders and the news see into indicators.
-pub fn observe(sim: &mut Sim, ev: &Event) {
-    let ind = |source, country, domain, campaign| Indicator {
+fn indicator(
+    source: Body,
+    country: CountryIx,
+    domain: Domain,
+    campaign: Option<CampaignIx>,
+) -> Indicator {
+    Indicator {
         source,
         country,
         domain,
         campaign,
-    };
-    let found = match ev.what {
-        What::IncidentOpened { by, country, .. } | What::IntrusionDetected { by, country, .. } => {
-            Some(ind(
-                Body::MemberStates,
-                country,
-                Domain::Cyber,
-                by.campaign(),
-            ))
-        }
-        What::CbrnDetected { incident, country } => {
+    }
+}
+
+/// Detections by national responders become indicators.
+pub fn on_national(sim: &mut Sim, r: &NationalRecord) {
+    let found = match *r {
+        NationalRecord::IncidentOpened { by, country, .. }
+        | NationalRecord::IntrusionDetected { by, country, .. } => Some(indicator(
+            Body::MemberStates,
+            country,
+            Domain::Cyber,
+            by.campaign(),
+        )),
+        NationalRecord::CbrnDetected { incident, country } => {
             let by = sim
                 .world
                 .get::<Incident>(sim.ix.incidents[incident as usize])
                 .map(|i| i.by);
-            Some(ind(
+            Some(indicator(
                 Body::MemberStates,
                 country,
                 Domain::Cbrn,
                 by.and_then(|o| o.campaign()),
             ))
         }
-        What::NarrativeDetected { narrative, country } => {
+        NationalRecord::NarrativeDetected { narrative, country } => {
             let by = sim.narrative_ref(narrative).launched.map(|l| l.1);
-            Some(ind(
+            Some(indicator(
                 Body::MemberStates,
                 country,
                 Domain::Disinfo,
                 by.and_then(|o| o.campaign()),
             ))
         }
-        What::ServiceLost {
-            node,
-            cause: Cause::Attack(by) | Cause::Wiper(by),
-            ..
-        } => Some(ind(
-            Body::OpenSource,
-            sim.cat.nodes[node.i()].country,
-            Domain::Cyber,
-            by.campaign(),
-        )),
-        What::Release { by, country, .. } => {
-            Some(ind(Body::OpenSource, country, Domain::Cbrn, by.campaign()))
-        }
-        What::IntrusionPlanted { by, node } => {
-            // Once alerted, member states look for the actor's footholds.
-            if eu_ref(sim).hfc.alerted.is_some() {
-                hunt(sim, by, node);
-            }
-            None
-        }
         _ => None,
     };
     if let Some(i) = found {
         report(sim, i);
+    }
+}
+
+/// Outages caused by attacks make the news.
+pub fn on_infra(sim: &mut Sim, r: &InfraRecord) {
+    if let InfraRecord::ServiceLost {
+        node,
+        cause: Cause::Attack(by) | Cause::Wiper(by),
+        ..
+    } = *r
+    {
+        let country = sim.cat.nodes[node.i()].country;
+        report(
+            sim,
+            indicator(Body::OpenSource, country, Domain::Cyber, by.campaign()),
+        );
+    }
+}
+
+/// Releases make the news.
+pub fn on_cbrn(sim: &mut Sim, r: &CbrnRecord) {
+    if let CbrnRecord::Release { by, country, .. } = *r {
+        report(
+            sim,
+            indicator(Body::OpenSource, country, Domain::Cbrn, by.campaign()),
+        );
+    }
+}
+
+/// Once alerted, member states look for the actor's new footholds.
+pub fn on_cyber(sim: &mut Sim, r: &CyberRecord) {
+    if let CyberRecord::IntrusionPlanted { by, node } = *r
+        && eu_ref(sim).hfc.alerted.is_some()
+    {
+        hunt(sim, by, node);
     }
 }
 
@@ -202,18 +355,15 @@ fn arrives(sim: &mut Sim, to: Body, ind: Indicator) {
         }
     };
     let waiting = picture(&mut eu(sim), to).queue.len() as u16;
-    emit(
-        sim,
-        EuWhat::IndicatorReceived {
-            by: to,
-            from: ind.source,
-            country: ind.country,
-            domain: ind.domain,
-            waiting,
-        },
-    );
+    sim.emit(AnalysisRecord::IndicatorReceived {
+        by: to,
+        from: ind.source,
+        country: ind.country,
+        domain: ind.domain,
+        waiting,
+    });
     if to == Body::FusionCell {
-        stage(sim, Stage::Detection);
+        protocol::reach(sim, Stage::Detection);
     }
     if start {
         begin(sim, to, ind, &analysis);
@@ -289,17 +439,14 @@ fn done(sim: &mut Sim, by: Body, ind: Indicator) {
         )
     };
     if let Some((confidence, indicators, campaigns, domains)) = assessment {
-        emit(
-            sim,
-            EuWhat::Assessment {
-                by,
-                confidence: confidence as f32,
-                indicators: indicators.min(u16::MAX as u32) as u16,
-                campaigns: campaigns.min(255) as u8,
-                domains: domains as u8,
-                alert: first_alert,
-            },
-        );
+        sim.emit(AnalysisRecord::Assessment {
+            by,
+            confidence: confidence as f32,
+            indicators: indicators.min(u16::MAX as u32) as u16,
+            campaigns: campaigns.min(255) as u8,
+            domains: domains as u8,
+            alert: first_alert,
+        });
     }
     if by == Body::FusionCell {
         if first_alert {
@@ -309,7 +456,7 @@ fn done(sim: &mut Sim, by: Body, ind: Indicator) {
             let conf = eu_ref(sim).hfc.confidence;
             if conf >= p.assess.0 {
                 eu(sim).hfc.assessed.get_or_insert(now);
-                stage(sim, Stage::Assessment);
+                protocol::reach(sim, Stage::Assessment);
             }
         }
     }

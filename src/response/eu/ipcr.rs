@@ -8,10 +8,63 @@
 
 use std::collections::BTreeMap;
 
-use super::{DecisionKind, EuEv, EuWhat, Stage, emit, eu, eu_ref, holds, later, raise, stage};
+use super::decision::{DecisionKind, raise};
+use super::protocol::{self, Stage};
+use super::{EuEv, eu, eu_ref, holds, later};
 use crate::engine::SimTime;
+use crate::log::{Context, Described, Domain, Record, round3};
 use crate::playbook::IpcrMode;
 use crate::world::Sim;
+use crate::world::catalog::Catalog;
+
+/// What IPCR logs.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum IpcrRecord {
+    Mode {
+        mode: IpcrMode,
+    },
+    IsaaReport {
+        number: u16,
+        mode: IpcrMode,
+        affected: u8,
+        confidence: f32,
+    },
+}
+
+impl Record for IpcrRecord {
+    fn kind(&self) -> &'static str {
+        match self {
+            IpcrRecord::Mode { .. } => "ipcr_mode",
+            IpcrRecord::IsaaReport { .. } => "ipcr_isaa_report",
+        }
+    }
+
+    fn domain(&self, _: &Catalog) -> Domain {
+        Domain::Response
+    }
+
+    fn describe<'a>(&self, _: &Context<'a>) -> Described<'a> {
+        match *self {
+            IpcrRecord::Mode { mode } => Described::new(format!("IPCR in {} mode", mode.name()))
+                .actor("IPCR")
+                .detail("mode", mode.name()),
+            IpcrRecord::IsaaReport {
+                number,
+                mode,
+                affected,
+                confidence,
+            } => Described::new(format!(
+                "IPCR ISAA report #{number}: {affected} member states affected, Fusion Cell confidence {:.0}%",
+                confidence * 100.0
+            ))
+            .actor("IPCR")
+            .detail("number", number)
+            .detail("mode", mode.name())
+            .detail("states_affected", affected)
+            .detail("confidence", round3(confidence)),
+        }
+    }
+}
 
 #[derive(Clone, Copy, Debug)]
 pub enum IpcrEv {
@@ -105,9 +158,9 @@ pub fn enter(sim: &mut Sim, mode: IpcrMode) {
             }
         }
     }
-    emit(sim, EuWhat::IpcrMode { mode });
+    sim.emit(IpcrRecord::Mode { mode });
     if mode >= IpcrMode::InformationSharing {
-        stage(sim, Stage::Response);
+        protocol::reach(sim, Stage::Response);
         // The first report of the new mode goes out at once, and the mode's
         // own cadence replaces the previous one.
         let cadence = {
@@ -158,13 +211,10 @@ fn isaa(sim: &mut Sim) {
         let st = eu_ref(sim);
         (st.affected.len() as u8, st.hfc.confidence as f32)
     };
-    emit(
-        sim,
-        EuWhat::IsaaReport {
-            number,
-            mode,
-            affected,
-            confidence,
-        },
-    );
+    sim.emit(IpcrRecord::IsaaReport {
+        number,
+        mode,
+        affected,
+        confidence,
+    });
 }

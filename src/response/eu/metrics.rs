@@ -3,15 +3,13 @@
 //! respond per threat, IPCR modes, UCPM request-to-deployment times,
 //! mechanism load and queueing, and every decision taken.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
-use super::{EuState, EuWhat, Stage, ucpm};
-use crate::exercise::Exercise;
-use crate::log::{Origin, What};
+use bevy_ecs::world::World;
+
+use super::{EuState, Stage, ucpm};
 use crate::playbook::IpcrMode;
-use crate::world::Incident;
+use crate::world::Deterrence;
 use crate::world::catalog::{CampaignIx, Catalog};
 
 #[derive(Debug, Serialize)]
@@ -126,64 +124,18 @@ fn hours(s: u64) -> f64 {
     (s as f64 / 36.0).round() / 100.0
 }
 
-/// Measures the mechanisms of a finished run; `None` in a national-only run.
+/// Measures the mechanisms of a run; `None` in a national-only run.
+/// `first_effect` and `detected` are each campaign's times, from the log.
 pub fn measure(
-    ex: &Exercise,
+    world: &World,
+    cat: &Catalog,
     first_effect: &[Option<u64>],
     detected: &[Option<u64>],
 ) -> Option<EuMetrics> {
-    let st = ex.world().get_resource::<EuState>()?;
-    let cat: &Catalog = ex.catalog();
+    let st = world.get_resource::<EuState>()?;
     let r = &cat.response;
     let cid = |c: crate::world::catalog::CountryIx| cat.countries[c.i()].id.to_string();
-
-    // The first EU or NATO action that answered each campaign, and deterred steps.
-    let mut responded: BTreeMap<CampaignIx, u64> = BTreeMap::new();
-    let mut deterred = 0;
-    let mut waited = 0;
-    let mut unmet = 0;
-    let mut isolations = 0;
-    let incident_campaign = |k: usize| {
-        ex.world()
-            .get::<Incident>(ex.index().incidents[k])
-            .and_then(|i| i.by.campaign())
-    };
-    for e in ex.log() {
-        let mut answer = |c: Option<CampaignIx>| {
-            if let Some(c) = c {
-                responded.entry(c).or_insert(e.t.0);
-            }
-        };
-        match e.what {
-            What::StepFailed {
-                why: crate::log::Failure::Deterred,
-                ..
-            } => deterred += 1,
-            What::Eu(EuWhat::CsirtsShared { by, .. }) => answer(by.campaign()),
-            What::Eu(EuWhat::PreemptiveIsolation { by, .. }) => {
-                isolations += 1;
-                answer(by.campaign());
-            }
-            What::Eu(EuWhat::RasAlert { narrative }) | What::Eu(EuWhat::EuDebunk { narrative }) => {
-                let by = ex
-                    .world()
-                    .get::<crate::world::NarrativeState>(ex.index().narratives[narrative.i()])
-                    .and_then(|n| n.launched.map(|l| l.1));
-                answer(by.and_then(|o: Origin| o.campaign()));
-            }
-            What::Eu(EuWhat::ModuleDeployed { country, .. }) => {
-                for k in 0..ex.index().incidents.len() {
-                    let inc = ex.world().get::<Incident>(ex.index().incidents[k]);
-                    if inc.is_some_and(|i| i.country == country) {
-                        answer(incident_campaign(k));
-                    }
-                }
-            }
-            What::Eu(EuWhat::AwaitingModule { .. }) => waited += 1,
-            What::Eu(EuWhat::NoModule { .. }) => unmet += 1,
-            _ => {}
-        }
-    }
+    let deterred = world.resource::<Deterrence>().steps_deterred;
 
     let since = |c: usize, t: Option<u64>| match (first_effect[c], t) {
         (Some(a), Some(b)) => Some(b.saturating_sub(a)),
@@ -200,7 +152,7 @@ pub fn measure(
                 (Some(a), Some(b)) => Some(a.max(b.0)),
                 _ => None,
             };
-            let attributed = match (in_picture, st.cyber.attributed) {
+            let attributed = match (in_picture, st.toolbox.attributed) {
                 (Some(a), Some(b)) if a <= b.0 => Some(b.0),
                 _ => None,
             };
@@ -210,7 +162,7 @@ pub fn measure(
                 time_to_detect_s: since(c, detected[c]),
                 time_to_assess_s: since(c, assessed),
                 time_to_attribute_s: since(c, attributed),
-                time_to_respond_s: since(c, responded.get(&cx).copied()),
+                time_to_respond_s: since(c, st.responded.get(&cx).map(|t| t.0)),
             }
         })
         .collect();
@@ -264,20 +216,20 @@ pub fn measure(
                 })
                 .collect(),
             longest_ercc_queue: st.ucpm.longest_desk_queue,
-            waited_for_module: waited,
-            unmet,
+            waited_for_module: st.ucpm.waited_for_module as usize,
+            unmet: st.ucpm.unmet as usize,
         }),
         blueprint: r.blueprint.as_ref().map(|_| BlueprintMetrics {
-            incidents_shared: st.cyber.shares,
-            states_sharing: st.cyber.states.len(),
-            operational_s: st.cyber.operational_at.map(|t| t.0),
-            political_s: st.cyber.political_at.map(|t| t.0),
-            preemptive_isolations: isolations,
+            incidents_shared: st.blueprint.shares,
+            states_sharing: st.blueprint.states.len(),
+            operational_s: st.blueprint.operational_at.map(|t| t.0),
+            political_s: st.blueprint.political_at.map(|t| t.0),
+            preemptive_isolations: st.blueprint.preemptive_isolations as usize,
         }),
         toolbox: r.toolbox.as_ref().map(|_| ToolboxMetrics {
-            attributed_s: st.cyber.attributed.map(|t| t.0),
-            restrictive_measures_s: st.cyber.measures.map(|t| t.0),
-            steps_deterred: deterred,
+            attributed_s: st.toolbox.attributed.map(|t| t.0),
+            restrictive_measures_s: st.toolbox.measures.map(|t| t.0),
+            steps_deterred: deterred as usize,
         }),
         stratcom: r.stratcom.as_ref().map(|_| StratComMetrics {
             narratives_identified: st.stratcom.confirmed.len(),
@@ -293,7 +245,7 @@ pub fn measure(
             .decisions
             .iter()
             .map(|d| DecisionMetrics {
-                decision: super::log::decision_id(d.kind),
+                decision: d.kind.id(),
                 country: d.country.map(cid),
                 raised_s: d.raised.0,
                 decided_s: d.decided.map(|x| x.0.0),

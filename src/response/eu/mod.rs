@@ -13,43 +13,53 @@
 //! - [`ucpm`]: requests for assistance through the ERCC, offers of modules
 //!   from a pool where each module serves one request at a time, deployment
 //!   that adds to national means; Art. 222 brings bilateral offers.
-//! - [`cyber`]: the Blueprint and the CSIRTs network (sharing, warnings,
-//!   isolation, ENISA support) and the Cyber Diplomacy Toolbox (attribution,
-//!   restrictive measures, deterrence of later steps).
+//! - [`solidarity`]: Art. 222, which widens UCPM and fully activates IPCR.
+//! - [`blueprint`]: the Blueprint and the CSIRTs network (sharing, warnings,
+//!   isolation, ENISA support).
+//! - [`toolbox`]: the Cyber Diplomacy Toolbox (attribution, restrictive
+//!   measures, deterrence of later steps).
 //! - [`stratcom`]: the StratCom task forces and the Rapid Alert System.
 //! - [`nato`]: NATO's support to allies, in parallel or coordinated mode.
+//! - [`protocol`]: the EU Hybrid Playbook's stages.
 //!
 //! Political decisions (raise IPCR, invoke Art. 222, request UCPM help,
-//! attribute, adopt sanctions) are raised as [`Decision`] points with
+//! attribute, adopt sanctions) are raised as [`decision`] points with
 //! options and decided after a deliberation by the playbook's policy.
 //!
 //! A [`Review`](EuEv::Review) every half hour lets each mechanism check its
 //! triggers; everything else reacts to events as they are logged.
 
 pub mod analysis;
-pub mod cyber;
+pub mod blueprint;
+pub mod decision;
 pub mod ipcr;
-pub mod log;
 pub mod metrics;
 pub mod nato;
+pub mod protocol;
+pub mod solidarity;
 pub mod stratcom;
 #[cfg(test)]
 mod tests;
+pub mod toolbox;
 pub mod ucpm;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use bevy_ecs::prelude::*;
 
-pub use self::log::EuWhat;
-use crate::engine::{Dist, Duration, RngStreams, SimRng, SimTime};
-use crate::infra;
-use crate::log::{Event, What};
-use crate::playbook::{self as pb, IpcrMode, Need, Policy, Trigger};
-use crate::world::catalog::CountryIx;
-use crate::world::{Ev, Incident, Sim};
+pub use decision::{DecisionKind, DecisionPoint, answer, default_choice, pending};
+pub use protocol::Stage;
 
-use super::ResponseEv;
+use crate::engine::{Dist, Duration, RngStreams, SimRng, SimTime};
+use crate::infra::{self, InfraRecord};
+use crate::log::Origin;
+use crate::playbook::Trigger;
+use crate::response::national::NationalRecord;
+use crate::threats::cbrn::CbrnRecord;
+use crate::threats::cyber::CyberRecord;
+use crate::threats::disinfo::DisinfoRecord;
+use crate::world::catalog::{CampaignIx, CountryIx, NodeIx};
+use crate::world::{Incident, Sim};
 
 /// How often mechanisms check their triggers.
 pub const REVIEW: Duration = Duration::minutes(30);
@@ -62,95 +72,9 @@ pub enum EuEv {
     Decide(u16),
     Ipcr(ipcr::IpcrEv),
     Ucpm(ucpm::UcpmEv),
-    Cyber(cyber::CyberEv),
+    Blueprint(blueprint::BlueprintEv),
     StratCom(stratcom::StratComEv),
     Nato(nato::NatoEv),
-}
-
-/// A political decision the procedure calls for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum DecisionKind {
-    IpcrInformationSharing,
-    IpcrFullActivation,
-    UcpmRequest(Need),
-    Solidarity,
-    Attribution,
-    RestrictiveMeasures,
-}
-
-impl DecisionKind {
-    pub fn question(self) -> &'static str {
-        match self {
-            DecisionKind::IpcrInformationSharing => "Presidency: move IPCR to information sharing?",
-            DecisionKind::IpcrFullActivation => "Presidency: fully activate IPCR?",
-            DecisionKind::UcpmRequest(_) => "Request assistance through the UCPM?",
-            DecisionKind::Solidarity => "Invoke the solidarity clause (Art. 222 TFEU)?",
-            DecisionKind::Attribution => {
-                "Council: attribute the campaign publicly (Cyber Diplomacy Toolbox)?"
-            }
-            DecisionKind::RestrictiveMeasures => {
-                "Council: adopt restrictive measures (Cyber Diplomacy Toolbox)?"
-            }
-        }
-    }
-
-    /// The options offered to the players; the first is "act".
-    pub fn options(self) -> [&'static str; 2] {
-        match self {
-            DecisionKind::IpcrInformationSharing | DecisionKind::IpcrFullActivation => {
-                ["raise the mode", "stay in the current mode"]
-            }
-            DecisionKind::UcpmRequest(_) => ["send the request", "rely on national means"],
-            DecisionKind::Solidarity => ["invoke Art. 222", "do not invoke"],
-            DecisionKind::Attribution => ["attribute publicly", "keep attribution confidential"],
-            DecisionKind::RestrictiveMeasures => ["adopt sanctions", "no sanctions for now"],
-        }
-    }
-
-    /// EU-level decisions go faster under IPCR coordination; national ones do not.
-    fn coordinated(self) -> bool {
-        matches!(
-            self,
-            DecisionKind::Attribution | DecisionKind::RestrictiveMeasures
-        )
-    }
-}
-
-/// One decision point and how it ended.
-#[derive(Clone, Debug)]
-pub struct DecisionRecord {
-    pub kind: DecisionKind,
-    pub country: Option<CountryIx>,
-    pub raised: SimTime,
-    pub decided: Option<(SimTime, bool)>,
-    /// Events made it moot before it fell.
-    pub overtaken: bool,
-}
-
-/// The EU Hybrid Playbook's stages.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Stage {
-    Detection,
-    Assessment,
-    Attribution,
-    Response,
-}
-
-impl Stage {
-    pub const ALL: [Stage; 4] = [
-        Stage::Detection,
-        Stage::Assessment,
-        Stage::Attribution,
-        Stage::Response,
-    ];
-    pub fn name(self) -> &'static str {
-        match self {
-            Stage::Detection => "detection",
-            Stage::Assessment => "assessment",
-            Stage::Attribution => "attribution",
-            Stage::Response => "response",
-        }
-    }
 }
 
 /// Random streams of the EU and NATO mechanisms, one per mechanism.
@@ -172,19 +96,21 @@ pub struct EuState {
     pub nato_picture: analysis::Picture,
     pub stages: BTreeMap<Stage, SimTime>,
     pub ipcr: ipcr::IpcrState,
-    pub decisions: Vec<DecisionRecord>,
+    pub decisions: Vec<DecisionPoint>,
     /// Decisions raised so far, so that none is raised twice.
     pub raised: BTreeSet<(DecisionKind, Option<CountryIx>)>,
     pub ucpm: ucpm::UcpmState,
-    pub cyber: cyber::CyberState,
+    pub blueprint: blueprint::BlueprintState,
+    pub toolbox: toolbox::ToolboxState,
     pub stratcom: stratcom::StratComState,
     pub nato: nato::NatoState,
     /// Member states that invoked Art. 222, and when.
     pub solidarity: BTreeMap<CountryIx, SimTime>,
     /// States with a detected threat (for `StatesAffected`).
     pub affected: BTreeSet<CountryIx>,
-    /// Cut in the success of campaign steps from attribution and sanctions.
-    pub deterrence: f64,
+    /// When an EU or NATO action first answered each campaign (a share, an
+    /// isolation, a debunk or alert, a module on the ground).
+    pub responded: BTreeMap<CampaignIx, SimTime>,
     /// Players at the dashboard decide; decisions wait for them instead of
     /// falling after the playbook's deliberation.
     pub interactive: bool,
@@ -209,19 +135,20 @@ impl EuState {
             decisions: Vec::new(),
             raised: BTreeSet::new(),
             ucpm: ucpm::UcpmState::new(&cat.response),
-            cyber: cyber::CyberState::default(),
+            blueprint: blueprint::BlueprintState::default(),
+            toolbox: toolbox::ToolboxState::default(),
             stratcom: stratcom::StratComState::default(),
             nato: nato::NatoState::new(&cat.response),
             solidarity: BTreeMap::new(),
             affected: BTreeSet::new(),
-            deterrence: 0.0,
+            responded: BTreeMap::new(),
             interactive: false,
         }
     }
 }
 
 pub(crate) fn later(sim: &mut Sim, delay: Duration, ev: EuEv) {
-    sim.after(delay, Ev::Response(ResponseEv::Eu(ev)));
+    sim.after(delay, ev);
 }
 
 pub(crate) fn eu<'a>(sim: &'a mut Sim) -> Mut<'a, EuState> {
@@ -232,8 +159,10 @@ pub(crate) fn eu_ref<'a>(sim: &'a Sim) -> &'a EuState {
     sim.world.resource::<EuState>()
 }
 
-pub(crate) fn emit(sim: &mut Sim, what: EuWhat) {
-    sim.emit(What::Eu(what));
+/// An EU or NATO action answers campaign `c` (the first answer counts).
+pub(crate) fn answered(sim: &mut Sim, c: CampaignIx) {
+    let now = sim.now;
+    eu(sim).responded.entry(c).or_insert(now);
 }
 
 /// Samples `d` from one of the EU streams, scaled by `factor`.
@@ -251,8 +180,8 @@ pub(crate) fn draw(
 /// the foothold `by` holds in `node` and finds it within `within`.
 pub(crate) fn warned_hunt(
     sim: &mut Sim,
-    by: crate::log::Origin,
-    node: crate::world::catalog::NodeIx,
+    by: Origin,
+    node: NodeIx,
     within: &Dist,
     pick: fn(&mut EuRngs) -> &mut SimRng,
 ) {
@@ -280,44 +209,60 @@ pub fn start(sim: &mut Sim, interactive: bool) {
     later(sim, Duration(0), EuEv::Review);
 }
 
-/// The deterrent effect of attribution and sanctions on later campaign steps.
-pub fn deterrence(sim: &Sim) -> f64 {
-    sim.world
-        .get_resource::<EuState>()
-        .map_or(0.0, |e| e.deterrence)
-}
-
 pub fn active(sim: &Sim) -> bool {
     sim.world.contains_resource::<EuState>()
 }
 
-/// Lets the mechanisms see a logged event.
-pub fn observe(sim: &mut Sim, ev: &Event) {
+/// National detections tell which states are affected, reach the analysts
+/// as indicators, and go to the CSIRTs network.
+pub fn on_national(sim: &mut Sim, r: &NationalRecord) {
     if !active(sim) {
         return;
     }
-    match ev.what {
-        What::IncidentOpened { country, .. }
-        | What::IntrusionDetected { country, .. }
-        | What::CbrnDetected { country, .. }
-        | What::NarrativeDetected { country, .. } => {
-            eu(sim).affected.insert(country);
-        }
-        _ => {}
+    if let NationalRecord::IncidentOpened { country, .. }
+    | NationalRecord::IntrusionDetected { country, .. }
+    | NationalRecord::CbrnDetected { country, .. }
+    | NationalRecord::NarrativeDetected { country, .. } = *r
+    {
+        eu(sim).affected.insert(country);
     }
-    analysis::observe(sim, ev);
-    cyber::observe(sim, ev);
-    stratcom::observe(sim, ev);
+    analysis::on_national(sim, r);
+    blueprint::on_national(sim, r);
+}
+
+pub fn on_infra(sim: &mut Sim, r: &InfraRecord) {
+    if active(sim) {
+        analysis::on_infra(sim, r);
+    }
+}
+
+pub fn on_cbrn(sim: &mut Sim, r: &CbrnRecord) {
+    if active(sim) {
+        analysis::on_cbrn(sim, r);
+    }
+}
+
+pub fn on_cyber(sim: &mut Sim, r: &CyberRecord) {
+    if active(sim) {
+        analysis::on_cyber(sim, r);
+        blueprint::on_cyber(sim, r);
+    }
+}
+
+pub fn on_disinfo(sim: &mut Sim, r: &DisinfoRecord) {
+    if active(sim) {
+        stratcom::on_disinfo(sim, r);
+    }
 }
 
 pub fn handle(sim: &mut Sim, ev: EuEv) {
     match ev {
         EuEv::Review => review(sim),
         EuEv::Analysis(a) => analysis::handle(sim, a),
-        EuEv::Decide(i) => decide(sim, i),
+        EuEv::Decide(i) => decision::decide(sim, i),
         EuEv::Ipcr(e) => ipcr::handle(sim, e),
         EuEv::Ucpm(e) => ucpm::handle(sim, e),
-        EuEv::Cyber(e) => cyber::handle(sim, e),
+        EuEv::Blueprint(e) => blueprint::handle(sim, e),
         EuEv::StratCom(e) => stratcom::handle(sim, e),
         EuEv::Nato(e) => nato::handle(sim, e),
     }
@@ -326,184 +271,18 @@ pub fn handle(sim: &mut Sim, ev: EuEv) {
 /// Every half hour each mechanism checks whether its triggers hold.
 fn review(sim: &mut Sim) {
     ipcr::review(sim);
-    ucpm::review(sim);
-    cyber::review(sim);
+    for (c, def) in sim.cat.countries.iter().enumerate() {
+        if def.eu {
+            let c = CountryIx(c as u32);
+            solidarity::review_country(sim, c);
+            ucpm::review_country(sim, c);
+        }
+    }
+    toolbox::review(sim);
     nato::review(sim);
     if sim.now.0 + REVIEW.0 <= sim.cat.duration.0 {
         later(sim, REVIEW, EuEv::Review);
     }
-}
-
-/// Raises a decision point unless it was raised before; it is decided after its deliberation.
-pub(crate) fn raise(
-    sim: &mut Sim,
-    kind: DecisionKind,
-    country: Option<CountryIx>,
-    decision: &pb::Decision,
-) {
-    // A state may ask the UCPM again once a module has left (its own
-    // `open` set guards against duplicates); other decisions come up once.
-    let repeatable = matches!(kind, DecisionKind::UcpmRequest(_));
-    if !eu(sim).raised.insert((kind, country)) && !repeatable {
-        return;
-    }
-    let factor = if kind.coordinated() {
-        ipcr::speed(sim)
-    } else {
-        1.0
-    };
-    let d = draw(sim, |r| &mut r.decisions, &decision.deliberation, factor);
-    let now = sim.now;
-    let id = {
-        let mut st = eu(sim);
-        st.decisions.push(DecisionRecord {
-            kind,
-            country,
-            raised: now,
-            decided: None,
-            overtaken: false,
-        });
-        (st.decisions.len() - 1) as u16
-    };
-    emit(
-        sim,
-        EuWhat::DecisionRaised {
-            kind,
-            country,
-            due: d.0.min(u32::MAX as u64) as u32,
-        },
-    );
-    // At the dashboard the players deliberate; headless, the playbook's
-    // deliberation time passes and its policy decides.
-    if !eu_ref(sim).interactive {
-        later(sim, d, EuEv::Decide(id));
-    }
-}
-
-/// Decision points raised and not decided yet, oldest first.
-pub fn pending(world: &World) -> Vec<u16> {
-    world
-        .get_resource::<EuState>()
-        .map(|st| {
-            st.decisions
-                .iter()
-                .enumerate()
-                .filter(|(_, d)| d.decided.is_none() && !d.overtaken)
-                .map(|(i, _)| i as u16)
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// The players answer decision `id` (`None`: the time-out applies the
-/// playbook's policy).
-pub fn answer(sim: &mut Sim, id: u16, approve: Option<bool>) {
-    let open = eu_ref(sim)
-        .decisions
-        .get(id as usize)
-        .is_some_and(|d| d.decided.is_none() && !d.overtaken);
-    if open {
-        settle_decision(sim, id, approve.map(|a| (a, true)));
-    }
-}
-
-/// The deliberation is over: the playbook's policy decides.
-fn decide(sim: &mut Sim, id: u16) {
-    settle_decision(sim, id, None);
-}
-
-/// Takes decision `id`: as `choice` says (approve, by the players), or by
-/// the playbook's policy.
-fn settle_decision(sim: &mut Sim, id: u16, choice: Option<(bool, bool)>) {
-    let rec = eu_ref(sim).decisions[id as usize].clone();
-    // IPCR may already be where the decision would take it (Art. 222).
-    let target = match rec.kind {
-        DecisionKind::IpcrInformationSharing => Some(IpcrMode::InformationSharing),
-        DecisionKind::IpcrFullActivation => Some(IpcrMode::FullActivation),
-        _ => None,
-    };
-    if target.is_some_and(|m| eu_ref(sim).ipcr.mode >= m) {
-        eu(sim).decisions[id as usize].overtaken = true;
-        emit(
-            sim,
-            EuWhat::DecisionOvertaken {
-                kind: rec.kind,
-                country: rec.country,
-            },
-        );
-        return;
-    }
-    let (approved, players) = match choice {
-        Some(c) => c,
-        None => (default_choice(sim, id), false),
-    };
-    let now = sim.now;
-    eu(sim).decisions[id as usize].decided = Some((now, approved));
-    emit(
-        sim,
-        EuWhat::DecisionTaken {
-            kind: rec.kind,
-            country: rec.country,
-            approved,
-            players,
-        },
-    );
-    if !approved {
-        return;
-    }
-    match rec.kind {
-        DecisionKind::IpcrInformationSharing => ipcr::enter(sim, IpcrMode::InformationSharing),
-        DecisionKind::IpcrFullActivation => ipcr::enter(sim, IpcrMode::FullActivation),
-        DecisionKind::UcpmRequest(need) => {
-            if let Some(c) = rec.country {
-                ucpm::request(sim, c, need);
-            }
-        }
-        DecisionKind::Solidarity => {
-            if let Some(c) = rec.country {
-                ucpm::invoke_solidarity(sim, c);
-            }
-        }
-        DecisionKind::Attribution => cyber::attribute(sim),
-        DecisionKind::RestrictiveMeasures => cyber::adopt_measures(sim),
-    }
-}
-
-/// What the playbook's policy would decide on `id` now.
-pub fn default_choice(sim: &Sim, id: u16) -> bool {
-    let rec = &eu_ref(sim).decisions[id as usize];
-    match policy(&sim.cat.response, rec.kind) {
-        Some(Policy::Approve) => true,
-        Some(Policy::Decline) | None => false,
-        Some(Policy::ApproveIf(t)) => holds(sim, &t, rec.country),
-    }
-}
-
-/// The playbook's policy for a kind of decision.
-pub fn policy(r: &pb::Response, kind: DecisionKind) -> Option<Policy> {
-    let d = match kind {
-        DecisionKind::IpcrInformationSharing => r.ipcr.as_ref().map(|i| &i.information_sharing),
-        DecisionKind::IpcrFullActivation => r.ipcr.as_ref().map(|i| &i.full_activation),
-        DecisionKind::UcpmRequest(_) => r.ucpm.as_ref().map(|u| &u.request),
-        DecisionKind::Solidarity => r.solidarity.as_ref().map(|s| &s.invoke),
-        DecisionKind::Attribution => r.toolbox.as_ref().map(|t| &t.attribution),
-        DecisionKind::RestrictiveMeasures => r.toolbox.as_ref().map(|t| &t.measures),
-    };
-    d.map(|d| d.policy.clone())
-}
-
-/// Marks a stage of the EU Hybrid Playbook as reached (once).
-pub(crate) fn stage(sim: &mut Sim, s: Stage) {
-    if sim.cat.response.protocol.is_none() {
-        return;
-    }
-    let now = sim.now;
-    let mut st = eu(sim);
-    if st.stages.contains_key(&s) {
-        return;
-    }
-    st.stages.insert(s, now);
-    emit(sim, EuWhat::ProtocolStage { stage: s });
 }
 
 /// Does `t` hold now? Country-level conditions are about `country`, or any state.
@@ -551,7 +330,7 @@ pub fn holds(sim: &Sim, t: &Trigger, country: Option<CountryIx>) -> bool {
             .any(|&c| !ucpm::needs(sim, c).is_empty() || !sim.nation_ref(c).csirt_queue.is_empty()),
         Trigger::Ipcr(m) => st.ipcr.mode >= *m,
         Trigger::Solidarity => !st.solidarity.is_empty(),
-        Trigger::Attributed => st.cyber.attributed.is_some(),
+        Trigger::Attributed => st.toolbox.attributed.is_some(),
         Trigger::Elapsed(d) => st
             .hfc
             .first_heard

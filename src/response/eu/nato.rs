@@ -4,11 +4,46 @@
 //! answer both organisations, which slows their reports; in coordinated mode
 //! the two pictures are shared and decisions rest on the better of them.
 
-use super::{EuEv, EuWhat, draw, emit, eu, eu_ref, holds, later};
+use super::{EuEv, draw, eu, eu_ref, holds, later};
+use crate::log::{Context, Described, Domain, Record};
 use crate::playbook::{Response, SupportKind};
 use crate::response::national;
 use crate::world::Sim;
-use crate::world::catalog::{CountryIx, NarrativeIx};
+use crate::world::catalog::{Catalog, CountryIx, NarrativeIx};
+
+/// What NATO logs (its analysis logs as the Fusion Cell's does).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum NatoRecord {
+    SupportArrives { support: u16, country: CountryIx },
+}
+
+impl Record for NatoRecord {
+    fn kind(&self) -> &'static str {
+        "nato_support"
+    }
+
+    fn domain(&self, _: &Catalog) -> Domain {
+        Domain::Response
+    }
+
+    fn describe<'a>(&self, cx: &Context<'a>) -> Described<'a> {
+        let NatoRecord::SupportArrives { support, country } = *self;
+        let name = cx
+            .cat
+            .response
+            .nato
+            .as_ref()
+            .and_then(|n| n.support.get(usize::from(support)))
+            .map_or("support", |s| s.name.as_str());
+        Described::new(format!(
+            "NATO: {name} arrives in {}",
+            cx.country_name(country)
+        ))
+        .actor("NATO")
+        .country(cx.country(country))
+        .detail("support", name)
+    }
+}
 
 #[derive(Clone, Copy, Debug)]
 pub enum NatoEv {
@@ -93,7 +128,7 @@ pub fn handle(sim: &mut Sim, ev: NatoEv) {
     match ev {
         NatoEv::Arrives { support, country } => {
             let s = &n.support[support as usize];
-            emit(sim, EuWhat::NatoSupport { support, country });
+            sim.emit(NatoRecord::SupportArrives { support, country });
             match s.kind {
                 SupportKind::CyberRapidReaction(teams) => national::add_teams(sim, country, teams),
                 SupportKind::CounterHybrid(strength) => {

@@ -9,13 +9,74 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{EuEv, EuWhat, Stage, analysis, draw, emit, eu, eu_ref, ipcr, later, stage};
+use super::protocol::{self, Stage};
+use super::{EuEv, analysis, answered, draw, eu, eu_ref, ipcr, later};
 use crate::engine::SimTime;
-use crate::log::{Domain, Event, What};
+use crate::log::{Context, Described, Domain, Record};
 use crate::playbook::Body;
 use crate::response::national::{self, NationalEv};
+use crate::threats::disinfo::DisinfoRecord;
 use crate::world::Sim;
-use crate::world::catalog::{CountryIx, NarrativeIx};
+use crate::world::catalog::{Catalog, CountryIx, NarrativeIx};
+
+/// What the StratCom task forces and the Rapid Alert System log.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum StratComRecord {
+    Flagged {
+        narrative: NarrativeIx,
+        country: CountryIx,
+    },
+    EuDebunk {
+        narrative: NarrativeIx,
+    },
+    RasAlert {
+        narrative: NarrativeIx,
+    },
+}
+
+impl Record for StratComRecord {
+    fn kind(&self) -> &'static str {
+        match self {
+            StratComRecord::Flagged { .. } => "stratcom_detection",
+            StratComRecord::EuDebunk { .. } => "stratcom_debunk",
+            StratComRecord::RasAlert { .. } => "rapid_alert",
+        }
+    }
+
+    fn domain(&self, _: &Catalog) -> Domain {
+        Domain::Response
+    }
+
+    fn describe<'a>(&self, cx: &Context<'a>) -> Described<'a> {
+        match *self {
+            StratComRecord::Flagged { narrative, country } => {
+                let n = cx.narrative(narrative);
+                Described::new(format!(
+                    "EEAS StratCom task force identifies the narrative \"{}\"",
+                    n.title
+                ))
+                .actor("STRATCOM")
+                .target(&n.id)
+                .country(cx.country(country))
+            }
+            StratComRecord::EuDebunk { narrative } => {
+                let n = cx.narrative(narrative);
+                Described::new(format!("EUvsDisinfo debunks \"{}\"", n.title))
+                    .actor("STRATCOM")
+                    .target(&n.id)
+            }
+            StratComRecord::RasAlert { narrative } => {
+                let n = cx.narrative(narrative);
+                Described::new(format!(
+                    "Rapid Alert System: alert to all member states on \"{}\"",
+                    n.title
+                ))
+                .actor("RAS")
+                .target(&n.id)
+            }
+        }
+    }
+}
 
 #[derive(Clone, Copy, Debug)]
 pub enum StratComEv {
@@ -34,16 +95,17 @@ pub struct StratComState {
     pub alerted: BTreeMap<NarrativeIx, SimTime>,
 }
 
-pub fn observe(sim: &mut Sim, ev: &Event) {
+/// The task forces' media monitoring watches narratives' reach.
+pub fn on_disinfo(sim: &mut Sim, r: &DisinfoRecord) {
     let Some(s) = &sim.cat.response.stratcom else {
         return;
     };
-    let What::NarrativeReach {
+    let DisinfoRecord::NarrativeReach {
         narrative,
         country,
         reach,
         ..
-    } = ev.what
+    } = *r
     else {
         return;
     };
@@ -87,7 +149,7 @@ pub fn handle(sim: &mut Sim, ev: StratComEv) {
         StratComEv::Confirmed { narrative, country } => {
             let now = sim.now;
             eu(sim).stratcom.confirmed.insert(narrative, now);
-            emit(sim, EuWhat::StratComFlagged { narrative, country });
+            sim.emit(StratComRecord::Flagged { narrative, country });
             analysis::report(
                 sim,
                 analysis::Indicator {
@@ -108,7 +170,8 @@ pub fn handle(sim: &mut Sim, ev: StratComEv) {
                     pc.debunk = (pc.debunk + s.debunk.0).min(0.6);
                 }
             }
-            emit(sim, EuWhat::EuDebunk { narrative });
+            sim.emit(StratComRecord::EuDebunk { narrative });
+            answer_threat(sim, narrative);
         }
         StratComEv::Alert(narrative) => {
             let Some(ras) = &s.ras else {
@@ -116,8 +179,9 @@ pub fn handle(sim: &mut Sim, ev: StratComEv) {
             };
             let now = sim.now;
             eu(sim).stratcom.alerted.insert(narrative, now);
-            emit(sim, EuWhat::RasAlert { narrative });
-            stage(sim, Stage::Response);
+            sim.emit(StratComRecord::RasAlert { narrative });
+            answer_threat(sim, narrative);
+            protocol::reach(sim, Stage::Response);
             let mut first = None;
             for (k, &c) in cat.narratives[narrative.i()].countries.iter().enumerate() {
                 if !cat.countries[c.i()].eu {
@@ -167,5 +231,16 @@ pub fn handle(sim: &mut Sim, ev: StratComEv) {
                 );
             }
         }
+    }
+}
+
+/// An EU debunk or alert answers the campaign that launched the narrative.
+fn answer_threat(sim: &mut Sim, narrative: NarrativeIx) {
+    if let Some(c) = sim
+        .narrative_ref(narrative)
+        .launched
+        .and_then(|(_, by)| by.campaign())
+    {
+        answered(sim, c);
     }
 }

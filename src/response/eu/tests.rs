@@ -7,12 +7,25 @@
 
 use std::sync::Arc;
 
-use super::{DecisionKind, EuState, EuWhat};
+use super::analysis::AnalysisRecord;
+use super::blueprint::BlueprintRecord;
+use super::decision::DecisionRecord;
+use super::ipcr::IpcrRecord;
+use super::nato::NatoRecord;
+use super::solidarity::SolidarityRecord;
+use super::stratcom::StratComRecord;
+use super::toolbox::ToolboxRecord;
+use super::ucpm::UcpmRecord;
+use super::{DecisionKind, EuState};
 use crate::diag::SourceFile;
-use crate::log::{Failure, What};
+use crate::exercise::What;
 use crate::playbook::{Body, IpcrMode, Need, Response};
+use crate::response::national::NationalRecord;
 use crate::run::{Finished, execute};
 use crate::scenario::from_source;
+use crate::threats::cbrn::CbrnRecord;
+use crate::threats::cyber::CyberRecord;
+use crate::threats::{CampaignRecord, Failure};
 use crate::world::catalog::{Catalog, CountryIx};
 
 const EE: CountryIx = CountryIx(0);
@@ -135,28 +148,6 @@ fn log(f: &Finished) -> Vec<(u64, What)> {
     f.sim.model.log().iter().map(|e| (e.t.0, e.what)).collect()
 }
 
-/// The EU and NATO events, as (seconds, event).
-fn eu_log(f: &Finished) -> Vec<(u64, EuWhat)> {
-    f.sim
-        .model
-        .log()
-        .iter()
-        .filter_map(|e| match e.what {
-            What::Eu(w) => Some((e.t.0, w)),
-            _ => None,
-        })
-        .collect()
-}
-
-/// Times of the EU events that match.
-fn eu_times(f: &Finished, pick: impl Fn(&EuWhat) -> bool) -> Vec<u64> {
-    eu_log(f)
-        .into_iter()
-        .filter(|(_, w)| pick(w))
-        .map(|(t, _)| t)
-        .collect()
-}
-
 /// Times of the events that match.
 fn times(f: &Finished, pick: impl Fn(&What) -> bool) -> Vec<u64> {
     log(f)
@@ -219,15 +210,15 @@ const DECON_MODULE_2: &str = r#"(id: "FR-decon", name: "Second decontamination m
 
 /// (request, country, need) of every request, with the time it was made.
 fn requests(f: &Finished) -> Vec<(u64, u16, CountryIx, Need, u16)> {
-    eu_log(f)
+    log(f)
         .into_iter()
         .filter_map(|(t, w)| match w {
-            EuWhat::AssistanceRequested {
+            What::Ucpm(UcpmRecord::AssistanceRequested {
                 request,
                 country,
                 need,
                 queued,
-            } => Some((t, request, country, need, queued)),
+            }) => Some((t, request, country, need, queued)),
             _ => None,
         })
         .collect()
@@ -242,18 +233,18 @@ fn decon_requests(f: &Finished) -> Vec<(u64, u16, CountryIx, u16)> {
 }
 
 fn deployed_at(f: &Finished, id: u16) -> Option<u64> {
-    eu_times(
+    times(
         f,
-        |w| matches!(w, EuWhat::ModuleDeployed { request, .. } if *request == id),
+        |w| matches!(w, What::Ucpm(UcpmRecord::ModuleDeployed { request, .. }) if *request == id),
     )
     .first()
     .copied()
 }
 
 fn offered_at(f: &Finished, id: u16) -> Option<u64> {
-    eu_times(
+    times(
         f,
-        |w| matches!(w, EuWhat::OfferAccepted { request, .. } if *request == id),
+        |w| matches!(w, What::Ucpm(UcpmRecord::OfferAccepted { request, .. }) if *request == id),
     )
     .first()
     .copied()
@@ -271,16 +262,16 @@ fn a_second_request_waits_while_the_only_module_of_its_capability_is_deployed() 
         "both states ask for decontamination: {reqs:?}"
     );
     let (first, second) = (reqs[0].1, reqs[1].1);
-    let waiting: Vec<u16> = eu_log(&f)
+    let waiting: Vec<u16> = log(&f)
         .iter()
         .filter_map(|(_, w)| match w {
-            EuWhat::AwaitingModule { request, .. } => Some(*request),
+            What::Ucpm(UcpmRecord::AwaitingModule { request, .. }) => Some(*request),
             _ => None,
         })
         .collect();
     assert_eq!(waiting, [second], "only the second request waits");
-    let returned = eu_times(&f, |w| {
-        matches!(w, EuWhat::ModuleReturned { module: 0, .. })
+    let returned = times(&f, |w| {
+        matches!(w, What::Ucpm(UcpmRecord::ModuleReturned { module: 0, .. }))
     });
     let back = returned[0];
     let d1 = deployed_at(&f, first).expect("the first request is served");
@@ -297,7 +288,11 @@ fn a_second_request_waits_while_the_only_module_of_its_capability_is_deployed() 
     let two = playbook(&ucpm(2, "2h", &format!("{DECON_MODULE}, {DECON_MODULE_2}")));
     let g = world.run(&[&two], 1);
     assert!(
-        eu_times(&g, |w| matches!(w, EuWhat::AwaitingModule { .. })).is_empty(),
+        times(&g, |w| matches!(
+            w,
+            What::Ucpm(UcpmRecord::AwaitingModule { .. })
+        ))
+        .is_empty(),
         "two modules serve two requests at once"
     );
     for (t, id, _, _) in decon_requests(&g) {
@@ -396,9 +391,11 @@ fn ucpm_decontamination_clears_people_a_state_without_units_cannot() {
     );
     let done = times(
         &with,
-        |e| matches!(e, What::Casualties { decontaminated, exposed, .. } if decontaminated == exposed),
+        |e| matches!(e, What::Cbrn(CbrnRecord::Casualties { decontaminated, exposed, .. }) if decontaminated == exposed),
     );
-    let released = times(&with, |e| matches!(e, What::Release { .. }))[0];
+    let released = times(&with, |e| {
+        matches!(e, What::Cbrn(CbrnRecord::Release { .. }))
+    })[0];
     eprintln!(
         "everyone decontaminated {:.1}h after the release",
         hours(done[0] - released)
@@ -418,7 +415,9 @@ fn a_state_can_ask_again_for_a_capability_after_its_module_has_left() {
         "csirt_teams: 4, repair_crews: 4, decon_units: 0, surge_beds: 2000, countermeasure_doses: 5000",
     );
     let f = world.run(&[&playbook(&ucpm(2, "2h", DECON_MODULE))], 1);
-    let returned = eu_times(&f, |w| matches!(w, EuWhat::ModuleReturned { .. }));
+    let returned = times(&f, |w| {
+        matches!(w, What::Ucpm(UcpmRecord::ModuleReturned { .. }))
+    });
     assert!(
         returned.first().is_some_and(|t| *t < 3 * D),
         "the module leaves before the second release: {returned:?}"
@@ -456,20 +455,20 @@ const SOLIDARITY: &str = r#"solidarity: Some((
 const NEVER: &str = "Casualties(100000000)";
 
 fn ipcr_modes(f: &Finished) -> Vec<(u64, IpcrMode)> {
-    eu_log(f)
+    log(f)
         .into_iter()
         .filter_map(|(t, w)| match w {
-            EuWhat::IpcrMode { mode } => Some((t, mode)),
+            What::Ipcr(IpcrRecord::Mode { mode }) => Some((t, mode)),
             _ => None,
         })
         .collect()
 }
 
 fn isaa(f: &Finished) -> Vec<(u64, IpcrMode)> {
-    eu_log(f)
+    log(f)
         .into_iter()
         .filter_map(|(t, w)| match w {
-            EuWhat::IsaaReport { mode, .. } => Some((t, mode)),
+            What::Ipcr(IpcrRecord::IsaaReport { mode, .. }) => Some((t, mode)),
             _ => None,
         })
         .collect()
@@ -481,10 +480,10 @@ fn art_222_brings_ipcr_to_full_activation_at_once_and_overtakes_the_presidency()
     // The Presidency would take three days to decide on full activation.
     let ipcr = ipcr("Always", "3d", 0.2);
     let f = world.run(&[&playbook(&format!("{ipcr}, {SOLIDARITY}"))], 1);
-    let invoked: Vec<(u64, CountryIx)> = eu_log(&f)
+    let invoked: Vec<(u64, CountryIx)> = log(&f)
         .into_iter()
         .filter_map(|(t, w)| match w {
-            EuWhat::SolidarityInvoked { country } => Some((t, country)),
+            What::Solidarity(SolidarityRecord::Invoked { country }) => Some((t, country)),
             _ => None,
         })
         .collect();
@@ -506,22 +505,22 @@ fn art_222_brings_ipcr_to_full_activation_at_once_and_overtakes_the_presidency()
         state(&f).ipcr.entered.get(&IpcrMode::FullActivation),
         Some(&crate::engine::SimTime(at))
     );
-    let raised = eu_times(&f, |w| {
+    let raised = times(&f, |w| {
         matches!(
             w,
-            EuWhat::DecisionRaised {
+            What::Decision(DecisionRecord::Raised {
                 kind: DecisionKind::IpcrFullActivation,
                 ..
-            }
+            })
         )
     });
-    let overtaken = eu_times(&f, |w| {
+    let overtaken = times(&f, |w| {
         matches!(
             w,
-            EuWhat::DecisionOvertaken {
+            What::Decision(DecisionRecord::Overtaken {
                 kind: DecisionKind::IpcrFullActivation,
                 ..
-            }
+            })
         )
     });
     assert_eq!(
@@ -530,12 +529,12 @@ fn art_222_brings_ipcr_to_full_activation_at_once_and_overtakes_the_presidency()
         "the pending decision is overtaken"
     );
     assert!(
-        eu_times(&f, |w| matches!(
+        times(&f, |w| matches!(
             w,
-            EuWhat::DecisionTaken {
+            What::Decision(DecisionRecord::Taken {
                 kind: DecisionKind::IpcrFullActivation,
                 ..
-            }
+            })
         ))
         .is_empty()
     );
@@ -570,17 +569,20 @@ fn art_222_opens_bilateral_offers_and_speeds_assistance_up() {
     };
     let f = world.run(&[&sections(true)], 1);
     let (t, id, _, _) = decon_requests(&f)[0];
-    let waited = eu_times(
+    let waited = times(
         &f,
-        |w| matches!(w, EuWhat::AwaitingModule { request, .. } if *request == id),
+        |w| matches!(w, What::Ucpm(UcpmRecord::AwaitingModule { request, .. }) if *request == id),
     );
     assert_eq!(
         waited,
         [t + 2 * H],
         "before Art. 222 the request waits for an offer"
     );
-    let invoked = eu_times(&f, |w| {
-        matches!(w, EuWhat::SolidarityInvoked { country: EE })
+    let invoked = times(&f, |w| {
+        matches!(
+            w,
+            What::Solidarity(SolidarityRecord::Invoked { country: EE })
+        )
     });
     assert_eq!(invoked.len(), 1);
     assert!(invoked[0] > t + 2 * H);
@@ -598,9 +600,9 @@ fn art_222_opens_bilateral_offers_and_speeds_assistance_up() {
     let g = world.run(&[&sections(false)], 1);
     let (_, id, _, _) = decon_requests(&g)[0];
     assert!(
-        eu_times(
+        times(
             &g,
-            |w| matches!(w, EuWhat::NoModule { request, .. } if *request == id)
+            |w| matches!(w, What::Ucpm(UcpmRecord::NoModule { request, .. }) if *request == id)
         )
         .len()
             == 1
@@ -744,16 +746,16 @@ const SPY: &str = r#"(id: "spy", name: "Espionage", actor: "APT", steps: [
     (id: "i3", after: Some("start"), delay: Fixed("2h"), success: 1.0, action: Intrusion(target: "FI-grid"))])"#;
 
 fn assessments(f: &Finished) -> Vec<(u64, f32, u16, bool)> {
-    eu_log(f)
+    log(f)
         .into_iter()
         .filter_map(|(t, w)| match w {
-            EuWhat::Assessment {
+            What::Analysis(AnalysisRecord::Assessment {
                 by: Body::FusionCell,
                 confidence,
                 indicators,
                 alert,
                 ..
-            } => Some((t, confidence, indicators, alert)),
+            }) => Some((t, confidence, indicators, alert)),
             _ => None,
         })
         .collect()
@@ -814,7 +816,7 @@ fn detected_footholds(f: &Finished, campaign: u32) -> Vec<(u64, CountryIx)> {
     log(f)
         .into_iter()
         .filter_map(|(t, w)| match w {
-            What::IntrusionDetected { by, country, .. }
+            What::National(NationalRecord::IntrusionDetected { by, country, .. })
                 if by.campaign() == Some(crate::world::catalog::CampaignIx(campaign)) =>
             {
                 Some((t, country))
@@ -835,7 +837,11 @@ fn once_alerted_member_states_find_footholds_sooner() {
     let with = world.run(&[&playbook(&fusion(0.3, 4))], 1);
     let without = world.run(&[&playbook("")], 1);
     assert_eq!(
-        times(&with, |w| matches!(w, What::IntrusionPlanted { .. })).len(),
+        times(&with, |w| matches!(
+            w,
+            What::Cyber(CyberRecord::IntrusionPlanted { .. })
+        ))
+        .len(),
         3
     );
     let alerted = state(&with).hfc.alerted.expect("the cell alerts").0;
@@ -869,14 +875,14 @@ fn fusion_cell_analysts_queue_when_indicators_outrun_them() {
             ))],
             1,
         );
-        let waiting = eu_log(&f)
+        let waiting = log(&f)
             .into_iter()
             .filter_map(|(_, w)| match w {
-                EuWhat::IndicatorReceived {
+                What::Analysis(AnalysisRecord::IndicatorReceived {
                     by: Body::FusionCell,
                     waiting,
                     ..
-                } => Some(waiting),
+                }) => Some(waiting),
                 _ => None,
             })
             .max()
@@ -908,18 +914,22 @@ fn restrictive_measures_are_never_raised_before_attribution() {
         )
     };
     let f = world.run(&[&playbook(&toolbox("Approve"))], 1);
-    let attributed = eu_times(&f, |w| matches!(w, EuWhat::Attributed { .. }));
+    let attributed = times(&f, |w| {
+        matches!(w, What::Toolbox(ToolboxRecord::Attributed { .. }))
+    });
     assert_eq!(attributed.len(), 1);
-    let raised = eu_times(&f, |w| {
+    let raised = times(&f, |w| {
         matches!(
             w,
-            EuWhat::DecisionRaised {
+            What::Decision(DecisionRecord::Raised {
                 kind: DecisionKind::RestrictiveMeasures,
                 ..
-            }
+            })
         )
     });
-    let adopted = eu_times(&f, |w| matches!(w, EuWhat::RestrictiveMeasures));
+    let adopted = times(&f, |w| {
+        matches!(w, What::Toolbox(ToolboxRecord::RestrictiveMeasures))
+    });
     assert_eq!(raised.len(), 1, "sanctions are considered once");
     assert!(
         raised[0] >= attributed[0],
@@ -930,18 +940,24 @@ fn restrictive_measures_are_never_raised_before_attribution() {
 
     // Attribution declined: sanctions never come up, whatever their trigger.
     let g = world.run(&[&playbook(&toolbox("Decline"))], 1);
-    assert!(eu_times(&g, |w| matches!(w, EuWhat::Attributed { .. })).is_empty());
     assert!(
-        eu_times(&g, |w| matches!(
+        times(&g, |w| matches!(
             w,
-            EuWhat::DecisionRaised {
-                kind: DecisionKind::RestrictiveMeasures,
-                ..
-            } | EuWhat::RestrictiveMeasures
+            What::Toolbox(ToolboxRecord::Attributed { .. })
         ))
         .is_empty()
     );
-    assert!(state(&g).cyber.measures.is_none());
+    assert!(
+        times(&g, |w| matches!(
+            w,
+            What::Decision(DecisionRecord::Raised {
+                kind: DecisionKind::RestrictiveMeasures,
+                ..
+            }) | What::Toolbox(ToolboxRecord::RestrictiveMeasures)
+        ))
+        .is_empty()
+    );
+    assert!(state(&g).toolbox.measures.is_none());
 }
 
 #[test]
@@ -974,15 +990,29 @@ fn attribution_and_sanctions_deter_later_campaign_steps() {
     );
     let with = world.run(&[&toolbox], 1);
     let without = world.run(&[&playbook("")], 1);
-    let attributed = eu_times(&with, |w| matches!(w, EuWhat::Attributed { .. }))[0];
+    let attributed = times(&with, |w| {
+        matches!(w, What::Toolbox(ToolboxRecord::Attributed { .. }))
+    })[0];
     assert_eq!(attributed, 12 * H);
-    assert!((state(&with).deterrence - (1.0 - 0.7 * 0.5)).abs() < 1e-12);
+    assert!(
+        (with
+            .sim
+            .model
+            .world()
+            .resource::<crate::world::Deterrence>()
+            .share
+            - (1.0 - 0.7 * 0.5))
+            .abs()
+            < 1e-12
+    );
     let outcome = |f: &Finished| -> Vec<(u64, bool, Option<Failure>)> {
         log(f)
             .into_iter()
             .filter_map(|(t, w)| match w {
-                What::Disruption { .. } => Some((t, true, None)),
-                What::StepFailed { why, .. } => Some((t, false, Some(why))),
+                What::Cyber(CyberRecord::Disruption { .. }) => Some((t, true, None)),
+                What::Campaign(CampaignRecord::StepFailed { why, .. }) => {
+                    Some((t, false, Some(why)))
+                }
                 _ => None,
             })
             .collect()
@@ -1037,7 +1067,7 @@ fn stratcom(ras: &str) -> String {
 fn first_detected(f: &Finished, c: CountryIx) -> Option<u64> {
     times(
         f,
-        |w| matches!(w, What::NarrativeDetected { country, .. } if *country == c),
+        |w| matches!(w, What::National(NationalRecord::NarrativeDetected { country, .. }) if *country == c),
     )
     .first()
     .copied()
@@ -1059,7 +1089,9 @@ fn a_rapid_alert_slows_a_narrative_and_alerts_states_that_had_not_spotted_it() {
     );
     eprintln!("peak reach {p:.3} with the RAS, {q:.3} without");
     assert!(p < 0.85 * q, "peak reach {p:.3} with the RAS vs {q:.3}");
-    let alert = eu_times(&with, |w| matches!(w, EuWhat::RasAlert { .. }));
+    let alert = times(&with, |w| {
+        matches!(w, What::StratCom(StratComRecord::RasAlert { .. }))
+    });
     assert_eq!(alert.len(), 1);
     let answer = alert[0] + H;
     let mut newly = 0;
@@ -1071,7 +1103,7 @@ fn a_rapid_alert_slows_a_narrative_and_alerts_states_that_had_not_spotted_it() {
         // Not spotted by then: the alert makes the state answer it.
         let answered = log(&with).into_iter().any(|(t, w)| {
             t == answer
-                && matches!(w, What::NarrativeDetected { country, .. } | What::Debunked { country, .. } if country == c)
+                && matches!(w, What::National(NationalRecord::NarrativeDetected { country, .. }) | What::National(NationalRecord::Debunked { country, .. }) if country == c)
         });
         assert!(answered, "{c:?} answers the alert");
         if first_detected(&with, c) == Some(answer) {
@@ -1096,7 +1128,9 @@ fn a_rapid_alert_makes_every_state_aware_that_was_not_yet() {
         1,
     );
     let without = world.run(&[&stratcom("None")], 1);
-    let alert = eu_times(&with, |w| matches!(w, EuWhat::RasAlert { .. }))[0];
+    let alert = times(&with, |w| {
+        matches!(w, What::StratCom(StratComRecord::RasAlert { .. }))
+    })[0];
     let answer = alert + H;
     let mut late = Vec::new();
     for c in [EE, LV, FI] {
@@ -1146,8 +1180,8 @@ fn csirts_network_warning_finds_the_campaign_elsewhere_sooner() {
         .duration("8d");
     let with = world.run(&[&blueprint(false)], 1);
     let without = world.run(&[&playbook("")], 1);
-    let shared = eu_log(&with).into_iter().find_map(|(t, w)| match w {
-        EuWhat::CsirtsShared { country, .. } => Some((t, country)),
+    let shared = log(&with).into_iter().find_map(|(t, w)| match w {
+        What::Blueprint(BlueprintRecord::CsirtsShared { country, .. }) => Some((t, country)),
         _ => None,
     });
     assert_eq!(shared, Some((8 * H, EE)), "EE shares its incident after 2h");
@@ -1188,7 +1222,11 @@ fn infections_abroad(f: &Finished) -> usize {
     let mut nodes: Vec<_> = log(f)
         .into_iter()
         .filter_map(|(_, w)| match w {
-            What::WiperInfection { node, .. } if cat.nodes[node.i()].country != EE => Some(node),
+            What::Cyber(CyberRecord::WiperInfection { node, .. })
+                if cat.nodes[node.i()].country != EE =>
+            {
+                Some(node)
+            }
             _ => None,
         })
         .collect();
@@ -1202,10 +1240,12 @@ fn warned_states_isolate_and_a_shared_wiper_stops_at_the_border() {
     let world = wiper_world("", "1h");
     let isolating = world.run(&[&blueprint(true)], 1);
     let sharing_only = world.run(&[&blueprint(false)], 1);
-    let isolated: Vec<(u64, CountryIx)> = eu_log(&isolating)
+    let isolated: Vec<(u64, CountryIx)> = log(&isolating)
         .into_iter()
         .filter_map(|(t, w)| match w {
-            EuWhat::PreemptiveIsolation { country, .. } => Some((t, country)),
+            What::Blueprint(BlueprintRecord::PreemptiveIsolation { country, .. }) => {
+                Some((t, country))
+            }
             _ => None,
         })
         .collect();
@@ -1229,7 +1269,12 @@ fn a_wiper_after_an_earlier_attack_of_the_same_campaign_still_triggers_isolation
         action: Disrupt(target: "EE-tel", severity: 1.0)),"#;
     let world = wiper_world(earlier, "6h");
     let f = world.run(&[&blueprint(true)], 1);
-    let isolated = eu_times(&f, |w| matches!(w, EuWhat::PreemptiveIsolation { .. }));
+    let isolated = times(&f, |w| {
+        matches!(
+            w,
+            What::Blueprint(BlueprintRecord::PreemptiveIsolation { .. })
+        )
+    });
     assert_eq!(
         (isolated.len(), infections_abroad(&f)),
         (2, 0),
@@ -1270,9 +1315,9 @@ fn nato(mode: &str, duplication: f64, support: &str) -> String {
 }
 
 fn fusion_cell_arrivals(f: &Finished, from: Body) -> Vec<u64> {
-    eu_times(
+    times(
         f,
-        |w| matches!(w, EuWhat::IndicatorReceived { by: Body::FusionCell, from: s, .. } if *s == from),
+        |w| matches!(w, What::Analysis(AnalysisRecord::IndicatorReceived { by: Body::FusionCell, from: s, .. }) if *s == from),
     )
 }
 
@@ -1320,23 +1365,23 @@ fn nato_support_arrives_once_natos_confidence_holds() {
         )
     };
     let f = world.run(&[&playbook(&nato("Parallel", 0.25, &support(0.4)))], 1);
-    let nato_alert = eu_log(&f)
+    let nato_alert = log(&f)
         .into_iter()
         .find_map(|(t, w)| match w {
-            EuWhat::Assessment {
+            What::Analysis(AnalysisRecord::Assessment {
                 by: Body::Nato,
                 alert: true,
                 confidence,
                 ..
-            } => Some((t, confidence)),
+            }) => Some((t, confidence)),
             _ => None,
         })
         .expect("NATO assesses a campaign");
     assert!(nato_alert.1 >= 0.4);
-    let arrived: Vec<(u64, CountryIx)> = eu_log(&f)
+    let arrived: Vec<(u64, CountryIx)> = log(&f)
         .into_iter()
         .filter_map(|(t, w)| match w {
-            EuWhat::NatoSupport { country, .. } => Some((t, country)),
+            What::Nato(NatoRecord::SupportArrives { country, .. }) => Some((t, country)),
             _ => None,
         })
         .collect();
@@ -1360,7 +1405,13 @@ fn nato_support_arrives_once_natos_confidence_holds() {
     // Control: a threshold NATO's picture never reaches sends nothing.
     let g = world.run(&[&playbook(&nato("Parallel", 0.25, &support(0.99)))], 1);
     assert!(state(&g).nato_picture.confidence < 0.99);
-    assert!(eu_times(&g, |w| matches!(w, EuWhat::NatoSupport { .. })).is_empty());
+    assert!(
+        times(&g, |w| matches!(
+            w,
+            What::Nato(NatoRecord::SupportArrives { .. })
+        ))
+        .is_empty()
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -1383,7 +1434,7 @@ fn same_seed_and_playbooks_give_the_same_log_and_playbooks_differ() {
         format!("{:?}", execute(cat.clone(), seed, None).sim.model.log())
     };
     let a = text(&eu_2019, 5);
-    assert!(a.contains("Eu("), "the mechanisms act");
+    assert!(a.contains("Analysis("), "the mechanisms act");
     assert_eq!(a, text(&eu_2019, 5), "same seed and playbook, same log");
     assert_ne!(a, text(&forward, 5), "another playbook, another log");
     assert_ne!(a, text(&eu_2019, 6), "another seed, another log");

@@ -1,26 +1,180 @@
-//! The Union Civil Protection Mechanism and the ERCC, and the solidarity
-//! clause (Art. 222 TFEU) that widens them.
+//! The Union Civil Protection Mechanism and the ERCC.
 //!
 //! A member state whose own means run out decides to request assistance.
 //! The ERCC works a few requests at a time (the rest wait for a desk), then
 //! matches an offer: a module of the needed capability that is not deployed
 //! elsewhere. If every such module is out, the request waits for one to come
 //! back. A deployed module adds to the state's means (decontamination units,
-//! doses, beds, detection, repair crews) until it leaves. A state invoking
-//! Art. 222 gets faster assistance, first call on modules, bilateral offers,
-//! and IPCR goes to full activation.
+//! doses, beds, detection, repair crews) until it leaves. A state that
+//! invoked Art. 222 gets faster assistance and first call on modules (see
+//! [`super::solidarity`]).
 
 use std::collections::{BTreeSet, VecDeque};
 
-use super::{
-    DecisionKind, EuEv, EuWhat, Stage, draw, emit, eu, eu_ref, holds, ipcr, later, raise, stage,
-};
+use super::decision::{DecisionKind, raise};
+use super::protocol::{self, Stage};
+use super::{EuEv, answered, draw, eu, eu_ref, holds, ipcr, later};
 use crate::engine::SimTime;
-use crate::log::What;
-use crate::playbook::{Capability, IpcrMode, Module, Need, Response};
+use crate::log::{Context, Described, Domain, Record};
+use crate::playbook::{Capability, Module, Need, Response};
+use crate::response::national::NationalRecord;
 use crate::response::national::{self, NationalEv};
-use crate::world::catalog::{AgentClass, CountryIx};
+use crate::world::catalog::{AgentClass, Catalog, CountryIx};
 use crate::world::{Incident, Sim};
+
+/// What the ERCC and the UCPM log.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum UcpmRecord {
+    AssistanceRequested {
+        request: u16,
+        country: CountryIx,
+        need: Need,
+        queued: u16,
+    },
+    AwaitingModule {
+        request: u16,
+        country: CountryIx,
+        need: Need,
+    },
+    NoModule {
+        request: u16,
+        country: CountryIx,
+        need: Need,
+    },
+    OfferAccepted {
+        request: u16,
+        module: u16,
+        country: CountryIx,
+    },
+    ModuleDeployed {
+        request: u16,
+        module: u16,
+        country: CountryIx,
+    },
+    ModuleReturned {
+        module: u16,
+        country: CountryIx,
+    },
+}
+
+impl Record for UcpmRecord {
+    fn kind(&self) -> &'static str {
+        match self {
+            UcpmRecord::AssistanceRequested { .. } => "ucpm_request",
+            UcpmRecord::AwaitingModule { .. } => "ucpm_request_waiting",
+            UcpmRecord::NoModule { .. } => "ucpm_no_module",
+            UcpmRecord::OfferAccepted { .. } => "ucpm_offer_accepted",
+            UcpmRecord::ModuleDeployed { .. } => "ucpm_module_deployed",
+            UcpmRecord::ModuleReturned { .. } => "ucpm_module_returned",
+        }
+    }
+
+    fn domain(&self, _: &Catalog) -> Domain {
+        Domain::Response
+    }
+
+    fn describe<'a>(&self, cx: &Context<'a>) -> Described<'a> {
+        let r = &cx.cat.response;
+        match *self {
+            UcpmRecord::AssistanceRequested {
+                request,
+                country,
+                need,
+                queued,
+            } => Described::new(format!(
+                "{} requests UCPM assistance ({}) through the ERCC{}",
+                cx.country_name(country),
+                need.name(),
+                if queued > 0 {
+                    format!("; {queued} requests ahead")
+                } else {
+                    String::new()
+                }
+            ))
+            .actor(cx.country(country))
+            .target("ERCC")
+            .country(cx.country(country))
+            .detail("request", request)
+            .detail("need", need.name())
+            .detail("ercc_queue", queued),
+            UcpmRecord::AwaitingModule {
+                request,
+                country,
+                need,
+            } => Described::new(format!(
+                "ERCC: every UCPM {} module is deployed; {}'s request waits for one to return",
+                need.name(),
+                cx.country_name(country)
+            ))
+            .actor("ERCC")
+            .country(cx.country(country))
+            .detail("request", request)
+            .detail("need", need.name()),
+            UcpmRecord::NoModule {
+                request,
+                country,
+                need,
+            } => Described::new(format!(
+                "ERCC: no participating state offers {} for {}",
+                need.name(),
+                cx.country_name(country)
+            ))
+            .actor("ERCC")
+            .country(cx.country(country))
+            .detail("request", request)
+            .detail("need", need.name()),
+            UcpmRecord::OfferAccepted {
+                request,
+                module: mi,
+                country,
+            } => {
+                let md = module(r, usize::from(mi));
+                Described::new(format!(
+                    "ERCC: {} accepts the offer of {} from {}",
+                    cx.country_name(country),
+                    md.name,
+                    md.from
+                ))
+                .actor("ERCC")
+                .target(&md.id)
+                .country(cx.country(country))
+                .detail("request", request)
+                .detail("offered_by", &md.from)
+            }
+            UcpmRecord::ModuleDeployed {
+                request,
+                module: mi,
+                country,
+            } => {
+                let md = module(r, usize::from(mi));
+                Described::new(format!(
+                    "UCPM: {} deployed in {}",
+                    md.name,
+                    cx.country_name(country)
+                ))
+                .actor("ERCC")
+                .target(&md.id)
+                .country(cx.country(country))
+                .detail("request", request)
+                .detail("capability", format!("{:?}", md.capability))
+            }
+            UcpmRecord::ModuleReturned {
+                module: mi,
+                country,
+            } => {
+                let md = module(r, usize::from(mi));
+                Described::new(format!(
+                    "UCPM: {} leaves {}",
+                    md.name,
+                    cx.country_name(country)
+                ))
+                .actor("ERCC")
+                .target(&md.id)
+                .country(cx.country(country))
+            }
+        }
+    }
+}
 
 /// Hours a CBRN incident may stay unidentified before a state asks for detection help.
 const IDENTIFICATION_PATIENCE_H: f64 = 12.0;
@@ -58,6 +212,9 @@ pub struct UcpmState {
     pub requests: Vec<Request>,
     /// Needs with a request raised and not yet served to the end.
     pub open: BTreeSet<(CountryIx, Need)>,
+    /// Requests that had to wait for a module to come back, and requests no module fits.
+    pub waited_for_module: u32,
+    pub unmet: u32,
 }
 
 impl UcpmState {
@@ -75,6 +232,8 @@ impl UcpmState {
             waiting: VecDeque::new(),
             requests: Vec::new(),
             open: BTreeSet::new(),
+            waited_for_module: 0,
+            unmet: 0,
         }
     }
 }
@@ -130,27 +289,15 @@ pub fn needs(sim: &Sim, c: CountryIx) -> Vec<Need> {
     out
 }
 
-pub fn review(sim: &mut Sim) {
-    let r = &sim.cat.response;
-    for (ci, c) in sim.cat.countries.iter().enumerate() {
-        if !c.eu {
-            continue;
-        }
-        let c = CountryIx(ci as u32);
-        if let Some(s) = &r.solidarity
-            && !eu_ref(sim).solidarity.contains_key(&c)
-            && holds(sim, &s.invoke.when, Some(c))
-        {
-            raise(sim, DecisionKind::Solidarity, Some(c), &s.invoke);
-        }
-        let Some(u) = &r.ucpm else {
-            continue;
-        };
-        for need in needs(sim, c) {
-            if !eu_ref(sim).ucpm.open.contains(&(c, need)) && holds(sim, &u.request.when, Some(c)) {
-                eu(sim).ucpm.open.insert((c, need));
-                raise(sim, DecisionKind::UcpmRequest(need), Some(c), &u.request);
-            }
+/// Raises a request for each need `c` has run short of, if the playbook's trigger holds.
+pub fn review_country(sim: &mut Sim, c: CountryIx) {
+    let Some(u) = &sim.cat.response.ucpm else {
+        return;
+    };
+    for need in needs(sim, c) {
+        if !eu_ref(sim).ucpm.open.contains(&(c, need)) && holds(sim, &u.request.when, Some(c)) {
+            eu(sim).ucpm.open.insert((c, need));
+            raise(sim, DecisionKind::UcpmRequest(need), Some(c), &u.request);
         }
     }
 }
@@ -184,15 +331,12 @@ pub fn request(sim: &mut Sim, c: CountryIx, need: Need) {
         }
         (id, start, st.ucpm.desk_queue.len() as u16)
     };
-    emit(
-        sim,
-        EuWhat::AssistanceRequested {
-            request: id,
-            country: c,
-            need,
-            queued,
-        },
-    );
+    sim.emit(UcpmRecord::AssistanceRequested {
+        request: id,
+        country: c,
+        need,
+        queued,
+    });
     if start {
         process(sim, id);
     }
@@ -238,24 +382,23 @@ fn offer(sim: &mut Sim, id: u16) {
     match free {
         Some(m) => accept(sim, id, m as u16),
         None if (0..n).any(fits) => {
-            eu(sim).ucpm.waiting.push_back(id);
-            emit(
-                sim,
-                EuWhat::AwaitingModule {
-                    request: id,
-                    country: req.country,
-                    need: req.need,
-                },
-            );
-        }
-        None => emit(
-            sim,
-            EuWhat::NoModule {
+            let mut st = eu(sim);
+            st.ucpm.waiting.push_back(id);
+            st.ucpm.waited_for_module += 1;
+            sim.emit(UcpmRecord::AwaitingModule {
                 request: id,
                 country: req.country,
                 need: req.need,
-            },
-        ),
+            });
+        }
+        None => {
+            eu(sim).ucpm.unmet += 1;
+            sim.emit(UcpmRecord::NoModule {
+                request: id,
+                country: req.country,
+                need: req.need,
+            });
+        }
     }
 }
 
@@ -270,14 +413,11 @@ fn accept(sim: &mut Sim, id: u16, m: u16) {
         req.module = Some(m);
         req.country
     };
-    emit(
-        sim,
-        EuWhat::OfferAccepted {
-            request: id,
-            module: m,
-            country,
-        },
-    );
+    sim.emit(UcpmRecord::OfferAccepted {
+        request: id,
+        module: m,
+        country,
+    });
     let faster = match (&r.solidarity, eu_ref(sim).solidarity.contains_key(&country)) {
         (Some(s), true) => 1.0 - s.faster_assistance.0,
         _ => 1.0,
@@ -308,15 +448,24 @@ fn deployed(sim: &mut Sim, id: u16, m: u16) {
         req.deployed = Some(now);
         req.country
     };
-    emit(
-        sim,
-        EuWhat::ModuleDeployed {
-            request: id,
-            module: m,
-            country,
-        },
-    );
-    stage(sim, Stage::Response);
+    sim.emit(UcpmRecord::ModuleDeployed {
+        request: id,
+        module: m,
+        country,
+    });
+    // The module answers every threat behind an incident in the country.
+    let answering: Vec<_> = sim
+        .ix
+        .incidents
+        .iter()
+        .filter_map(|&e| sim.world.get::<Incident>(e))
+        .filter(|i| i.country == country)
+        .filter_map(|i| i.by.campaign())
+        .collect();
+    for c in answering {
+        answered(sim, c);
+    }
+    protocol::reach(sim, Stage::Response);
     let def = module(r, m as usize);
     match def.capability {
         Capability::Decontamination(units) => {
@@ -332,7 +481,7 @@ fn deployed(sim: &mut Sim, id: u16, m: u16) {
             match target {
                 Some(k) => {
                     sim.incident(k).decon_units += units;
-                    sim.emit(What::DeconDeployed {
+                    sim.emit(NationalRecord::DeconDeployed {
                         incident: k,
                         country,
                         units,
@@ -418,13 +567,13 @@ fn returns(sim: &mut Sim, id: u16, m: u16) {
         st.ucpm.busy[m as usize] = false;
         st.ucpm.open.remove(&(country, need));
     }
-    emit(sim, EuWhat::ModuleReturned { module: m, country });
+    sim.emit(UcpmRecord::ModuleReturned { module: m, country });
     serve_waiting(sim);
 }
 
 /// Offers any free module to the longest-waiting request it fits, states
 /// that invoked Art. 222 first.
-fn serve_waiting(sim: &mut Sim) {
+pub(crate) fn serve_waiting(sim: &mut Sim) {
     let r = &sim.cat.response;
     loop {
         let pick = {
@@ -453,30 +602,4 @@ fn serve_waiting(sim: &mut Sim) {
         eu(sim).ucpm.waiting.remove(pos);
         accept(sim, id, m);
     }
-}
-
-/// A member state invokes the solidarity clause.
-pub fn invoke_solidarity(sim: &mut Sim, c: CountryIx) {
-    let now = sim.now;
-    let pool = sim
-        .cat
-        .response
-        .ucpm
-        .as_ref()
-        .map_or(0, |u| u.modules.len());
-    {
-        let mut st = eu(sim);
-        if st.solidarity.contains_key(&c) {
-            return;
-        }
-        st.solidarity.insert(c, now);
-        // Bilateral offers become available to everyone through the ERCC.
-        for a in st.ucpm.available.iter_mut().skip(pool) {
-            *a = true;
-        }
-    }
-    emit(sim, EuWhat::SolidarityInvoked { country: c });
-    stage(sim, Stage::Response);
-    ipcr::enter(sim, IpcrMode::FullActivation);
-    serve_waiting(sim);
 }

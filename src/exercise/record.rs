@@ -1,0 +1,150 @@
+//! The exercise's log and queue types: every room's records gathered into
+//! [`What`], every room's scheduled events into [`Ev`], and the [`Outbox`]
+//! through which rooms, which know only their own types, hand theirs over.
+
+use std::any::Any;
+
+use crate::engine::{EventQueue, Priority, SimTime};
+use crate::infra::{InfraEv, InfraRecord};
+use crate::log::{Context, Described, Domain, Event, Record};
+use crate::opinion::OpinionRecord;
+use crate::response::eu::EuEv;
+use crate::response::eu::analysis::AnalysisRecord;
+use crate::response::eu::blueprint::BlueprintRecord;
+use crate::response::eu::decision::DecisionRecord;
+use crate::response::eu::ipcr::IpcrRecord;
+use crate::response::eu::nato::NatoRecord;
+use crate::response::eu::protocol::ProtocolRecord;
+use crate::response::eu::solidarity::SolidarityRecord;
+use crate::response::eu::stratcom::StratComRecord;
+use crate::response::eu::toolbox::ToolboxRecord;
+use crate::response::eu::ucpm::UcpmRecord;
+use crate::response::national::{NationalEv, NationalRecord};
+use crate::threats::cbrn::CbrnRecord;
+use crate::threats::cyber::CyberRecord;
+use crate::threats::disinfo::DisinfoRecord;
+use crate::threats::{CampaignRecord, ThreatEv};
+use crate::world::Bus;
+use crate::world::catalog::{Catalog, InjectIx};
+
+use super::control::{ControlEv, ControlRecord};
+
+/// Declares the log's record type: one variant per room's record type, the
+/// conversions, and [`Record`] by delegation.
+macro_rules! records {
+    ($($(#[$doc:meta])* $variant:ident($ty:ty),)*) => {
+        /// Everything that can happen in an exercise, by the room that logs it.
+        #[derive(Clone, Copy, Debug, PartialEq)]
+        pub enum What {
+            $($(#[$doc])* $variant($ty),)*
+        }
+
+        $(impl From<$ty> for What {
+            fn from(r: $ty) -> What {
+                What::$variant(r)
+            }
+        })*
+
+        impl Record for What {
+            fn kind(&self) -> &'static str {
+                match self { $(What::$variant(r) => r.kind(),)* }
+            }
+            fn domain(&self, cat: &Catalog) -> Domain {
+                match self { $(What::$variant(r) => r.domain(cat),)* }
+            }
+            fn describe<'a>(&self, cx: &Context<'a>) -> Described<'a> {
+                match self { $(What::$variant(r) => r.describe(cx),)* }
+            }
+            fn is_key(&self) -> bool {
+                match self { $(What::$variant(r) => r.is_key(),)* }
+            }
+        }
+
+        impl What {
+            /// A record a room handed over, if it is of a room's record type.
+            fn from_any(r: &dyn Any) -> Option<What> {
+                $(if let Some(r) = r.downcast_ref::<$ty>() {
+                    return Some(What::$variant(*r));
+                })*
+                None
+            }
+        }
+    };
+}
+
+// The most frequent kinds first: `from_any` tries them in this order.
+records! {
+    /// Narratives: launch, amplification and hourly reach.
+    Disinfo(DisinfoRecord),
+    /// Trust, hourly.
+    Opinion(OpinionRecord),
+    Infra(InfraRecord),
+    Cbrn(CbrnRecord),
+    National(NationalRecord),
+    Analysis(AnalysisRecord),
+    Cyber(CyberRecord),
+    Campaign(CampaignRecord),
+    Control(ControlRecord),
+    Decision(DecisionRecord),
+    Protocol(ProtocolRecord),
+    Ipcr(IpcrRecord),
+    Ucpm(UcpmRecord),
+    Solidarity(SolidarityRecord),
+    Blueprint(BlueprintRecord),
+    Toolbox(ToolboxRecord),
+    StratCom(StratComRecord),
+    Nato(NatoRecord),
+}
+
+/// What the exercise schedules on the event queue: its own events, and
+/// those of every room.
+#[derive(Clone, Copy, Debug)]
+pub enum Ev {
+    Start,
+    /// Hourly update of slow processes (casualties, narratives, trust) and samples.
+    Tick,
+    Inject(InjectIx),
+    /// An exercise controller's action, applied at once (never queued).
+    Control(ControlEv),
+    End,
+    Threat(ThreatEv),
+    Infra(InfraEv),
+    National(NationalEv),
+    Eu(EuEv),
+}
+
+impl Ev {
+    /// An event a room scheduled, if it is of a room's event type.
+    fn from_any(e: &dyn Any) -> Option<Ev> {
+        if let Some(e) = e.downcast_ref::<ThreatEv>() {
+            Some(Ev::Threat(*e))
+        } else if let Some(e) = e.downcast_ref::<InfraEv>() {
+            Some(Ev::Infra(*e))
+        } else if let Some(e) = e.downcast_ref::<NationalEv>() {
+            Some(Ev::National(*e))
+        } else {
+            e.downcast_ref::<EuEv>().map(|e| Ev::Eu(*e))
+        }
+    }
+}
+
+/// The exercise's log and queue, lent to the rooms as their [`Bus`].
+pub struct Outbox<'a> {
+    pub log: &'a mut Vec<Event<What>>,
+    pub queue: &'a mut EventQueue<Ev>,
+}
+
+impl Bus for Outbox<'_> {
+    fn record(&mut self, t: SimTime, record: &dyn Any) {
+        let what = What::from_any(record).unwrap_or_else(|| {
+            panic!("a record type is missing from `What` in exercise/record.rs")
+        });
+        self.log.push(Event { t, what });
+    }
+
+    fn schedule(&mut self, at: SimTime, priority: Priority, event: &dyn Any) {
+        let ev = Ev::from_any(event)
+            .unwrap_or_else(|| panic!("an event type is missing from `Ev` in exercise/record.rs"));
+        self.queue.schedule_at(at, priority, ev);
+    }
+}

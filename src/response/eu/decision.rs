@@ -1,0 +1,325 @@
+//! Political decision points: raise IPCR, request UCPM help, invoke
+//! Art. 222, attribute, adopt sanctions. The procedure raises a point with
+//! two options; after the playbook's deliberation its policy decides, or at
+//! the dashboard the players do.
+
+use super::{EuEv, draw, eu, eu_ref, holds, ipcr, later, solidarity, toolbox, ucpm};
+use crate::engine::SimTime;
+use crate::log::{Context, Described, Domain, Record};
+use crate::playbook::{self as pb, IpcrMode, Need, Policy};
+use crate::world::Sim;
+use crate::world::catalog::{Catalog, CountryIx};
+
+/// A political decision the procedure calls for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DecisionKind {
+    IpcrInformationSharing,
+    IpcrFullActivation,
+    UcpmRequest(Need),
+    Solidarity,
+    Attribution,
+    RestrictiveMeasures,
+}
+
+impl DecisionKind {
+    /// The question put to the players.
+    pub fn question(self) -> String {
+        match self {
+            DecisionKind::IpcrInformationSharing => {
+                "Presidency: move IPCR to information sharing?".into()
+            }
+            DecisionKind::IpcrFullActivation => "Presidency: fully activate IPCR?".into(),
+            DecisionKind::UcpmRequest(n) => format!("request UCPM assistance ({})?", n.name()),
+            DecisionKind::Solidarity => "Invoke the solidarity clause (Art. 222 TFEU)?".into(),
+            DecisionKind::Attribution => {
+                "Council: attribute the campaign publicly (Cyber Diplomacy Toolbox)?".into()
+            }
+            DecisionKind::RestrictiveMeasures => {
+                "Council: adopt restrictive measures (Cyber Diplomacy Toolbox)?".into()
+            }
+        }
+    }
+
+    /// The options offered to the players; the first is "act".
+    pub fn options(self) -> [&'static str; 2] {
+        match self {
+            DecisionKind::IpcrInformationSharing | DecisionKind::IpcrFullActivation => {
+                ["raise the mode", "stay in the current mode"]
+            }
+            DecisionKind::UcpmRequest(_) => ["send the request", "rely on national means"],
+            DecisionKind::Solidarity => ["invoke Art. 222", "do not invoke"],
+            DecisionKind::Attribution => ["attribute publicly", "keep attribution confidential"],
+            DecisionKind::RestrictiveMeasures => ["adopt sanctions", "no sanctions for now"],
+        }
+    }
+
+    /// The decision's stable id in the log and the outputs.
+    pub fn id(self) -> String {
+        match self {
+            DecisionKind::IpcrInformationSharing => "ipcr_information_sharing".into(),
+            DecisionKind::IpcrFullActivation => "ipcr_full_activation".into(),
+            DecisionKind::UcpmRequest(n) => format!("ucpm_request:{}", n.name()),
+            DecisionKind::Solidarity => "solidarity_clause_art222".into(),
+            DecisionKind::Attribution => "toolbox_attribution".into(),
+            DecisionKind::RestrictiveMeasures => "toolbox_restrictive_measures".into(),
+        }
+    }
+
+    /// Who decides, as the log names them.
+    fn decider(self) -> &'static str {
+        match self {
+            DecisionKind::IpcrInformationSharing | DecisionKind::IpcrFullActivation => "PRESIDENCY",
+            DecisionKind::UcpmRequest(_) | DecisionKind::Solidarity => "MEMBER-STATE",
+            DecisionKind::Attribution | DecisionKind::RestrictiveMeasures => "COUNCIL",
+        }
+    }
+
+    /// EU-level decisions go faster under IPCR coordination; national ones do not.
+    fn coordinated(self) -> bool {
+        matches!(
+            self,
+            DecisionKind::Attribution | DecisionKind::RestrictiveMeasures
+        )
+    }
+
+    /// The playbook's policy for this kind of decision.
+    pub fn policy(self, r: &pb::Response) -> Option<Policy> {
+        let d = match self {
+            DecisionKind::IpcrInformationSharing => r.ipcr.as_ref().map(|i| &i.information_sharing),
+            DecisionKind::IpcrFullActivation => r.ipcr.as_ref().map(|i| &i.full_activation),
+            DecisionKind::UcpmRequest(_) => r.ucpm.as_ref().map(|u| &u.request),
+            DecisionKind::Solidarity => r.solidarity.as_ref().map(|s| &s.invoke),
+            DecisionKind::Attribution => r.toolbox.as_ref().map(|t| &t.attribution),
+            DecisionKind::RestrictiveMeasures => r.toolbox.as_ref().map(|t| &t.measures),
+        };
+        d.map(|d| d.policy.clone())
+    }
+}
+
+/// One decision point and how it ended.
+#[derive(Clone, Debug)]
+pub struct DecisionPoint {
+    pub kind: DecisionKind,
+    pub country: Option<CountryIx>,
+    pub raised: SimTime,
+    pub decided: Option<(SimTime, bool)>,
+    /// Events made it moot before it fell.
+    pub overtaken: bool,
+}
+
+/// What decision points log.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum DecisionRecord {
+    Raised {
+        kind: DecisionKind,
+        country: Option<CountryIx>,
+        /// Seconds of deliberation before the decision falls.
+        due: u32,
+    },
+    Taken {
+        kind: DecisionKind,
+        country: Option<CountryIx>,
+        approved: bool,
+        /// Decided by the players at the dashboard (not by the playbook's policy).
+        players: bool,
+    },
+    /// Events made the decision moot before it fell.
+    Overtaken {
+        kind: DecisionKind,
+        country: Option<CountryIx>,
+    },
+}
+
+impl Record for DecisionRecord {
+    fn kind(&self) -> &'static str {
+        match self {
+            DecisionRecord::Raised { .. } => "decision_raised",
+            DecisionRecord::Taken { .. } => "decision_taken",
+            DecisionRecord::Overtaken { .. } => "decision_overtaken",
+        }
+    }
+
+    fn domain(&self, _: &Catalog) -> Domain {
+        Domain::Response
+    }
+
+    fn describe<'a>(&self, cx: &Context<'a>) -> Described<'a> {
+        let (kind, country) = match *self {
+            DecisionRecord::Raised { kind, country, .. }
+            | DecisionRecord::Taken { kind, country, .. }
+            | DecisionRecord::Overtaken { kind, country } => (kind, country),
+        };
+        let for_whom = country.map_or(String::new(), |c| format!(" for {}", cx.country_name(c)));
+        let d = match *self {
+            DecisionRecord::Raised { due, .. } => Described::new(format!(
+                "Decision point{for_whom}: {} (options: {})",
+                kind.question(),
+                kind.options().join(" / ")
+            ))
+            .detail("options", kind.options())
+            .detail("deliberation_s", due),
+            DecisionRecord::Taken {
+                approved, players, ..
+            } => {
+                let chosen = kind.options()[usize::from(!approved)];
+                Described::new(format!(
+                    "Decision{}{for_whom}: {} -> {chosen}",
+                    if players { " by the players" } else { "" },
+                    kind.question()
+                ))
+                .detail("choice", chosen)
+                .detail("approved", approved)
+                .detail(
+                    "decided_by",
+                    if players {
+                        "players"
+                    } else {
+                        "playbook policy"
+                    },
+                )
+            }
+            DecisionRecord::Overtaken { .. } => {
+                Described::new(format!("Decision overtaken by events: {}", kind.question()))
+            }
+        };
+        let mut d = d.actor(kind.decider()).detail("decision", kind.id());
+        d.country = country.map(|c| cx.country(c));
+        d
+    }
+}
+
+/// Raises a decision point unless it was raised before; it is decided after its deliberation.
+pub(crate) fn raise(
+    sim: &mut Sim,
+    kind: DecisionKind,
+    country: Option<CountryIx>,
+    decision: &pb::Decision,
+) {
+    // A state may ask the UCPM again once a module has left (its own
+    // `open` set guards against duplicates); other decisions come up once.
+    let repeatable = matches!(kind, DecisionKind::UcpmRequest(_));
+    if !eu(sim).raised.insert((kind, country)) && !repeatable {
+        return;
+    }
+    let factor = if kind.coordinated() {
+        ipcr::speed(sim)
+    } else {
+        1.0
+    };
+    let d = draw(sim, |r| &mut r.decisions, &decision.deliberation, factor);
+    let now = sim.now;
+    let id = {
+        let mut st = eu(sim);
+        st.decisions.push(DecisionPoint {
+            kind,
+            country,
+            raised: now,
+            decided: None,
+            overtaken: false,
+        });
+        (st.decisions.len() - 1) as u16
+    };
+    sim.emit(DecisionRecord::Raised {
+        kind,
+        country,
+        due: d.0.min(u32::MAX as u64) as u32,
+    });
+    // At the dashboard the players deliberate; headless, the playbook's
+    // deliberation time passes and its policy decides.
+    if !eu_ref(sim).interactive {
+        later(sim, d, EuEv::Decide(id));
+    }
+}
+
+/// Decision points raised and not decided yet, oldest first.
+pub fn pending(world: &bevy_ecs::world::World) -> Vec<u16> {
+    world
+        .get_resource::<super::EuState>()
+        .map(|st| {
+            st.decisions
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| d.decided.is_none() && !d.overtaken)
+                .map(|(i, _)| i as u16)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The players answer decision `id` (`None`: the time-out applies the
+/// playbook's policy).
+pub fn answer(sim: &mut Sim, id: u16, approve: Option<bool>) {
+    let open = eu_ref(sim)
+        .decisions
+        .get(usize::from(id))
+        .is_some_and(|d| d.decided.is_none() && !d.overtaken);
+    if open {
+        settle(sim, id, approve.map(|a| (a, true)));
+    }
+}
+
+/// The deliberation is over: the playbook's policy decides.
+pub(crate) fn decide(sim: &mut Sim, id: u16) {
+    settle(sim, id, None);
+}
+
+/// Takes decision `id`: as `choice` says (approve, by the players), or by
+/// the playbook's policy.
+fn settle(sim: &mut Sim, id: u16, choice: Option<(bool, bool)>) {
+    let rec = eu_ref(sim).decisions[usize::from(id)].clone();
+    // IPCR may already be where the decision would take it (Art. 222).
+    let target = match rec.kind {
+        DecisionKind::IpcrInformationSharing => Some(IpcrMode::InformationSharing),
+        DecisionKind::IpcrFullActivation => Some(IpcrMode::FullActivation),
+        _ => None,
+    };
+    if target.is_some_and(|m| eu_ref(sim).ipcr.mode >= m) {
+        eu(sim).decisions[usize::from(id)].overtaken = true;
+        sim.emit(DecisionRecord::Overtaken {
+            kind: rec.kind,
+            country: rec.country,
+        });
+        return;
+    }
+    let (approved, players) = match choice {
+        Some(c) => c,
+        None => (default_choice(sim, id), false),
+    };
+    let now = sim.now;
+    eu(sim).decisions[usize::from(id)].decided = Some((now, approved));
+    sim.emit(DecisionRecord::Taken {
+        kind: rec.kind,
+        country: rec.country,
+        approved,
+        players,
+    });
+    if !approved {
+        return;
+    }
+    match rec.kind {
+        DecisionKind::IpcrInformationSharing => ipcr::enter(sim, IpcrMode::InformationSharing),
+        DecisionKind::IpcrFullActivation => ipcr::enter(sim, IpcrMode::FullActivation),
+        DecisionKind::UcpmRequest(need) => {
+            if let Some(c) = rec.country {
+                ucpm::request(sim, c, need);
+            }
+        }
+        DecisionKind::Solidarity => {
+            if let Some(c) = rec.country {
+                solidarity::invoke(sim, c);
+            }
+        }
+        DecisionKind::Attribution => toolbox::attribute(sim),
+        DecisionKind::RestrictiveMeasures => toolbox::adopt_measures(sim),
+    }
+}
+
+/// What the playbook's policy would decide on `id` now.
+pub fn default_choice(sim: &Sim, id: u16) -> bool {
+    let rec = &eu_ref(sim).decisions[usize::from(id)];
+    match rec.kind.policy(&sim.cat.response) {
+        Some(Policy::Approve) => true,
+        Some(Policy::Decline) | None => false,
+        Some(Policy::ApproveIf(t)) => holds(sim, &t, rec.country),
+    }
+}

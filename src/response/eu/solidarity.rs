@@ -1,0 +1,74 @@
+//! The solidarity clause (Art. 222 TFEU): a member state overwhelmed by a
+//! hybrid crisis invokes it. Bilateral offers of other states become
+//! available through the ERCC, the state's UCPM assistance comes faster and
+//! first (see [`super::ucpm`]), and IPCR goes to full activation at once.
+
+use super::decision::{DecisionKind, raise};
+use super::protocol::{self, Stage};
+use super::{eu, eu_ref, holds, ipcr, ucpm};
+use crate::log::{Context, Described, Domain, Record};
+use crate::playbook::IpcrMode;
+use crate::world::Sim;
+use crate::world::catalog::{Catalog, CountryIx};
+
+/// What the solidarity clause logs.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum SolidarityRecord {
+    Invoked { country: CountryIx },
+}
+
+impl Record for SolidarityRecord {
+    fn kind(&self) -> &'static str {
+        "solidarity_clause_invoked"
+    }
+
+    fn domain(&self, _: &Catalog) -> Domain {
+        Domain::Response
+    }
+
+    fn describe<'a>(&self, cx: &Context<'a>) -> Described<'a> {
+        let SolidarityRecord::Invoked { country } = *self;
+        Described::new(format!(
+            "{} invokes the solidarity clause (Art. 222 TFEU)",
+            cx.country_name(country)
+        ))
+        .actor(cx.country(country))
+        .country(cx.country(country))
+    }
+}
+
+/// Raises the decision to invoke the clause for `c`, if the playbook's trigger holds.
+pub fn review_country(sim: &mut Sim, c: CountryIx) {
+    if let Some(s) = &sim.cat.response.solidarity
+        && !eu_ref(sim).solidarity.contains_key(&c)
+        && holds(sim, &s.invoke.when, Some(c))
+    {
+        raise(sim, DecisionKind::Solidarity, Some(c), &s.invoke);
+    }
+}
+
+/// A member state invokes the solidarity clause.
+pub fn invoke(sim: &mut Sim, c: CountryIx) {
+    let now = sim.now;
+    let pool = sim
+        .cat
+        .response
+        .ucpm
+        .as_ref()
+        .map_or(0, |u| u.modules.len());
+    {
+        let mut st = eu(sim);
+        if st.solidarity.contains_key(&c) {
+            return;
+        }
+        st.solidarity.insert(c, now);
+        // Bilateral offers become available to everyone through the ERCC.
+        for a in st.ucpm.available.iter_mut().skip(pool) {
+            *a = true;
+        }
+    }
+    sim.emit(SolidarityRecord::Invoked { country: c });
+    protocol::reach(sim, Stage::Response);
+    ipcr::enter(sim, IpcrMode::FullActivation);
+    ucpm::serve_waiting(sim);
+}

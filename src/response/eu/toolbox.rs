@@ -1,0 +1,100 @@
+//! The Cyber Diplomacy Toolbox: the EU attributes a campaign publicly once
+//! the picture is confident enough, and only then can restrictive measures
+//! (sanctions) follow. Both deter the campaign's later steps: a share of
+//! them is called off ([`crate::world::Deterrence`]).
+
+use super::decision::{DecisionKind, raise};
+use super::protocol::{self, Stage};
+use super::{analysis, eu, eu_ref, holds};
+use crate::engine::SimTime;
+use crate::log::{Context, Described, Domain, Record, round3};
+use crate::world::catalog::Catalog;
+use crate::world::{Deterrence, Sim};
+
+/// What the Toolbox logs.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ToolboxRecord {
+    Attributed { confidence: f32 },
+    RestrictiveMeasures,
+}
+
+impl Record for ToolboxRecord {
+    fn kind(&self) -> &'static str {
+        match self {
+            ToolboxRecord::Attributed { .. } => "toolbox_attribution",
+            ToolboxRecord::RestrictiveMeasures => "toolbox_restrictive_measures",
+        }
+    }
+
+    fn domain(&self, _: &Catalog) -> Domain {
+        Domain::Response
+    }
+
+    fn describe<'a>(&self, _: &Context<'a>) -> Described<'a> {
+        let d = match *self {
+            ToolboxRecord::Attributed { confidence } => Described::new(format!(
+                "Cyber Diplomacy Toolbox: the EU publicly attributes the campaign ({:.0}% confidence)",
+                confidence * 100.0
+            ))
+            .detail("confidence", round3(confidence)),
+            ToolboxRecord::RestrictiveMeasures => Described::new(
+                "Cyber Diplomacy Toolbox: the Council adopts restrictive measures against those responsible",
+            ),
+        };
+        d.actor("COUNCIL")
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct ToolboxState {
+    pub attributed: Option<SimTime>,
+    pub measures: Option<SimTime>,
+}
+
+/// Raises the deterrent share of later steps called off.
+fn deter(sim: &mut Sim, by: f64) {
+    let mut d = sim.world.resource_mut::<Deterrence>();
+    d.share = 1.0 - (1.0 - d.share) * (1.0 - by);
+}
+
+/// Toolbox decisions: attribution when the picture is confident enough, then sanctions.
+pub fn review(sim: &mut Sim) {
+    let Some(t) = &sim.cat.response.toolbox else {
+        return;
+    };
+    let (attributed, measures) = {
+        let st = eu_ref(sim);
+        (st.toolbox.attributed, st.toolbox.measures)
+    };
+    if attributed.is_none() && holds(sim, &t.attribution.when, None) {
+        raise(sim, DecisionKind::Attribution, None, &t.attribution);
+    }
+    // Sanctions need attribution first, whatever the playbook's trigger says.
+    if attributed.is_some() && measures.is_none() && holds(sim, &t.measures.when, None) {
+        raise(sim, DecisionKind::RestrictiveMeasures, None, &t.measures);
+    }
+}
+
+pub fn attribute(sim: &mut Sim) {
+    let t = sim.cat.response.toolbox.as_ref().expect("Toolbox present");
+    let now = sim.now;
+    let confidence = analysis::joint_confidence(sim);
+    eu(sim).toolbox.attributed = Some(now);
+    deter(sim, t.deterrence.attribution.0);
+    sim.emit(ToolboxRecord::Attributed {
+        confidence: confidence as f32,
+    });
+    protocol::reach(sim, Stage::Attribution);
+}
+
+pub fn adopt_measures(sim: &mut Sim) {
+    let t = sim.cat.response.toolbox.as_ref().expect("Toolbox present");
+    let now = sim.now;
+    if eu_ref(sim).toolbox.attributed.is_none() {
+        return;
+    }
+    eu(sim).toolbox.measures = Some(now);
+    deter(sim, t.deterrence.measures.0);
+    sim.emit(ToolboxRecord::RestrictiveMeasures);
+    protocol::reach(sim, Stage::Response);
+}
