@@ -7,14 +7,18 @@
 //! casualties and cyber incidents made public feed grievances that
 //! narratives exploit (see [`crate::threats::disinfo`]); they fade within a day.
 
-use crate::infra::InfraRecord;
+use bevy_ecs::prelude::*;
+
+use crate::infra::{InfraRecord, Totals};
 use crate::log::{Context, Described, Domain, Record, round3};
 use crate::response::national::NationalRecord;
 use crate::scenario::Exploit;
 use crate::threats::cbrn::CbrnRecord;
 use crate::threats::cyber::CyberRecord;
-use crate::world::catalog::{Catalog, CountryIx, NarrativeIx};
-use crate::world::{Exposure, Sim};
+use crate::world::catalog::{Catalog, CountryIx};
+use crate::world::{
+    CatalogRes, Exposure, NarrativeState, Nation, Reports, Sim, in_order, in_order_ref,
+};
 
 /// Hourly decay of grievances (half-life about 13.5 hours).
 const GRIEVANCE_DECAY: f64 = 0.95;
@@ -116,33 +120,47 @@ pub fn on_cyber(sim: &mut Sim, r: &CyberRecord) {
     }
 }
 
-/// One hour of trust in every country.
-pub fn trust(sim: &mut Sim) {
-    let cat = sim.cat;
-    for (c, def) in cat.countries.iter().enumerate() {
-        let country = CountryIx(c as u32);
+/// One hour of trust in every country (a system).
+pub fn trust(
+    cat: Res<CatalogRes>,
+    narratives: Query<&NarrativeState>,
+    exposures: Query<&Exposure>,
+    mut nations: Query<&mut Nation>,
+    totals: Res<Totals>,
+    mut reports: ResMut<Reports<OpinionRecord>>,
+) {
+    let cat = &*cat.0;
+    let narratives = in_order_ref(&narratives);
+    let exposures = in_order_ref(&exposures);
+    // Where each narrative's exposures begin in `exposures`.
+    let starts: Vec<usize> = cat
+        .narratives
+        .iter()
+        .scan(0, |at, n| {
+            let start = *at;
+            *at += n.audiences.len();
+            Some(start)
+        })
+        .collect();
+    for (def, mut nation) in cat.countries.iter().zip(in_order(&mut nations)) {
+        let country = nation.ix;
         let pop = def.population.max(1) as f64;
-        let mut believers = 0.0;
+        let mut believers: f64 = 0.0;
         let mut reach: f64 = 0.0;
         for (ni, nd) in cat.narratives.iter().enumerate() {
             let Ok(ci) = nd.countries.binary_search(&country) else {
                 continue;
             };
-            let st = sim.narrative_ref(NarrativeIx(ni as u32));
-            reach = reach.max(st.countries[ci].reach);
+            reach = reach.max(narratives[ni].countries[ci].reach);
             for (k, a) in nd.audiences.iter().enumerate() {
                 let aud = &cat.audiences[a.i()];
                 if aud.country == country {
-                    believers += sim
-                        .world
-                        .get::<Exposure>(sim.ix.exposures[ni][k])
-                        .map_or(0.0, |x| x.belief)
-                        * aud.size as f64;
+                    believers += exposures[starts[ni] + k].belief * aud.size as f64;
                 }
             }
         }
         let belief_share = (believers / pop).min(1.0);
-        let hardship = hardship(sim, country, pop);
+        let hardship = hardship(&totals, country, pop);
         let shield = 1.0 - COMMUNICATION_SHIELD * def.caps.stratcom.0;
         // Trust relaxes towards the level the current crisis supports: it
         // falls within a day or two and recovers over days, and it never
@@ -150,7 +168,6 @@ pub fn trust(sim: &mut Sim) {
         let level = def.trust
             * (1.0 - TRUST_LOSS_BELIEF * belief_share - TRUST_LOSS_HARDSHIP * shield * hardship)
                 .max(0.0);
-        let mut nation = sim.nation(country);
         let t = nation.trust;
         let rate = if level < t {
             TRUST_FALL_RATE
@@ -160,13 +177,13 @@ pub fn trust(sim: &mut Sim) {
         let next = t + rate * (level - t);
         nation.trust = next.clamp(0.0, 1.0);
         nation.trust_min = nation.trust_min.min(nation.trust);
+        nation.hostile_reach = reach;
         for g in nation.grievance.iter_mut() {
             *g *= GRIEVANCE_DECAY;
         }
-        let trust = nation.trust as f32;
-        sim.emit(OpinionRecord::Opinion {
+        reports.0.push(OpinionRecord::Opinion {
             country,
-            trust,
+            trust: nation.trust as f32,
             reach: reach as f32,
         });
     }
@@ -176,8 +193,7 @@ pub fn trust(sim: &mut Sim) {
 /// the mean over sectors of the share of the population without that
 /// sector's service. A sector's nodes may serve the same people (a TSO and
 /// its distribution network), so each sector's share is capped at one.
-fn hardship(sim: &Sim, country: CountryIx, pop: f64) -> f64 {
-    let t = sim.world.resource::<crate::infra::Totals>();
+fn hardship(t: &Totals, country: CountryIx, pop: f64) -> f64 {
     let c = country.i();
     let sectors = t.nodes[c].iter().filter(|&&n| n > 0).count();
     if sectors == 0 {

@@ -23,19 +23,24 @@ mod tests;
 use std::sync::Arc;
 
 use bevy_ecs::prelude::*;
+use bevy_ecs::schedule::{ScheduleLabel, SingleThreadedExecutor};
 
 pub use control::{ControlEv, ControlRecord};
 pub use record::{Ev, What};
 
 use crate::engine::{EventQueue, Model, Priority, SimTime, Simulation};
-use crate::infra;
+use crate::infra::{self, InfraRecord};
 use crate::log::{Context, Event};
-use crate::opinion;
+use crate::opinion::{self, OpinionRecord};
 use crate::response::{eu, national};
 use crate::scenario::InjectTime;
-use crate::threats::{self, cyber, disinfo};
+use crate::threats::cbrn::{self, CbrnRecord, HospitalLoad};
+use crate::threats::disinfo::{self, DisinfoRecord};
+use crate::threats::{self, cyber};
 use crate::world::catalog::{Catalog, InjectIx, Trigger};
-use crate::world::{Deterrence, Incident, Index, Rngs, Sim, StepStatus};
+use crate::world::{
+    CatalogRes, Clock, Deterrence, Incident, Index, Reports, Rngs, Sim, StepStatus,
+};
 use record::Outbox;
 
 /// Seconds between updates of slow processes (casualties, narratives, trust).
@@ -44,6 +49,7 @@ pub const TICK: u64 = 3600;
 pub struct Exercise {
     cat: Arc<Catalog>,
     world: World,
+    hourly: Hourly,
     ix: Index,
     rng: Rngs,
     log: Vec<Event<What>>,
@@ -72,6 +78,13 @@ impl Exercise {
         world.init_resource::<cyber::WiperHits>();
         world.init_resource::<cyber::FootholdNodes>();
         world.init_resource::<Deterrence>();
+        world.init_resource::<Clock>();
+        world.insert_resource(CatalogRes(cat.clone()));
+        world.init_resource::<Reports<CbrnRecord>>();
+        world.init_resource::<Reports<HospitalLoad>>();
+        world.init_resource::<Reports<DisinfoRecord>>();
+        world.init_resource::<Reports<OpinionRecord>>();
+        world.init_resource::<Reports<InfraRecord>>();
         world.insert_resource(infra::Totals::new(&cat));
         let ix = Index::populate(&mut world, &cat);
         let rng = Rngs::new(&cat, seed);
@@ -86,6 +99,7 @@ impl Exercise {
         let ex = Exercise {
             cat,
             world,
+            hourly: Hourly::new(),
             ix,
             rng,
             log: Vec::with_capacity(8192),
@@ -203,18 +217,57 @@ impl Exercise {
         queue.schedule_at(SimTime(cat.duration.0), Priority::LATE, Ev::End);
     }
 
-    /// The hourly processes: the course of CBRN incidents and hospital load,
-    /// narrative spread, trust, and service samples.
+    /// The hourly processes (see [`Hourly`]); what their systems report is
+    /// logged after each stage, in the order the systems ran.
     fn tick(&mut self, queue: &mut EventQueue<Ev>, now: SimTime) {
+        self.world.resource_mut::<Clock>().0 = now;
+        // Without an incident the hospitals carry no load: nothing to run.
+        if !self.ix.incidents.is_empty() {
+            self.hourly.before_step.run(&mut self.world);
+            self.with_sim(queue, now, |sim| {
+                sim.emit_reports::<CbrnRecord>();
+                cbrn::apply_hospital_load(sim);
+            });
+        }
+        self.hourly.step.run(&mut self.world);
         self.with_sim(queue, now, |sim| {
-            threats::cbrn::hourly(sim);
-            disinfo::spread(sim);
-            opinion::trust(sim);
-            infra::sample(sim, sim.now.0.is_multiple_of(6 * TICK));
+            sim.emit_reports::<DisinfoRecord>();
+            sim.emit_reports::<OpinionRecord>();
+            sim.emit_reports::<InfraRecord>();
         });
         if now.0 + TICK <= self.cat.duration.0 {
             queue.schedule_in(TICK, Priority::LATE, Ev::Tick);
         }
+    }
+}
+
+#[derive(ScheduleLabel, Clone, Debug, PartialEq, Eq, Hash)]
+struct BeforeStep;
+
+#[derive(ScheduleLabel, Clone, Debug, PartialEq, Eq, Hash)]
+struct Step;
+
+/// The hourly processes as bevy systems, in two chained stages on the
+/// single-threaded executor (krABMaga's before-step and step):
+/// - before the step, the course of every CBRN incident and the load on
+///   hospitals, which the exercise then applies to the health sector;
+/// - the step: narratives spread, trust moves (seeing this hour's
+///   outages), and infrastructure service is sampled.
+struct Hourly {
+    before_step: Schedule,
+    step: Schedule,
+}
+
+impl Hourly {
+    fn new() -> Hourly {
+        let mut before_step = Schedule::new(BeforeStep);
+        before_step
+            .set_executor(SingleThreadedExecutor::new())
+            .add_systems((cbrn::course, cbrn::hospital_load).chain());
+        let mut step = Schedule::new(Step);
+        step.set_executor(SingleThreadedExecutor::new())
+            .add_systems((disinfo::spread, opinion::trust, infra::sample).chain());
+        Hourly { before_step, step }
     }
 }
 

@@ -8,14 +8,15 @@
 //! probability if the supplier is still out. When the supplier returns,
 //! dependents resynchronise after [`RESYNC`].
 
+use bevy_ecs::prelude::*;
 use rand::RngExt;
 use serde_json::{Map, Value, json};
 
 use crate::engine::Duration;
 use crate::log::{Context, Described, Domain, Origin, Record, round3};
 use crate::scenario::Sector;
-use crate::world::Sim;
 use crate::world::catalog::{Catalog, CountryIx, EdgeIx, NodeIx};
+use crate::world::{Clock, Reports, Sim};
 
 /// Why a node lost service.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -213,7 +214,7 @@ pub const RESYNC: Duration = Duration::minutes(15);
 /// Running per-country, per-sector tallies of service, kept up to date as
 /// nodes change, so hourly samples, trust and triggers cost the number of
 /// countries, not of nodes (a scenario may have 100,000 nodes).
-#[derive(bevy_ecs::prelude::Resource, Debug)]
+#[derive(Resource, Debug)]
 pub struct Totals {
     /// Sum of service over the sector's nodes (each 0 to 1).
     pub service: Vec<[f64; 9]>,
@@ -388,29 +389,20 @@ pub fn supply_back(sim: &mut Sim, e: EdgeIx) {
     }
 }
 
-/// Hourly service by sector for each country: logged every hour while
-/// anything is impaired there, and every six hours regardless.
-pub fn sample(sim: &mut Sim, every_six_hours: bool) {
-    let cat = sim.cat;
-    let samples: Vec<(usize, SectorService)> = {
-        let t = sim.world.resource::<Totals>();
-        (0..cat.countries.len())
-            .filter(|&c| {
-                t.nodes[c].iter().any(|&n| n > 0) && (t.impaired[c] > 0 || every_six_hours)
-            })
-            .map(|c| {
-                let by_sector = SectorService::from_shares(|k| {
-                    (t.nodes[c][k] > 0).then(|| t.service[c][k] / f64::from(t.nodes[c][k]))
-                });
-                (c, by_sector)
-            })
-            .collect()
-    };
-    for (c, by_sector) in samples {
-        sim.emit(InfraRecord::ServiceSample {
-            country: CountryIx(c as u32),
-            by_sector,
-        });
+/// Hourly service by sector for each country (a system): sampled every
+/// hour while anything is impaired there, and every six hours regardless.
+pub fn sample(clock: Res<Clock>, t: Res<Totals>, mut reports: ResMut<Reports<InfraRecord>>) {
+    let every_six_hours = clock.0.0.is_multiple_of(6 * 3600);
+    for c in 0..t.nodes.len() {
+        if t.nodes[c].iter().any(|&n| n > 0) && (t.impaired[c] > 0 || every_six_hours) {
+            let by_sector = SectorService::from_shares(|k| {
+                (t.nodes[c][k] > 0).then(|| t.service[c][k] / f64::from(t.nodes[c][k]))
+            });
+            reports.0.push(InfraRecord::ServiceSample {
+                country: CountryIx(c as u32),
+                by_sector,
+            });
+        }
     }
 }
 

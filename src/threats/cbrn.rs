@@ -5,12 +5,13 @@
 //! and, until then, contaminate others. A contaminated site stays closed
 //! until civil protection declares it clean.
 
+use bevy_ecs::prelude::*;
 use rand_distr::{Binomial, Distribution};
 
 use crate::infra::{self, Cause};
 use crate::log::{Context, Described, Domain, Origin, Record};
 use crate::world::catalog::{AgentClass, Catalog, CountryIx, Effect, NodeIx};
-use crate::world::{Incident, Sim};
+use crate::world::{CatalogRes, Incident, Nation, Reports, Sim, in_order, in_order_ref};
 
 /// What CBRN incidents log.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -214,21 +215,31 @@ fn binomial(rng: &mut crate::engine::SimRng, n: u32, p: f64) -> u32 {
     Binomial::new(n as u64, p.min(1.0)).map_or(0, |b| b.sample(rng) as u32)
 }
 
-/// One hour of every incident's course, then hospital load on the health sector.
-pub fn hourly(sim: &mut Sim) {
-    for i in 0..sim.ix.incidents.len() {
-        progress(sim, i as u16);
-    }
-    hospital_load(sim);
+/// A country's hospitals are under a new load (share of service lost), to
+/// be applied to its health-sector nodes.
+#[derive(Clone, Copy, Debug)]
+pub struct HospitalLoad {
+    pub country: CountryIx,
+    pub overload: f64,
 }
 
-fn progress(sim: &mut Sim, id: u16) {
-    let country = sim.incident(id).country;
-    let (mut beds, mut doses) = {
-        let n = sim.nation_ref(country);
-        (n.beds_free, n.doses)
-    };
-    let mut inc = sim.incident(id);
+/// One hour of every incident's course (a system): onset, admission,
+/// countermeasures, deaths, recovery, decontamination and secondary
+/// contamination, drawing on the country's beds, doses and units.
+pub fn course(
+    mut incidents: Query<&mut Incident>,
+    mut nations: Query<&mut Nation>,
+    mut reports: ResMut<Reports<CbrnRecord>>,
+) {
+    let mut nations = in_order(&mut nations);
+    for mut inc in in_order(&mut incidents) {
+        let country = inc.country;
+        progress(&mut inc, &mut nations[country.i()], &mut reports.0);
+    }
+}
+
+fn progress(inc: &mut Incident, nation: &mut Nation, reports: &mut Vec<CbrnRecord>) {
+    let (mut beds, mut doses) = (nation.beds_free, nation.doses);
     let before = (
         inc.symptomatic_total,
         inc.hospitalised,
@@ -237,7 +248,6 @@ fn progress(sim: &mut Sim, id: u16) {
         inc.exposed,
     );
     let p = profile(inc.agent);
-    let inc = &mut *inc;
     let rng = &mut inc.rng;
 
     // Onset.
@@ -298,52 +308,51 @@ fn progress(sim: &mut Sim, id: u16) {
         inc.decontaminated,
         inc.exposed,
     );
-    let what = CbrnRecord::Casualties {
-        incident: id,
-        country,
-        symptomatic: inc.symptomatic_total,
-        hospitalised: inc.hospitalised,
-        dead: inc.dead,
-        decontaminated: inc.decontaminated,
-        exposed: inc.exposed,
-    };
     let decon_finished = inc.decon_units > 0 && inc.awaiting_decon == 0;
     let units_back = if decon_finished {
         std::mem::take(&mut inc.decon_units)
     } else {
         0
     };
-    {
-        let mut n = sim.nation(country);
-        n.beds_free = beds;
-        n.doses = doses;
-        n.decon_free += units_back;
-    }
+    nation.beds_free = beds;
+    nation.doses = doses;
+    nation.decon_free += units_back;
     if after != before {
-        sim.emit(what);
+        reports.push(CbrnRecord::Casualties {
+            incident: inc.id,
+            country: inc.country,
+            symptomatic: inc.symptomatic_total,
+            hospitalised: inc.hospitalised,
+            dead: inc.dead,
+            decontaminated: inc.decontaminated,
+            exposed: inc.exposed,
+        });
     }
     if exhausted {
-        sim.emit(CbrnRecord::CountermeasuresExhausted {
-            incident: id,
-            country,
+        reports.push(CbrnRecord::CountermeasuresExhausted {
+            incident: inc.id,
+            country: inc.country,
         });
     }
 }
 
-/// Hospitals overwhelmed by a mass-casualty incident lose part of their service.
-fn hospital_load(sim: &mut Sim) {
-    let cat = sim.cat;
-    for (c, def) in cat.countries.iter().enumerate() {
+/// Hospitals overwhelmed by a mass-casualty incident lose part of their
+/// service (a system): the load on each country's hospitals, reported
+/// when it moved, for [`apply_hospital_load`].
+pub fn hospital_load(
+    cat: Res<CatalogRes>,
+    incidents: Query<&Incident>,
+    mut nations: Query<&mut Nation>,
+    mut reports: ResMut<Reports<HospitalLoad>>,
+) {
+    let incidents = in_order_ref(&incidents);
+    let mut nations = in_order(&mut nations);
+    for (c, def) in cat.0.countries.iter().enumerate() {
+        let nation = &mut nations[c];
         let beds = def.resources.surge_beds.max(1) as f64;
-        let used = beds
-            - sim
-                .nation_ref(crate::world::catalog::CountryIx(c as u32))
-                .beds_free as f64;
-        let waiting: f64 = sim
-            .ix
-            .incidents
+        let used = beds - nation.beds_free as f64;
+        let waiting: f64 = incidents
             .iter()
-            .filter_map(|e| sim.world.get::<Incident>(*e))
             .filter(|i| i.country.i() == c)
             .map(|i| i.ill as f64)
             .sum();
@@ -351,12 +360,23 @@ fn hospital_load(sim: &mut Sim) {
         let overload = (((used + waiting) / beds - 0.6) * 0.7).clamp(0.0, 0.7);
         // Touch the hospitals only when the load moved (set_overload's own
         // threshold): a large country has thousands of health nodes.
-        let country = crate::world::catalog::CountryIx(c as u32);
-        if (sim.nation_ref(country).hospital_overload - overload).abs() <= 0.01 {
+        if (nation.hospital_overload - overload).abs() <= 0.01 {
             continue;
         }
-        sim.nation(country).hospital_overload = overload;
-        for &n in &cat.health_nodes[c] {
+        nation.hospital_overload = overload;
+        reports.0.push(HospitalLoad {
+            country: nation.ix,
+            overload,
+        });
+    }
+}
+
+/// Applies the hospital loads [`hospital_load`] reported to the health sector.
+pub fn apply_hospital_load(sim: &mut Sim) {
+    let cat = sim.cat;
+    let loads = std::mem::take(&mut sim.world.resource_mut::<Reports<HospitalLoad>>().0);
+    for HospitalLoad { country, overload } in loads {
+        for &n in &cat.health_nodes[country.i()] {
             infra::set_overload(sim, n, overload);
         }
     }

@@ -12,11 +12,16 @@
 //! the susceptible, less what debunking has undone. What belief does to
 //! trust in institutions is [`crate::opinion`]'s.
 
+use bevy_ecs::prelude::*;
+use bevy_ecs::world::Mut;
+
 use super::ThreatEv;
 use crate::engine::Duration;
 use crate::log::{Context, Described, Domain, Origin, Record, round3};
-use crate::world::catalog::{Catalog, CountryIx, NarrativeIx};
-use crate::world::{Exposure, Sim};
+use crate::world::catalog::{Catalog, CountryIx, NarrativeDef, NarrativeIx};
+use crate::world::{
+    CatalogRes, Exposure, NarrativeState, Nation, Reports, Sim, in_order, in_order_ref,
+};
 
 /// What narratives log.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -153,90 +158,95 @@ pub fn amplification_ends(sim: &mut Sim, n: NarrativeIx, factor: f64) {
     st.amplification = (st.amplification / factor).max(1e-6);
 }
 
-/// One hour of spread in every launched narrative.
-pub fn spread(sim: &mut Sim) {
-    let cat = sim.cat;
-    for (ni, def) in cat.narratives.iter().enumerate() {
-        let n = NarrativeIx(ni as u32);
-        if sim.narrative_ref(n).launched.is_none() {
-            continue;
+/// One hour of spread in every launched narrative (a system).
+pub fn spread(
+    cat: Res<CatalogRes>,
+    mut narratives: Query<&mut NarrativeState>,
+    mut exposures: Query<&mut Exposure>,
+    nations: Query<&Nation>,
+    mut reports: ResMut<Reports<DisinfoRecord>>,
+) {
+    let cat = &*cat.0;
+    let nations = in_order_ref(&nations);
+    // Exposures come grouped by narrative, in the order of its audiences.
+    let mut exposures = in_order(&mut exposures);
+    let mut at = 0;
+    for (def, mut st) in cat.narratives.iter().zip(in_order(&mut narratives)) {
+        let audiences = &mut exposures[at..at + def.audiences.len()];
+        at += def.audiences.len();
+        if st.launched.is_some() {
+            spread_one(cat, def, &mut st, audiences, &nations, &mut reports.0);
         }
-        let exposures = sim.ix.exposures[ni].clone();
-        let reaches: Vec<f64> = exposures
-            .iter()
-            .map(|e| sim.world.get::<Exposure>(*e).map_or(0.0, |x| x.reach))
-            .collect();
-        let total: f64 = reaches.iter().sum();
-        let (amp, platform) = {
-            let st = sim.narrative_ref(n);
-            (st.amplification, st.platform)
-        };
-        for (k, &e) in exposures.iter().enumerate() {
-            let aud = &cat.audiences[def.audiences[k].i()];
-            let ci = def.countries.binary_search(&aud.country).unwrap_or(0);
-            let grievance: f64 = def
-                .exploits
-                .iter()
-                .map(|x| sim.nation_ref(aud.country).grievance(*x))
-                .sum();
-            let pc = sim.narrative_ref(n).countries[ci].clone();
-            let others = if reaches.len() > 1 {
-                (total - reaches[k]) / (reaches.len() - 1) as f64
-            } else {
-                0.0
-            };
-            // Susceptible audiences share more readily, not only believe more.
-            let rate = def.virality
-                * (0.5 + aud.susceptibility)
-                * amp
-                * platform
-                * (1.0 + GRIEVANCE_GAIN * grievance)
-                * if pc.spotted { 0.85 } else { 1.0 };
-            let ceiling = 0.2 + 0.6 * aud.susceptibility;
-            let Some(mut x) = sim.world.get_mut::<Exposure>(e) else {
-                continue;
-            };
-            let growth =
-                rate * (x.reach + CROSS_BORDER * others) * (1.0 - x.reach / ceiling).max(0.0);
-            let fade = (FADE + DEBUNK_FADE * pc.debunk) * x.reach;
-            x.reach = (x.reach + growth - fade).clamp(0.0, 1.0);
-            let target = x.reach * aud.susceptibility * (1.0 - pc.debunk);
-            x.belief += (target - x.belief) * BELIEF_RATE;
-        }
-        // Population-weighted reach and belief per country.
-        for (ci, &c) in def.countries.iter().enumerate() {
-            let (mut people, mut reach, mut belief) = (0.0, 0.0, 0.0);
-            for (k, &e) in exposures.iter().enumerate() {
-                let aud = &cat.audiences[def.audiences[k].i()];
-                if aud.country == c {
-                    let x = sim.world.get::<Exposure>(e).expect("exposure entity");
-                    people += aud.size as f64;
-                    reach += x.reach * aud.size as f64;
-                    belief += x.belief * aud.size as f64;
-                }
-            }
-            let (reach, belief) = if people > 0.0 {
-                (reach / people, belief / people)
-            } else {
-                (0.0, 0.0)
-            };
-            {
-                let mut st = sim.narrative(n);
-                let pc = &mut st.countries[ci];
-                pc.reach = reach;
-                pc.belief = belief;
-                // Corrections fade over days to weeks (DOMAIN.md).
-                pc.debunk *= 1.0 - DEBUNK_WEAR;
-                st.peak_reach = st.peak_reach.max(reach);
-            }
-            sim.emit(DisinfoRecord::NarrativeReach {
-                narrative: n,
-                country: c,
-                reach: reach as f32,
-                belief: belief as f32,
-            });
-        }
-        let mut st = sim.narrative(n);
-        st.platform += (1.0 - st.platform) * PLATFORM_RECOVERY;
     }
+}
+
+fn spread_one(
+    cat: &Catalog,
+    def: &NarrativeDef,
+    st: &mut NarrativeState,
+    exposures: &mut [Mut<Exposure>],
+    nations: &[&Nation],
+    reports: &mut Vec<DisinfoRecord>,
+) {
+    let reaches: Vec<f64> = exposures.iter().map(|x| x.reach).collect();
+    let total: f64 = reaches.iter().sum();
+    let (amp, platform) = (st.amplification, st.platform);
+    for (k, x) in exposures.iter_mut().enumerate() {
+        let aud = &cat.audiences[def.audiences[k].i()];
+        let ci = def.countries.binary_search(&aud.country).unwrap_or(0);
+        let grievance: f64 = def
+            .exploits
+            .iter()
+            .map(|e| nations[aud.country.i()].grievance(*e))
+            .sum();
+        let pc = &st.countries[ci];
+        let others = if reaches.len() > 1 {
+            (total - reaches[k]) / (reaches.len() - 1) as f64
+        } else {
+            0.0
+        };
+        // Susceptible audiences share more readily, not only believe more.
+        let rate = def.virality
+            * (0.5 + aud.susceptibility)
+            * amp
+            * platform
+            * (1.0 + GRIEVANCE_GAIN * grievance)
+            * if pc.spotted { 0.85 } else { 1.0 };
+        let ceiling = 0.2 + 0.6 * aud.susceptibility;
+        let growth = rate * (x.reach + CROSS_BORDER * others) * (1.0 - x.reach / ceiling).max(0.0);
+        let fade = (FADE + DEBUNK_FADE * pc.debunk) * x.reach;
+        x.reach = (x.reach + growth - fade).clamp(0.0, 1.0);
+        let target = x.reach * aud.susceptibility * (1.0 - pc.debunk);
+        x.belief += (target - x.belief) * BELIEF_RATE;
+    }
+    // Population-weighted reach and belief per country.
+    for (ci, &c) in def.countries.iter().enumerate() {
+        let (mut people, mut reach, mut belief) = (0.0, 0.0, 0.0);
+        for (k, x) in exposures.iter().enumerate() {
+            let aud = &cat.audiences[def.audiences[k].i()];
+            if aud.country == c {
+                people += aud.size as f64;
+                reach += x.reach * aud.size as f64;
+                belief += x.belief * aud.size as f64;
+            }
+        }
+        let (reach, belief) = if people > 0.0 {
+            (reach / people, belief / people)
+        } else {
+            (0.0, 0.0)
+        };
+        let pc = &mut st.countries[ci];
+        pc.reach = reach;
+        pc.belief = belief;
+        // Corrections fade over days to weeks (DOMAIN.md).
+        pc.debunk *= 1.0 - DEBUNK_WEAR;
+        st.peak_reach = st.peak_reach.max(reach);
+        reports.push(DisinfoRecord::NarrativeReach {
+            narrative: st.ix,
+            country: c,
+            reach: reach as f32,
+            belief: belief as f32,
+        });
+    }
+    st.platform += (1.0 - st.platform) * PLATFORM_RECOVERY;
 }

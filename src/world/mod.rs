@@ -2,16 +2,20 @@
 //! scenario, and the mutable state of nations, infrastructure, narratives,
 //! CBRN incidents and campaigns, held as components in a bevy_ecs `World`.
 //!
-//! Entities are created once, in file order, and always visited through the
-//! ordered lists in [`Index`], never through unordered queries, so that no
-//! outcome depends on the ECS's storage order.
+//! Entities are created in file order. Event handlers reach them through the
+//! ordered lists in [`Index`]; the hourly systems query them and visit them
+//! sorted by their index ([`in_order`]), never in the ECS's storage order, so
+//! that no outcome depends on how the ECS stores them.
 
 pub mod catalog;
 mod sim;
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 
+use bevy_ecs::component::Mutable;
 use bevy_ecs::prelude::*;
+use bevy_ecs::world::Mut;
 
 pub use sim::{Bus, Rngs, Sim};
 
@@ -20,11 +24,58 @@ use crate::log::Origin;
 use crate::scenario::Exploit;
 use catalog::{AgentClass, Catalog, CountryIx, EdgeIx, NarrativeIx, NodeIx};
 
+/// The catalog, for systems: they see the world only through their parameters.
+#[derive(Resource)]
+pub struct CatalogRes(pub Arc<Catalog>);
+
+/// The simulated time, for systems.
+#[derive(Resource, Debug, Default)]
+pub struct Clock(pub SimTime);
+
+/// What a system has to report, for the exercise to log (or carry out)
+/// once the system has run: systems have no bus of their own.
+#[derive(Resource, Debug)]
+pub struct Reports<T>(pub Vec<T>);
+
+impl<T> Default for Reports<T> {
+    fn default() -> Self {
+        Reports(Vec::new())
+    }
+}
+
+/// A component's place in the order the model visits entities in.
+pub trait Ordered {
+    type Key: Ord;
+    fn key(&self) -> Self::Key;
+}
+
+/// A query's items, mutable, sorted by their [`Ordered`] key.
+pub fn in_order<'a, T>(q: &'a mut Query<'_, '_, &mut T>) -> Vec<Mut<'a, T>>
+where
+    T: Component<Mutability = Mutable> + Ordered,
+{
+    let mut v: Vec<Mut<T>> = q.iter_mut().collect();
+    v.sort_by_key(|x| x.key());
+    v
+}
+
+/// A query's items sorted by their [`Ordered`] key.
+pub fn in_order_ref<'a, T>(q: &'a Query<'_, '_, &T>) -> Vec<&'a T>
+where
+    T: Component + Ordered,
+{
+    let mut v: Vec<&T> = q.iter().collect();
+    v.sort_by_key(|x| x.key());
+    v
+}
+
 /// A member state's national state and responders.
 #[derive(Component, Debug)]
 pub struct Nation {
     pub ix: CountryIx,
     pub trust: f64,
+    /// The highest reach of any hostile narrative in the country, last hour.
+    pub hostile_reach: f64,
     /// Lowest trust so far (for objectives).
     pub trust_min: f64,
     /// CSIRT incident-response teams: free count and incidents waiting for one.
@@ -48,6 +99,13 @@ pub struct Nation {
     /// Recent real events that hostile narratives can exploit, by
     /// [`crate::scenario::Exploit`] order: outages, casualties, cyber incidents.
     pub grievance: [f64; 3],
+}
+
+impl Ordered for Nation {
+    type Key = CountryIx;
+    fn key(&self) -> CountryIx {
+        self.ix
+    }
 }
 
 impl Nation {
@@ -145,9 +203,32 @@ pub struct NarrativeInCountry {
 #[derive(Component, Debug)]
 pub struct Exposure {
     pub narrative: NarrativeIx,
+    /// Its place in the narrative's list of audiences.
+    pub slot: u32,
     pub audience: catalog::AudienceIx,
     pub reach: f64,
     pub belief: f64,
+}
+
+impl Ordered for Exposure {
+    type Key = (NarrativeIx, u32);
+    fn key(&self) -> (NarrativeIx, u32) {
+        (self.narrative, self.slot)
+    }
+}
+
+impl Ordered for NarrativeState {
+    type Key = NarrativeIx;
+    fn key(&self) -> NarrativeIx {
+        self.ix
+    }
+}
+
+impl Ordered for Incident {
+    type Key = u16;
+    fn key(&self) -> u16 {
+        self.id
+    }
 }
 
 /// A CBRN incident and its casualties.
@@ -227,6 +308,7 @@ impl Index {
                     .spawn(Nation {
                         ix: CountryIx(i as u32),
                         trust: c.trust,
+                        hostile_reach: 0.0,
                         trust_min: c.trust,
                         csirt_free: r.csirt_teams,
                         csirt_queue: VecDeque::new(),
@@ -282,10 +364,12 @@ impl Index {
             ix.exposures.push(
                 n.audiences
                     .iter()
-                    .map(|a| {
+                    .zip(0..)
+                    .map(|(a, slot)| {
                         world
                             .spawn(Exposure {
                                 narrative: NarrativeIx(i as u32),
+                                slot,
                                 audience: *a,
                                 reach: 0.0,
                                 belief: 0.0,

@@ -99,6 +99,16 @@ impl Sim<'_> {
         self.bus.record(self.now, &record);
     }
 
+    /// Logs what a system reported (see [`super::Reports`]), in its order.
+    pub fn emit_reports<R: Record + Send + Sync>(&mut self) {
+        let mut reports = std::mem::take(&mut self.world.resource_mut::<super::Reports<R>>().0);
+        for r in reports.drain(..) {
+            self.emit(r);
+        }
+        // Hand the buffer back, to be filled again without allocating.
+        self.world.resource_mut::<super::Reports<R>>().0 = reports;
+    }
+
     /// Schedules a room's event `delay` from now.
     pub fn after<E: Copy + 'static>(&mut self, delay: Duration, event: E) {
         self.at(self.now.plus(delay), Priority::NORMAL, event);
