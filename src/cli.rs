@@ -400,19 +400,10 @@ fn validate(files: &[PathBuf]) -> Result<(), Failure> {
         if is_playbook(&String::from_utf8_lossy(&head)) {
             match playbook::load_file(f) {
                 Ok(l) => {
-                    let r = playbook::Response::merge(std::slice::from_ref(&l));
-                    let sections = [
-                        ("Fusion Cell", r.fusion_cell.is_some()),
-                        ("Hybrid Playbook", r.protocol.is_some()),
-                        ("IPCR", r.ipcr.is_some()),
-                        ("UCPM/ERCC", r.ucpm.is_some()),
-                        ("Blueprint", r.blueprint.is_some()),
-                        ("Toolbox", r.toolbox.is_some()),
-                        ("StratCom/RAS", r.stratcom.is_some()),
-                        ("Art. 222", r.solidarity.is_some()),
-                        ("NATO", r.nato.is_some()),
-                    ];
-                    let named: Vec<&str> = sections.iter().filter(|s| s.1).map(|s| s.0).collect();
+                    let r = crate::response::eu::mechanisms::merge(std::slice::from_ref(&l));
+                    let named: Vec<&str> = crate::response::eu::mechanisms::present(&r)
+                        .map(|m| m.name)
+                        .collect();
                     println!(
                         "ok: {} (playbook {}: {})",
                         f.display(),

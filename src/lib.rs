@@ -29,6 +29,7 @@ pub mod exercise;
 pub mod infra;
 pub mod live;
 pub mod log;
+pub mod metrics;
 pub mod opinion;
 pub mod output;
 pub mod playbook;

@@ -10,7 +10,7 @@
 use bevy_ecs::prelude::*;
 
 use crate::infra::{InfraRecord, Totals};
-use crate::log::{Context, Described, Domain, Record, round3};
+use crate::log::{Context, Described, Domain, Record, kinds, round3};
 use crate::response::national::NationalRecord;
 use crate::scenario::Exploit;
 use crate::threats::cbrn::CbrnRecord;
@@ -47,16 +47,12 @@ pub enum OpinionRecord {
 }
 
 impl Record for OpinionRecord {
-    fn kind(&self) -> &'static str {
-        "opinion"
+    kinds! {
+        Opinion => "opinion" (routine),
     }
 
     fn domain(&self, _: &Catalog) -> Domain {
         Domain::Disinfo
-    }
-
-    fn is_key(&self) -> bool {
-        false
     }
 
     fn describe<'a>(&self, cx: &Context<'a>) -> Described<'a> {

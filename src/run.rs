@@ -10,10 +10,11 @@ use crate::cli::Failure;
 use crate::diag::Diagnostic;
 use crate::engine::{Duration, SimTime, Simulation};
 use crate::exercise::Exercise;
-use crate::exercise::metrics::Summary;
+use crate::metrics::Summary;
+use crate::metrics::compare::Comparison;
 use crate::output::{write_atomic, write_json};
-use crate::playbook::{LoadedPlaybook, Response};
-use crate::report::compare::Comparison;
+use crate::playbook::LoadedPlaybook;
+use crate::response::eu::mechanisms;
 use crate::scenario::LoadedScenario;
 use crate::world::catalog::Catalog;
 
@@ -32,7 +33,7 @@ pub fn compile(
 ) -> Result<Arc<Catalog>, Diagnostic> {
     let mut cat = Catalog::compile(&loaded.scenario)
         .map_err(|e| Diagnostic::file(&loaded.source.name, e.to_string()))?;
-    cat.response = Response::merge(playbooks);
+    cat.response = mechanisms::merge(playbooks);
     Ok(Arc::new(cat))
 }
 
@@ -41,8 +42,6 @@ pub fn execute(cat: Arc<Catalog>, seed: u64, until: Option<Duration>) -> Finishe
     let end = SimTime(until.map_or(cat.duration.0, |u| u.0.min(cat.duration.0)));
     let mut sim = Exercise::start(cat, seed);
     sim.run_until(end);
-    let Simulation { queue, model } = &mut sim;
-    model.settle(queue, end);
     let summary = Summary::measure(&sim.model, end);
     Finished {
         sim,
@@ -72,15 +71,13 @@ pub fn run_command(
     let started = std::time::Instant::now();
     let mut done = execute(cat.clone(), seed, until);
     let elapsed = started.elapsed();
-    if !cat.response.is_national_only() {
+    if !mechanisms::national_only(&cat.response) {
         // What the playbook changed: the same run with national responders only.
         let base = compile(loaded, &[]).map_err(|d| Failure::Input(vec![d]))?;
         let baseline = execute(base, seed, until);
         done.summary.versus_baseline = Some(Comparison::new(&baseline.summary, &done.summary));
     }
 
-    let log = done.sim.model.log();
-    let notes = done.sim.model.notes();
     let hash = match out {
         Some(dir) => {
             std::fs::create_dir_all(dir)
@@ -92,7 +89,8 @@ pub fn run_command(
             })
             .map_err(Failure::Run)?;
             write_json(&dir.join("summary.json"), &done.summary).map_err(Failure::Run)?;
-            let md = crate::report::md::run_report(&cat, &done.summary, log, notes);
+            // The same document `pacesim report DIR --format md` prints, from the same files.
+            let md = crate::report::aar::markdown(&crate::report::aar::build(dir)?);
             write_atomic(&dir.join("report.md"), |w| w.write_all(md.as_bytes()))
                 .map_err(Failure::Run)?;
             hash

@@ -8,7 +8,7 @@
 //! value, so `runs.csv` and `batch.json` are byte-identical whatever `--jobs`
 //! is and however the replications were sharded.
 
-pub mod metrics;
+pub mod stats;
 
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
@@ -22,12 +22,13 @@ use sha2::{Digest, Sha256};
 use crate::cli::Failure;
 use crate::control::journal::sha256;
 use crate::diag::Diagnostic;
+use crate::metrics::{self, Column, Rating};
 use crate::output::{write_atomic, write_json};
 use crate::playbook::LoadedPlaybook;
 use crate::run::{compile, execute};
 use crate::scenario::LoadedScenario;
 use crate::world::catalog::Catalog;
-use metrics::{MetricDef, Paired, Stats};
+use stats::{Paired, Stats};
 
 /// One playbook set: the playbooks combined for a column of replications.
 pub struct PlaybookSet {
@@ -64,7 +65,7 @@ pub struct Row {
     pub seed: u64,
     pub set: usize,
     pub values: Vec<Option<f64>>,
-    pub ratings: Vec<&'static str>,
+    pub ratings: Vec<Rating>,
 }
 
 /// The seed of replication `index`: independent of the set, so sets are paired.
@@ -109,7 +110,9 @@ pub fn batch_command(
         .collect::<Result<_, _>>()
         .map_err(|d| Failure::Input(vec![d]))?;
     let base = a.seed.unwrap_or(cats[0].default_seed);
-    let with_eu = cats.iter().any(|c| !c.response.is_national_only());
+    let with_eu = cats
+        .iter()
+        .any(|c| !crate::response::eu::mechanisms::national_only(&c.response));
     let (k, n) = a.shard.unwrap_or((0, 1));
     let (first, end) = slice(a.runs, k, n);
     let meta = Meta {
@@ -165,13 +168,8 @@ pub fn batch_command(
                         index: i,
                         seed,
                         set,
-                        values: metrics::values(&f.summary, with_eu),
-                        ratings: f
-                            .summary
-                            .objectives
-                            .iter()
-                            .map(|o| o.rating_letter())
-                            .collect(),
+                        values: metrics::values(cat, with_eu, &f.summary),
+                        ratings: f.summary.objectives.iter().map(|o| o.rating).collect(),
                     });
                     let k = done.fetch_add(1, Ordering::Relaxed) + 1;
                     if let Some(b) = &bar {
@@ -210,7 +208,7 @@ fn keep_log(out: &Path, f: &crate::run::Finished, set: usize, index: u64) -> Res
 
 /// `batch.json`: per set and metric, summary statistics and rating
 /// frequencies; for every set after the first, paired differences against it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct BatchJson {
     pub scenario: String,
     pub version: String,
@@ -219,21 +217,21 @@ pub struct BatchJson {
     pub first: u64,
     pub end: u64,
     pub exercise: ExerciseInfo,
-    pub metrics: Vec<MetricDef>,
+    pub metrics: Vec<Column>,
     pub objectives: Vec<ObjectiveInfo>,
     pub sets: Vec<SetJson>,
     pub comparisons: Vec<Comparison>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct SetJson {
     pub playbook: String,
     pub stats: BTreeMap<String, Stats>,
     /// Per objective, how often each rating came out.
-    pub ratings: BTreeMap<String, BTreeMap<&'static str, usize>>,
+    pub ratings: BTreeMap<String, BTreeMap<String, usize>>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Comparison {
     pub baseline: String,
     pub candidate: String,
@@ -243,7 +241,7 @@ pub struct Comparison {
 /// The columns of a batch: its metrics and objectives, from the scenario or
 /// read back from a shard's files.
 pub struct Columns {
-    pub defs: Vec<MetricDef>,
+    pub defs: Vec<Column>,
     pub objectives: Vec<ObjectiveInfo>,
     pub exercise: ExerciseInfo,
 }
@@ -309,7 +307,7 @@ fn aggregate(meta: &Meta, cols: &Columns, rows: &[Row]) -> BatchJson {
                 .iter()
                 .enumerate()
                 .filter_map(|(m, d)| {
-                    metrics::stats(of_set(s).filter_map(|r| r.values[m]))
+                    stats::stats(of_set(s).filter_map(|r| r.values[m]))
                         .map(|st| (d.name.clone(), st))
                 })
                 .collect(),
@@ -318,11 +316,13 @@ fn aggregate(meta: &Meta, cols: &Columns, rows: &[Row]) -> BatchJson {
                 .enumerate()
                 .map(|(o, info)| {
                     let id = &info.id;
-                    let mut f: BTreeMap<&'static str, usize> =
-                        ["P", "S", "M", "U"].into_iter().map(|l| (l, 0)).collect();
+                    let mut f: BTreeMap<String, usize> = Rating::ALL
+                        .into_iter()
+                        .map(|l| (l.letter().to_string(), 0))
+                        .collect();
                     for r in of_set(s) {
                         if let Some(l) = r.ratings.get(o) {
-                            *f.entry(l).or_insert(0) += 1;
+                            *f.entry(l.letter().to_string()).or_insert(0) += 1;
                         }
                     }
                     (id.clone(), f)
@@ -341,7 +341,7 @@ fn aggregate(meta: &Meta, cols: &Columns, rows: &[Row]) -> BatchJson {
                     let base: BTreeMap<u64, f64> = of_set(0)
                         .filter_map(|r| r.values[m].map(|v| (r.index, v)))
                         .collect();
-                    metrics::paired(
+                    stats::paired(
                         d,
                         of_set(c).filter_map(|r| Some((*base.get(&r.index)?, r.values[m]?))),
                     )
@@ -393,7 +393,7 @@ pub fn write_outputs(
                 meta.sets[r.set].label.clone(),
             ];
             rec.extend(r.values.iter().map(|v| fmt_value(*v)));
-            rec.extend(r.ratings.iter().map(|l| l.to_string()));
+            rec.extend(r.ratings.iter().map(|l| l.letter().to_string()));
             c.write_record(&rec).map_err(std::io::Error::other)?;
         }
         c.flush()
@@ -404,14 +404,6 @@ pub fn write_outputs(
     write_json(&out.join("shard.json"), meta).map_err(Failure::Run)?;
     Ok(b)
 }
-
-const HEADLINE: [&str; 5] = [
-    "infra_node_hours_lost",
-    "cbrn_deaths",
-    "steps_succeeded",
-    "objectives_p",
-    "infra_million_people_hours_lost",
-];
 
 fn print_summary(b: &BatchJson, meta: &Meta, rows: usize, secs: f64, out: &Path) {
     println!(
@@ -426,11 +418,16 @@ fn print_summary(b: &BatchJson, meta: &Meta, rows: usize, secs: f64, out: &Path)
     );
     for s in &b.sets {
         println!("\n  {}", s.playbook);
-        for m in HEADLINE {
-            if let Some(st) = s.stats.get(m) {
+        for m in metrics::headline() {
+            if let Some(st) = s.stats.get(m.key) {
                 println!(
-                    "    {m:<34} mean {:>10.2}  95% CI [{:.2}, {:.2}]  p5 {:.2}  p95 {:.2}",
-                    st.mean, st.ci95[0], st.ci95[1], st.p5, st.p95
+                    "    {:<46} mean {:>10}  95% CI [{}, {}]  p5 {}  p95 {}",
+                    format!("{} ({})", m.label, m.unit.label()),
+                    m.unit.show(st.mean),
+                    m.unit.show(st.ci95[0]),
+                    m.unit.show(st.ci95[1]),
+                    m.unit.show(st.p5),
+                    m.unit.show(st.p95)
                 );
             }
         }
@@ -568,31 +565,14 @@ pub fn merge_command(dirs: &[std::path::PathBuf], out: &Path) -> Result<(), Fail
 }
 
 fn read_columns(dir: &Path) -> Result<Columns, String> {
-    let b: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(dir.join("batch.json")).map_err(|e| format!("batch.json: {e}"))?,
-    )
-    .map_err(|e| format!("batch.json: {e}"))?;
-    let defs: Vec<MetricDef> = b["metrics"]
-        .as_array()
-        .ok_or("batch.json has no metrics")?
-        .iter()
-        .map(|m| MetricDef {
-            name: m["name"].as_str().unwrap_or_default().to_string(),
-            better: if m["better"] == "higher" {
-                metrics::Better::Higher
-            } else {
-                metrics::Better::Lower
-            },
-        })
-        .collect();
-    let objectives: Vec<ObjectiveInfo> = serde_json::from_value(b["objectives"].clone())
-        .map_err(|e| format!("batch.json: objectives: {e}"))?;
-    let exercise: ExerciseInfo = serde_json::from_value(b["exercise"].clone())
-        .map_err(|e| format!("batch.json: exercise: {e}"))?;
+    let text =
+        std::fs::read_to_string(dir.join("batch.json")).map_err(|e| format!("batch.json: {e}"))?;
+    let b: BatchJson = serde_json::from_str(&text)
+        .map_err(|e| format!("batch.json:{}:{}: {e}", e.line(), e.column()))?;
     Ok(Columns {
-        defs,
-        objectives,
-        exercise,
+        defs: b.metrics,
+        objectives: b.objectives,
+        exercise: b.exercise,
     })
 }
 
@@ -643,10 +623,10 @@ fn read_rows(dir: &Path, meta: &Meta, cols: &Columns) -> Result<Vec<Row>, String
         }
         let ratings = (3 + metrics_n..rec.len())
             .map(|i| match rec.get(i).unwrap_or_default() {
-                "P" => Ok("P"),
-                "S" => Ok("S"),
-                "M" => Ok("M"),
-                "U" => Ok("U"),
+                "P" => Ok(Rating::P),
+                "S" => Ok(Rating::S),
+                "M" => Ok(Rating::M),
+                "U" => Ok(Rating::U),
                 other => Err(format!(
                     "runs.csv:{line}:{}: `{other}` is not a rating",
                     i + 1

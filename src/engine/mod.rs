@@ -36,7 +36,7 @@ pub mod models;
 pub use dist::{Dist, DistError};
 pub use queue::{EventQueue, Priority, Scheduled};
 pub use rng::{RngStreams, SimRng};
-pub use time::{Duration, DurationParseError, SimTime};
+pub use time::{Duration, DurationParseError, SimTime, show_at, show_secs};
 
 /// A model reacts to the events it scheduled, and may schedule more.
 pub trait Model {

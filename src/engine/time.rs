@@ -36,6 +36,16 @@ impl fmt::Display for SimTime {
     }
 }
 
+/// `T+…` for a time that may not have come, `-` otherwise.
+pub fn show_at(t: Option<SimTime>) -> String {
+    t.map_or("-".into(), |t| t.to_string())
+}
+
+/// [`show_at`] for seconds from T+0.
+pub fn show_secs(t: Option<u64>) -> String {
+    show_at(t.map(SimTime))
+}
+
 /// A length of simulated time in seconds. Reads and writes as `90s`, `45m`,
 /// `6h`, `2d`, `1w`, or combinations such as `1d 6h 30m`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -2,7 +2,7 @@
 //! controller does at the dashboard (fire an inject early, play a campaign
 //! step ad hoc, answer a decision point, note something for the record).
 
-use crate::log::{Context, Described, Domain, Origin, Record};
+use crate::log::{Context, Described, Domain, Origin, Record, kinds};
 use crate::threats;
 use crate::world::Sim;
 use crate::world::catalog::{Catalog, InjectIx, StepRef};
@@ -27,14 +27,12 @@ pub enum ControlRecord {
 }
 
 impl Record for ControlRecord {
-    fn kind(&self) -> &'static str {
-        match self {
-            ControlRecord::ExerciseStart => "exercise_start",
-            ControlRecord::ExerciseEnd => "exercise_end",
-            ControlRecord::InjectFired { .. } => "inject",
-            ControlRecord::ControllerNote { .. } => "controller_note",
-            ControlRecord::AdHocInject { .. } => "adhoc_inject",
-        }
+    kinds! {
+        ExerciseStart => "exercise_start",
+        ExerciseEnd => "exercise_end",
+        InjectFired => "inject",
+        ControllerNote => "controller_note",
+        AdHocInject => "adhoc_inject",
     }
 
     fn domain(&self, _: &Catalog) -> Domain {

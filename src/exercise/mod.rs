@@ -15,7 +15,6 @@
 //! ```
 
 pub mod control;
-pub mod metrics;
 pub mod record;
 #[cfg(test)]
 mod tests;
@@ -166,12 +165,6 @@ impl Exercise {
 
     pub fn index(&self) -> &Index {
         &self.ix
-    }
-
-    /// Closes running tallies at `now` without logging anything, so a run
-    /// stopped early has the same log as the full run up to that time.
-    pub fn settle(&mut self, queue: &mut EventQueue<Ev>, now: SimTime) {
-        self.with_sim(queue, now, infra::settle);
     }
 
     /// Lends the world at `now` to `f`, with the log and `queue` as its bus.

@@ -3,10 +3,11 @@
 //! through which rooms, which know only their own types, hand theirs over.
 
 use std::any::Any;
+use std::sync::LazyLock;
 
 use crate::engine::{EventQueue, Priority, SimTime};
 use crate::infra::{InfraEv, InfraRecord};
-use crate::log::{Context, Described, Domain, Event, Record};
+use crate::log::{Context, Described, Domain, Event, Kind, Record};
 use crate::opinion::OpinionRecord;
 use crate::response::eu::EuEv;
 use crate::response::eu::analysis::AnalysisRecord;
@@ -46,6 +47,12 @@ macro_rules! records {
         })*
 
         impl Record for What {
+            /// Every room's kinds.
+            fn kinds() -> &'static [Kind] {
+                static ALL: LazyLock<Vec<Kind>> =
+                    LazyLock::new(|| [$(<$ty as Record>::kinds()),*].concat());
+                &ALL
+            }
             fn kind(&self) -> &'static str {
                 match self { $(What::$variant(r) => r.kind(),)* }
             }

@@ -13,7 +13,7 @@ use rand::RngExt;
 use serde_json::{Map, Value, json};
 
 use crate::engine::Duration;
-use crate::log::{Context, Described, Domain, Origin, Record, round3};
+use crate::log::{Context, Described, Domain, Origin, Record, kinds, round3};
 use crate::scenario::Sector;
 use crate::world::catalog::{Catalog, CountryIx, EdgeIx, NodeIx};
 use crate::world::{Clock, Reports, Sim};
@@ -61,22 +61,16 @@ pub enum InfraRecord {
 }
 
 impl Record for InfraRecord {
-    fn kind(&self) -> &'static str {
-        match self {
-            InfraRecord::ServiceLost { .. } => "service_lost",
-            InfraRecord::ServiceDegraded { .. } => "service_degraded",
-            InfraRecord::CascadeHeld { .. } => "cascade_held",
-            InfraRecord::ServiceRestored { .. } => "service_restored",
-            InfraRecord::ServiceSample { .. } => "service_sample",
-        }
+    kinds! {
+        ServiceLost => "service_lost",
+        ServiceDegraded => "service_degraded" (routine),
+        CascadeHeld => "cascade_held" (routine),
+        ServiceRestored => "service_restored" (routine),
+        ServiceSample => "service_sample" (routine),
     }
 
     fn domain(&self, _: &Catalog) -> Domain {
         Domain::Infra
-    }
-
-    fn is_key(&self) -> bool {
-        matches!(self, InfraRecord::ServiceLost { .. })
     }
 
     fn describe<'a>(&self, cx: &Context<'a>) -> Described<'a> {
@@ -402,19 +396,6 @@ pub fn sample(clock: Res<Clock>, t: Res<Totals>, mut reports: ResMut<Reports<Inf
                 country: CountryIx(c as u32),
                 by_sector,
             });
-        }
-    }
-}
-
-/// Closes the service-loss integral at the end of the run.
-pub fn settle(sim: &mut Sim) {
-    let now = sim.now;
-    for i in 0..sim.cat.nodes.len() {
-        let mut st = sim.node(NodeIx(i as u32));
-        st.lost_node_hours += (1.0 - st.service) * now.since(st.last_change).as_hours();
-        st.last_change = now;
-        if let Some(since) = st.impaired_since {
-            st.longest_outage = st.longest_outage.max(now.since(since).0);
         }
     }
 }

@@ -6,7 +6,7 @@
 
 use std::io::{self, Write};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
@@ -28,6 +28,34 @@ struct Line<'a> {
     text: String,
     #[serde(flatten)]
     details: Map<String, Value>,
+}
+
+/// A line of `events.jsonl` read back, for reports written from the files alone.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Logged {
+    pub seq: u64,
+    /// Simulated seconds from T+0.
+    pub t: u64,
+    pub time: String,
+    pub domain: String,
+    pub kind: String,
+    #[serde(default)]
+    pub actor: Option<String>,
+    #[serde(default)]
+    pub target: Option<String>,
+    #[serde(default)]
+    pub country: Option<String>,
+    pub text: String,
+    #[serde(flatten)]
+    pub details: Map<String, Value>,
+}
+
+/// Reads `events.jsonl` text back; an unreadable line is `(line, column, why)`.
+pub fn read_log(text: &str) -> Result<Vec<Logged>, (usize, usize, String)> {
+    text.lines()
+        .enumerate()
+        .map(|(n, line)| serde_json::from_str(line).map_err(|e| (n + 1, e.column(), e.to_string())))
+        .collect()
 }
 
 /// Writes events as JSON lines and hashes exactly the bytes written.

@@ -59,20 +59,64 @@ impl Domain {
     }
 }
 
+/// A kind of record: its name in the log's `kind` field, and whether it
+/// belongs in a timeline of key events (threats' effects, detections,
+/// decisions) rather than being an hourly sample or routine work.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Kind {
+    pub name: &'static str,
+    pub key: bool,
+}
+
 /// What every kind of record in the log says about itself.
 pub trait Record: Copy + std::fmt::Debug + 'static {
+    /// Every kind of record this type logs (see [`kinds!`]).
+    fn kinds() -> &'static [Kind];
     /// The log's `kind` field: a stable snake_case name.
     fn kind(&self) -> &'static str;
+    /// Whether it belongs in a timeline of key events.
+    fn is_key(&self) -> bool;
     /// The log's `domain` field.
     fn domain(&self, cat: &Catalog) -> Domain;
     /// Who and what it concerns, a sentence for people, and the details.
     fn describe<'a>(&self, cx: &Context<'a>) -> Described<'a>;
-    /// Whether it belongs in a timeline of key events (threats' effects,
-    /// detections, decisions), rather than being an hourly sample or routine work.
-    fn is_key(&self) -> bool {
-        true
-    }
 }
+
+/// Whether records of `kind` (as read back from `events.jsonl`) are key events.
+pub fn is_key_kind<R: Record>(kind: &str) -> bool {
+    R::kinds()
+        .iter()
+        .find(|k| k.name == kind)
+        .is_none_or(|k| k.key)
+}
+
+/// Declares a record type's kinds inside its `impl Record`: each variant,
+/// its name in the log, and `(routine)` for what is not a key event.
+/// Writes `kinds`, `kind` and `is_key`.
+macro_rules! kinds {
+    ($($variant:ident => $name:literal $(($routine:ident))?),* $(,)?) => {
+        fn kinds() -> &'static [$crate::log::Kind] {
+            &[$($crate::log::Kind { name: $name, key: kinds!(@key $($routine)?) }),*]
+        }
+        fn kind(&self) -> &'static str {
+            match self {
+                $(Self::$variant { .. } => $name,)*
+            }
+        }
+        fn is_key(&self) -> bool {
+            match self {
+                $(Self::$variant { .. } => kinds!(@key $($routine)?),)*
+            }
+        }
+    };
+    (@key) => {
+        true
+    };
+    (@key routine) => {
+        false
+    };
+}
+pub(crate) use kinds;
 
 /// What a record's text may refer to: the catalog, and the texts of
 /// controller notes, which the log refers to by number.

@@ -123,46 +123,6 @@ pub struct Response {
 }
 
 impl Response {
-    /// Merges playbooks in order: later sections replace earlier ones.
-    pub fn merge(playbooks: &[LoadedPlaybook]) -> Response {
-        let mut r = Response::default();
-        for lp in playbooks {
-            let p = lp.playbook.clone();
-            r.names.push(p.name);
-            macro_rules! take {
-                ($($f:ident),*) => {$( if p.$f.is_some() { r.$f = p.$f; } )*};
-            }
-            take!(
-                fusion_cell,
-                protocol,
-                ipcr,
-                ucpm,
-                blueprint,
-                toolbox,
-                stratcom,
-                solidarity,
-                nato
-            );
-            if let Some(l) = p.links {
-                r.links = l;
-            }
-        }
-        r
-    }
-
-    /// Does any EU or NATO mechanism take part?
-    pub fn is_national_only(&self) -> bool {
-        self.fusion_cell.is_none()
-            && self.protocol.is_none()
-            && self.ipcr.is_none()
-            && self.ucpm.is_none()
-            && self.blueprint.is_none()
-            && self.toolbox.is_none()
-            && self.stratcom.is_none()
-            && self.solidarity.is_none()
-            && self.nato.is_none()
-    }
-
     /// The delay on the link `from` → `to`, if there is one.
     pub fn link(&self, from: Body, to: Body) -> Option<&Dist> {
         self.links
@@ -358,10 +318,12 @@ mod tests {
             "Playbook(name: \"no NATO\", nato: None)",
         ))
         .unwrap();
-        let r = Response::merge(&[a.clone(), b]);
+        let r = crate::response::eu::mechanisms::merge(&[a.clone(), b]);
         assert!(r.nato.is_some(), "an absent section leaves the earlier one");
         assert_eq!(r.names.len(), 2);
-        assert!(!Response::merge(&[a]).is_national_only());
+        assert!(!crate::response::eu::mechanisms::national_only(
+            &crate::response::eu::mechanisms::merge(&[a])
+        ));
     }
 
     #[test]

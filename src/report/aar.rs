@@ -14,8 +14,13 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::svg;
+use crate::batch::{BatchJson, Comparison};
 use crate::cli::Failure;
 use crate::diag::Diagnostic;
+use crate::exercise::What;
+use crate::log::is_key_kind;
+use crate::log::jsonl::{self, Logged};
+use crate::metrics::{self, Rating, Summary};
 
 #[derive(Debug, Serialize)]
 pub struct Aar {
@@ -30,7 +35,7 @@ pub struct Aar {
     /// Batch only: per playbook set, headline metrics.
     pub distributions: Vec<Distribution>,
     /// Batch only: paired differences against the first set.
-    pub comparison: Vec<Value>,
+    pub comparison: Vec<Comparison>,
     #[serde(skip)]
     charts: Vec<String>,
 }
@@ -93,39 +98,29 @@ pub struct Distribution {
     pub p95: f64,
 }
 
-fn rating_meaning(r: &str) -> &'static str {
-    match r {
-        "P" => "performed without challenges",
-        "S" => "performed with some challenges",
-        "M" => "performed with major challenges",
-        _ => "unable to be performed",
-    }
-}
-
 /// Root cause, corrective action, capability element and owner for an
-/// objective that fell short, by what it measures.
-fn remedy(unit: &str, finding: &str) -> (&'static str, &'static str, &'static str, &'static str) {
-    let f = finding.to_lowercase();
-    match unit {
-        "hours" if f.contains("detect") => (
+/// objective that fell short, by what it measures (its criterion's kind).
+fn remedy(kind: &str) -> (&'static str, &'static str, &'static str, &'static str) {
+    match kind {
+        "detect" => (
             "Footholds went unnoticed: national hunting was slow and the EU alert came late or not at all.",
             "Share indicators in the CSIRTs network within hours; lower the Hybrid Fusion Cell's alert threshold; fund threat hunting at operators of essential services.",
             "Organisation",
             "National CSIRTs; EU INTCEN Hybrid Fusion Cell",
         ),
-        "hours" if f.contains("identif") => (
+        "identify" => (
             "Laboratory identification took too long for countermeasures to matter.",
             "Pre-position CBRN detection and sampling teams (rescEU CBRN reserve); agree sample transport to reference laboratories in advance.",
             "Equipment",
             "National CBRN laboratories; ERCC",
         ),
-        "hours" => (
+        "restore" => (
             "Restoration waited for scarce repair crews, and wiped control systems had to be rebuilt.",
             "Keep offline backups of control-centre systems; pre-arrange UCPM power and repair modules and mutual aid between operators.",
             "Equipment",
             "Infrastructure operators; national civil protection; ERCC",
         ),
-        "deaths" => (
+        "casualties" => (
             "Decontamination and medical countermeasures reached the exposed too late.",
             "Raise surge decontamination capacity and stockpiled antidotes; rehearse UCPM requests for rescEU medical reserves.",
             "Equipment",
@@ -137,7 +132,7 @@ fn remedy(unit: &str, finding: &str) -> (&'static str, &'static str, &'static st
             "Planning",
             "Government communication; EEAS StratCom",
         ),
-        "share" => (
+        "reach" => (
             "Narratives spread before they were spotted, alerted and answered.",
             "Lower the Rapid Alert System threshold; agree fast-track platform notices under the Code of Practice.",
             "Organisation",
@@ -152,7 +147,8 @@ fn remedy(unit: &str, finding: &str) -> (&'static str, &'static str, &'static st
     }
 }
 
-fn read_json(dir: &Path, name: &str) -> Result<Value, Failure> {
+/// Reads a JSON output of pacesim back into its type.
+fn read_typed<T: serde::de::DeserializeOwned>(dir: &Path, name: &str) -> Result<T, Failure> {
     let path = dir.join(name);
     let text = std::fs::read_to_string(&path).map_err(|e| {
         Failure::Input(vec![Diagnostic::file(
@@ -161,19 +157,14 @@ fn read_json(dir: &Path, name: &str) -> Result<Value, Failure> {
         )])
     })?;
     serde_json::from_str(&text).map_err(|e| {
-        Failure::Input(vec![Diagnostic::file(
-            &format!("{}:{}:{}", path.display(), e.line(), e.column()),
-            format!("not JSON: {e}"),
-        )])
+        Failure::Input(vec![
+            Diagnostic::file(
+                &format!("{}:{}:{}", path.display(), e.line(), e.column()),
+                format!("not a pacesim {name}: {e}"),
+            )
+            .with_help("write it again with this version of pacesim"),
+        ])
     })
-}
-
-fn s(v: &Value) -> String {
-    match v {
-        Value::String(x) => x.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
-    }
 }
 
 /// Adds `days` to an ISO date-time and returns the date.
@@ -188,12 +179,14 @@ fn plus_days(iso: &str, days: i64) -> String {
         .unwrap_or_else(|_| format!("end of exercise + {days} days"))
 }
 
-fn plan_for(improvements: &[Improvement], end: &str, units: &[(String, String)]) -> Vec<PlanItem> {
+/// The improvement plan: one item per area for improvement, with the
+/// remedy for the kind of objective it came from.
+fn plan_for(improvements: &[Improvement], end: &str, kinds: &[String]) -> Vec<PlanItem> {
     improvements
         .iter()
-        .zip(units)
-        .map(|(i, (unit, finding))| {
-            let (_, action, element, who) = remedy(unit, finding);
+        .zip(kinds)
+        .map(|(i, kind)| {
+            let (_, action, element, who) = remedy(kind);
             let months = match element {
                 "Equipment" => 365,
                 "Planning" => 120,
@@ -228,9 +221,20 @@ pub fn build(dir: &Path) -> Result<Aar, Failure> {
 }
 
 fn build_run(dir: &Path) -> Result<Aar, Failure> {
-    let sum = read_json(dir, "summary.json")?;
+    let sum: Summary = read_typed(dir, "summary.json")?;
     let events_path = dir.join("events.jsonl");
     let text = std::fs::read_to_string(&events_path).unwrap_or_default();
+    let events = jsonl::read_log(&text).map_err(|(line, col, why)| {
+        Failure::Input(vec![Diagnostic::file(
+            &format!("{}:{line}:{col}", events_path.display()),
+            format!("not an event: {why}"),
+        )])
+    })?;
+    Ok(run_aar(&sum, &events))
+}
+
+/// The after-action report of one run, from its summary and its log.
+pub fn run_aar(sum: &Summary, events: &[Logged]) -> Aar {
     let mut by_seq = BTreeMap::new();
     let mut timeline = Vec::new();
     // Samples come hourly for impaired countries and six-hourly for all:
@@ -240,31 +244,19 @@ fn build_run(dir: &Path) -> Result<Aar, Failure> {
     let mut reach: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();
     let mut lanes: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     let mut last_t = 0.0f64;
-    for (n, line) in text.lines().enumerate() {
-        let e: Value = serde_json::from_str(line).map_err(|err| {
-            Failure::Input(vec![Diagnostic::file(
-                &format!("{}:{}:{}", events_path.display(), n + 1, err.column()),
-                format!("not an event: {err}"),
-            )])
-        })?;
-        let t_h = e["t"].as_f64().unwrap_or(0.0) / 3600.0;
+    let num = |e: &Logged, k: &str| e.details.get(k).and_then(Value::as_f64);
+    for e in events {
+        let t_h = e.t as f64 / 3600.0;
         last_t = last_t.max(t_h);
-        let kind = s(&e["kind"]);
-        let domain = s(&e["domain"]);
-        let entry = || TimelineEntry {
-            time: s(&e["time"]),
-            t_h,
-            domain: s(&e["domain"]),
-            text: s(&e["text"]),
-        };
-        by_seq.insert(e["seq"].as_u64().unwrap_or(0), s(&e["text"]));
-        match kind.as_str() {
+        by_seq.insert(e.seq, e.text.clone());
+        let country = e.country.clone().unwrap_or_default();
+        match e.kind.as_str() {
             "service_sample" => {
-                if let Some(m) = e["service"].as_object() {
+                if let Some(m) = e.details.get("service").and_then(Value::as_object) {
                     for (sector, v) in m {
                         samples.push((
                             t_h,
-                            s(&e["country"]),
+                            country.clone(),
                             sector.clone(),
                             v.as_f64().unwrap_or(1.0),
                         ));
@@ -272,29 +264,25 @@ fn build_run(dir: &Path) -> Result<Aar, Failure> {
                 }
             }
             "opinion" => {
-                let c = s(&e["country"]);
                 trust
-                    .entry(c.clone())
+                    .entry(country.clone())
                     .or_default()
-                    .push((t_h, e["trust"].as_f64().unwrap_or(0.0)));
+                    .push((t_h, num(e, "trust").unwrap_or(0.0)));
                 reach
-                    .entry(c)
+                    .entry(country)
                     .or_default()
-                    .push((t_h, e["reach"].as_f64().unwrap_or(0.0)));
+                    .push((t_h, num(e, "reach").unwrap_or(0.0)));
             }
-            "narrative_reach"
-            | "casualties"
-            | "cascade_held"
-            | "restoration_started"
-            | "restoration_queued"
-            | "service_degraded"
-            | "service_restored"
-            | "debunked"
-            | "indicator_received" => {}
-            _ => {
-                lanes.entry(domain).or_default().push(t_h);
-                timeline.push(entry());
+            kind if is_key_kind::<What>(kind) => {
+                lanes.entry(e.domain.clone()).or_default().push(t_h);
+                timeline.push(TimelineEntry {
+                    time: e.time.clone(),
+                    t_h,
+                    domain: e.domain.clone(),
+                    text: e.text.clone(),
+                });
             }
+            _ => {}
         }
     }
     // Service by sector: at each sample time, the mean over countries of
@@ -364,76 +352,59 @@ fn build_run(dir: &Path) -> Result<Aar, Failure> {
     ];
     let mut objectives = Vec::new();
     let mut improvements = Vec::new();
-    let mut units = Vec::new();
+    let mut kinds = Vec::new();
     let mut strengths = Vec::new();
-    for o in sum["objectives"].as_array().into_iter().flatten() {
-        let rating = s(&o["rating"]);
-        let finding = s(&o["finding"]);
-        let evidence: Vec<String> = o["evidence"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|q| q.as_u64())
-            .filter_map(|q| by_seq.get(&q).map(|t| format!("#{q}: {t}")))
+    for o in &sum.objectives {
+        let evidence: Vec<String> = o
+            .evidence
+            .iter()
+            .filter_map(|q| by_seq.get(q).map(|t| format!("#{q}: {t}")))
             .collect();
-        let title = s(&o["title"]);
-        match rating.as_str() {
-            "P" => strengths.push(format!("{} — {}", title, finding)),
+        match o.rating {
+            Rating::P => strengths.push(format!("{} — {}", o.title, o.finding)),
             _ => {
-                let unit = s(&o["unit"]);
-                let (cause, ..) = remedy(&unit, &finding);
+                let (cause, ..) = remedy(&o.kind);
                 improvements.push(Improvement {
-                    objective: format!("{} {}", s(&o["id"]), title),
-                    issue: format!("{title}: {finding} (target {} {unit})", s(&o["target"])),
+                    objective: format!("{} {}", o.id, o.title),
+                    issue: format!(
+                        "{}: {} (target {} {})",
+                        o.title, o.finding, o.target, o.unit
+                    ),
                     root_cause: cause.to_string(),
                 });
-                units.push((unit, finding.clone()));
+                kinds.push(o.kind.clone());
             }
         }
         objectives.push(ObjectiveAnalysis {
-            id: s(&o["id"]),
-            title,
-            meaning: rating_meaning(&rating).to_string(),
-            rating,
-            finding,
+            id: o.id.clone(),
+            title: o.title.clone(),
+            rating: o.rating_letter().to_string(),
+            meaning: o.rating.meaning().to_string(),
+            finding: o.finding.clone(),
             evidence,
         });
     }
-    if let Some(eu) = sum.get("eu").filter(|v| !v.is_null()) {
-        if let Some(reqs) = eu["ucpm"]["requests"].as_array() {
-            for r in reqs
-                .iter()
-                .filter(|r| !r["request_to_deployment_h"].is_null())
-            {
+    if let Some(eu) = &sum.eu {
+        for r in eu.ucpm.iter().flat_map(|u| &u.requests) {
+            if let Some(h) = r.request_to_deployment_h {
                 strengths.push(format!(
-                    "UCPM assistance ({}) reached {} {} h after the request.",
-                    s(&r["need"]),
-                    s(&r["country"]),
-                    s(&r["request_to_deployment_h"])
+                    "UCPM assistance ({}) reached {} {h} h after the request.",
+                    r.need, r.country
                 ));
             }
         }
-        if let Some(n) = eu["stratcom"]["rapid_alerts"]
-            .as_array()
-            .filter(|a| !a.is_empty())
-        {
+        if let Some(sc) = eu.stratcom.as_ref().filter(|s| !s.rapid_alerts.is_empty()) {
             strengths.push(format!(
                 "The Rapid Alert System alerted member states on {} narrative(s).",
-                n.len()
+                sc.rapid_alerts.len()
             ));
         }
     }
-    if let Some(c) = sum.get("versus_baseline").filter(|v| !v.is_null()) {
-        let rows: Vec<(String, f64, f64, f64)> = c["rows"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|r| r["baseline"].as_f64().unwrap_or(0.0).abs() > 1e-9)
-            .map(|r| {
-                let b = r["baseline"].as_f64().unwrap_or(1.0);
-                let ch = 100.0 * r["change"].as_f64().unwrap_or(0.0) / b;
-                (s(&r["metric"]), ch, ch, ch)
-            })
+    if let Some(c) = &sum.versus_baseline {
+        let rows: Vec<(String, f64, f64, f64)> = c
+            .rows
+            .iter()
+            .filter_map(|r| r.change_pct().map(|p| (r.metric.clone(), p, p, p)))
             .collect();
         charts.push(svg::bars(
             "Effect of the playbook against national responders only (same seed)",
@@ -441,39 +412,47 @@ fn build_run(dir: &Path) -> Result<Aar, Failure> {
             &rows,
         ));
     }
-    let start = s(&sum["start"]);
-    let end_h = sum["until_s"].as_f64().unwrap_or(0.0) / 3600.0;
-    let end = chrono::DateTime::parse_from_rfc3339(&start)
-        .map(|t| (t + chrono::Duration::seconds((end_h * 3600.0) as i64)).to_rfc3339())
+    let end_h = sum.until_s as f64 / 3600.0;
+    let end = chrono::DateTime::parse_from_rfc3339(&sum.start)
+        .map(|t| (t + chrono::Duration::seconds(sum.until_s as i64)).to_rfc3339())
         .unwrap_or_default();
-    let improvement_plan = plan_for(&improvements, &end, &units);
-    let participants: Vec<String> = sum["opinion"]["countries"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|c| s(&c["country"]))
+    let improvement_plan = plan_for(&improvements, &end, &kinds);
+    let mut participants: Vec<String> = sum
+        .opinion
+        .countries
+        .iter()
+        .map(|c| c.country.clone())
         .collect();
-    let playbooks: Vec<String> = sum["eu"]["playbooks"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(s)
-        .collect();
-    Ok(Aar {
+    // Only the bodies of the mechanisms the playbooks brought.
+    for m in sum.eu.iter().flat_map(|e| &e.mechanisms) {
+        for p in m.info().participants {
+            if !participants.iter().any(|x| x == p) {
+                participants.push(p.to_string());
+            }
+        }
+    }
+    Aar {
         source: "run",
         overview: Overview {
-            exercise: s(&sum["scenario"]),
-            start,
+            exercise: sum.scenario.clone(),
+            start: sum.start.clone(),
             end,
             scope: format!(
-                "One simulated run (seed {}) of {:.0} hours; {} events.",
-                s(&sum["seed"]),
-                end_h,
-                s(&sum["events"])
+                "One simulated run (seed {}) of {end_h:.0} hours; {} events.",
+                sum.seed, sum.events
             ),
-            participants: participants_with_bodies(participants, &playbooks),
-            playbooks,
-            threats: threats(&sum),
+            participants,
+            playbooks: sum.eu.as_ref().map_or(Vec::new(), |e| e.playbooks.clone()),
+            threats: sum
+                .campaigns
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{} ({}): {}/{} steps succeeded",
+                        c.name, c.actor, c.steps_succeeded, c.steps
+                    )
+                })
+                .collect(),
         },
         objectives,
         timeline,
@@ -483,144 +462,78 @@ fn build_run(dir: &Path) -> Result<Aar, Failure> {
         distributions: Vec::new(),
         comparison: Vec::new(),
         charts,
-    })
-}
-
-fn participants_with_bodies(mut countries: Vec<String>, playbooks: &[String]) -> Vec<String> {
-    if !playbooks.is_empty() {
-        countries.extend(
-            [
-                "EU Hybrid Fusion Cell (EU INTCEN)",
-                "Council Presidency / IPCR",
-                "ERCC / UCPM",
-                "CSIRTs network and ENISA",
-                "EEAS StratCom and the Rapid Alert System",
-                "NATO",
-            ]
-            .map(String::from),
-        );
     }
-    countries
 }
-
-fn threats(sum: &Value) -> Vec<String> {
-    sum["campaigns"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|c| {
-            format!(
-                "{} ({}): {}/{} steps succeeded",
-                s(&c["name"]),
-                s(&c["actor"]),
-                s(&c["steps_succeeded"]),
-                s(&c["steps"])
-            )
-        })
-        .collect()
-}
-
-const HEADLINE: [&str; 4] = [
-    "infra_node_hours_lost",
-    "cbrn_deaths",
-    "steps_succeeded",
-    "objectives_p",
-];
 
 fn build_batch(dir: &Path) -> Result<Aar, Failure> {
-    let b = read_json(dir, "batch.json")?;
+    let b: BatchJson = read_typed(dir, "batch.json")?;
     let mut distributions = Vec::new();
     let mut objectives = Vec::new();
     let mut improvements = Vec::new();
-    let mut units = Vec::new();
+    let mut kinds = Vec::new();
     let mut strengths = Vec::new();
-    let sets = b["sets"].as_array().cloned().unwrap_or_default();
     let mut charts = Vec::new();
-    for set in &sets {
-        let label = s(&set["playbook"]);
-        for m in HEADLINE {
-            let st = &set["stats"][m];
-            if st.is_null() {
-                continue;
+    for set in &b.sets {
+        for m in metrics::headline() {
+            if let Some(st) = set.stats.get(m.key) {
+                distributions.push(Distribution {
+                    playbook: set.playbook.clone(),
+                    metric: format!("{} ({})", m.label, m.unit.label()),
+                    mean: st.mean,
+                    ci95: st.ci95,
+                    p5: st.p5,
+                    p95: st.p95,
+                });
             }
-            distributions.push(Distribution {
-                playbook: label.clone(),
-                metric: m.to_string(),
-                mean: st["mean"].as_f64().unwrap_or(0.0),
-                ci95: [
-                    st["ci95"][0].as_f64().unwrap_or(0.0),
-                    st["ci95"][1].as_f64().unwrap_or(0.0),
-                ],
-                p5: st["p5"].as_f64().unwrap_or(0.0),
-                p95: st["p95"].as_f64().unwrap_or(0.0),
-            });
         }
     }
-    for m in HEADLINE {
+    for m in metrics::headline() {
+        let label = format!("{} ({})", m.label, m.unit.label());
         let rows: Vec<(String, f64, f64, f64)> = distributions
             .iter()
-            .filter(|d| d.metric == m)
+            .filter(|d| d.metric == label)
             .map(|d| (d.playbook.clone(), d.mean, d.ci95[0], d.ci95[1]))
             .collect();
         if !rows.is_empty() {
             charts.push(svg::bars(
-                &format!("{m}: mean and 95% confidence interval"),
+                &format!("{label}: mean and 95% confidence interval"),
                 "",
                 &rows,
             ));
         }
     }
     // Objectives: rating frequencies of the first set; the most frequent rating stands.
-    let info: BTreeMap<String, (String, String)> = b["objectives"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|o| (s(&o["id"]), (s(&o["title"]), s(&o["kind"]))))
-        .collect();
-    if let Some(first) = sets.first()
-        && let Some(r) = first["ratings"].as_object()
-    {
-        for (id, freq) in r {
-            let (title, kind) = info
-                .get(id)
-                .cloned()
-                .unwrap_or_else(|| (id.clone(), String::new()));
-            // The units and words the run report's remedies key on.
-            let (unit, hint) = match kind.as_str() {
-                "detect" => ("hours", "detected"),
-                "identify" => ("hours", "identified"),
-                "restore" => ("hours", "outage"),
-                "casualties" => ("deaths", ""),
-                "trust" => ("trust", ""),
-                "reach" => ("share", ""),
-                _ => ("node-hours", ""),
-            };
-            let counts: Vec<(String, u64)> = ["P", "S", "M", "U"]
+    if let Some(first) = b.sets.first() {
+        for (id, freq) in &first.ratings {
+            let (title, kind) = b
+                .objectives
                 .iter()
-                .map(|l| (l.to_string(), freq[*l].as_u64().unwrap_or(0)))
+                .find(|o| &o.id == id)
+                .map_or((id.clone(), String::new()), |o| {
+                    (o.title.clone(), o.kind.clone())
+                });
+            let counts: Vec<(Rating, usize)> = Rating::ALL
+                .iter()
+                .map(|r| (*r, freq.get(r.letter()).copied().unwrap_or(0)))
                 .collect();
-            let total: u64 = counts.iter().map(|c| c.1).sum::<u64>();
+            let total: usize = counts.iter().map(|c| c.1).sum();
             if total == 0 {
                 // A shard with no replications has nothing to rate.
                 continue;
             }
-            let (top, _) = counts
-                .iter()
-                .max_by_key(|c| c.1)
-                .cloned()
-                .unwrap_or_default();
+            let top = counts.iter().max_by_key(|c| c.1).map_or(Rating::U, |c| c.0);
             let finding = counts
                 .iter()
-                .map(|(l, n)| format!("{l} {:.0}%", 100.0 * *n as f64 / total as f64))
+                .map(|(r, n)| format!("{} {:.0}%", r.letter(), 100.0 * *n as f64 / total as f64))
                 .collect::<Vec<_>>()
                 .join(", ");
-            let poor = counts
+            let poor: usize = counts
                 .iter()
-                .filter(|c| c.0 == "M" || c.0 == "U")
+                .filter(|c| matches!(c.0, Rating::M | Rating::U))
                 .map(|c| c.1)
-                .sum::<u64>();
+                .sum();
             if poor * 10 >= total * 3 {
-                let (cause, ..) = remedy(unit, hint);
+                let (cause, ..) = remedy(&kind);
                 improvements.push(Improvement {
                     objective: format!("{id} {title}"),
                     issue: format!(
@@ -629,38 +542,36 @@ fn build_batch(dir: &Path) -> Result<Aar, Failure> {
                     ),
                     root_cause: cause.to_string(),
                 });
-                units.push((unit.to_string(), hint.to_string()));
+                kinds.push(kind.clone());
             } else {
                 strengths.push(format!("{id} {title}: {finding}"));
             }
             objectives.push(ObjectiveAnalysis {
                 id: id.clone(),
                 title,
-                meaning: rating_meaning(&top).to_string(),
-                rating: top,
+                meaning: top.meaning().to_string(),
+                rating: top.letter().to_string(),
                 finding,
                 evidence: Vec::new(),
             });
         }
     }
-    let comparison: Vec<Value> = b["comparisons"].as_array().cloned().unwrap_or_default();
-    for c in &comparison {
+    for c in &b.comparisons {
         // Differences in percent of the baseline's mean, so metrics of any unit share an axis.
-        let base = sets.iter().find(|x| s(&x["playbook"]) == s(&c["baseline"]));
-        let rows: Vec<(String, f64, f64, f64)> = c["paired"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|p| p["significant"].as_bool() == Some(true))
+        let base = b.sets.iter().find(|x| x.playbook == c.baseline);
+        let rows: Vec<(String, f64, f64, f64)> = c
+            .paired
+            .iter()
+            .filter(|p| p.significant)
             .filter_map(|p| {
-                let mean = base?["stats"][s(&p["metric"])]["mean"].as_f64()?;
+                let mean = base?.stats.get(&p.metric)?.mean;
                 (mean.abs() > 1e-9).then(|| {
-                    let pct = |v: &Value| 100.0 * v.as_f64().unwrap_or(0.0) / mean.abs();
+                    let pct = |v: f64| 100.0 * v / mean.abs();
                     (
-                        format!("{} ({})", s(&p["metric"]), s(&p["verdict"])),
-                        pct(&p["mean_difference"]),
-                        pct(&p["ci95"][0]),
-                        pct(&p["ci95"][1]),
+                        format!("{} ({})", p.metric, p.verdict),
+                        pct(p.mean_difference),
+                        pct(p.ci95[0]),
+                        pct(p.ci95[1]),
                     )
                 })
             })
@@ -670,43 +581,28 @@ fn build_batch(dir: &Path) -> Result<Aar, Failure> {
             charts.push(svg::bars(
                 &format!(
                     "{} against {}: significant paired differences, % of baseline mean",
-                    s(&c["candidate"]),
-                    s(&c["baseline"])
+                    c.candidate, c.baseline
                 ),
                 "%",
                 &rows,
             ));
         }
     }
-    let ex = &b["exercise"];
-    let end = s(&ex["end"]);
-    let improvement_plan = plan_for(&improvements, &end, &units);
+    let end = b.exercise.end.clone();
+    let improvement_plan = plan_for(&improvements, &end, &kinds);
     Ok(Aar {
         source: "batch",
         overview: Overview {
-            exercise: s(&b["scenario"]),
-            start: s(&ex["start"]),
+            exercise: b.scenario.clone(),
+            start: b.exercise.start.clone(),
             end,
             scope: format!(
                 "{} replications per playbook set (base seed {}), replications {}..{}.",
-                s(&b["runs"]),
-                s(&b["seed"]),
-                s(&b["first"]),
-                s(&b["end"])
+                b.runs, b.seed, b.first, b.end
             ),
-            playbooks: sets.iter().map(|x| s(&x["playbook"])).collect(),
-            participants: ex["participants"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(s)
-                .collect(),
-            threats: ex["threats"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(s)
-                .collect(),
+            playbooks: b.sets.iter().map(|x| x.playbook.clone()).collect(),
+            participants: b.exercise.participants.clone(),
+            threats: b.exercise.threats.clone(),
         },
         objectives,
         timeline: Vec::new(),
@@ -714,7 +610,7 @@ fn build_batch(dir: &Path) -> Result<Aar, Failure> {
         areas_for_improvement: improvements,
         improvement_plan,
         distributions,
-        comparison,
+        comparison: b.comparisons,
         charts,
     })
 }
@@ -797,18 +693,13 @@ pub fn markdown(a: &Aar) -> String {
         let _ = writeln!(
             o,
             "\n## Playbook comparison: {} against {}\n\n| Metric | Mean difference | 95% CI | Verdict |\n|---|---|---|---|",
-            s(&c["candidate"]),
-            s(&c["baseline"])
+            c.candidate, c.baseline
         );
-        for p in c["paired"].as_array().into_iter().flatten() {
+        for p in &c.paired {
             let _ = writeln!(
                 o,
                 "| {} | {} | [{}, {}] | {} |",
-                s(&p["metric"]),
-                s(&p["mean_difference"]),
-                s(&p["ci95"][0]),
-                s(&p["ci95"][1]),
-                s(&p["verdict"])
+                p.metric, p.mean_difference, p.ci95[0], p.ci95[1], p.verdict
             );
         }
     }
@@ -961,18 +852,18 @@ pub fn html(a: &Aar) -> String {
         let _ = write!(
             o,
             "<h2>Playbook comparison: {} against {}</h2><table><tr><th>Metric</th><th>Mean difference</th><th>95% CI</th><th>Verdict</th></tr>",
-            h(&s(&c["candidate"])),
-            h(&s(&c["baseline"]))
+            h(&c.candidate),
+            h(&c.baseline)
         );
-        for p in c["paired"].as_array().into_iter().flatten() {
+        for p in &c.paired {
             let _ = write!(
                 o,
                 "<tr><td>{}</td><td>{}</td><td>[{}, {}]</td><td>{}</td></tr>",
-                h(&s(&p["metric"])),
-                h(&s(&p["mean_difference"])),
-                h(&s(&p["ci95"][0])),
-                h(&s(&p["ci95"][1])),
-                h(&s(&p["verdict"]))
+                h(&p.metric),
+                p.mean_difference,
+                p.ci95[0],
+                p.ci95[1],
+                h(&p.verdict)
             );
         }
         o.push_str("</table>");

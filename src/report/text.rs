@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::{hours, mechanism_rows};
 use crate::engine::SimTime;
-use crate::exercise::metrics::Summary;
+use crate::metrics::Summary;
 use crate::response::eu::metrics::EuMetrics;
 use crate::world::catalog::Catalog;
 
@@ -153,15 +153,13 @@ pub fn run_summary(
     if let Some(c) = &s.versus_baseline {
         let _ = writeln!(o, "\nPlaybook effect (vs {}):", c.baseline);
         for r in &c.rows {
-            let mark = match r.better {
-                Some(true) => "better",
-                Some(false) => "worse",
-                None => "same",
-            };
+            let [b, w, _] = r.shown();
             let _ = writeln!(
                 o,
-                "  {:<46} {:>9.1} -> {:>9.1} {:<22} {mark}",
-                r.metric, r.baseline, r.with_playbook, r.unit
+                "  {:<46} {b:>9} -> {w:>9} {:<22} {}",
+                r.metric,
+                r.unit.label(),
+                r.verdict()
             );
         }
         for (id, a, b) in &c.ratings_changed {

@@ -15,7 +15,7 @@
 
 use crate::engine::{Dist, Duration};
 use crate::infra;
-use crate::log::{Context, Described, Domain, Origin, Record};
+use crate::log::{Context, Described, Domain, Origin, Record, kinds};
 use crate::threats::cbrn::{CbrnRecord, DECON_PER_UNIT_HOUR};
 use crate::threats::cyber::CyberRecord;
 use crate::threats::disinfo::DisinfoRecord;
@@ -88,22 +88,20 @@ pub enum NationalRecord {
 }
 
 impl Record for NationalRecord {
-    fn kind(&self) -> &'static str {
-        match self {
-            NationalRecord::IntrusionDetected { .. } => "intrusion_detected",
-            NationalRecord::IncidentOpened { .. } => "incident_opened",
-            NationalRecord::IntrusionEvicted { .. } => "intrusion_evicted",
-            NationalRecord::NetworksIsolated { .. } => "networks_isolated",
-            NationalRecord::RestorationQueued { .. } => "restoration_queued",
-            NationalRecord::RestorationStarted { .. } => "restoration_started",
-            NationalRecord::CbrnDetected { .. } => "cbrn_detected",
-            NationalRecord::AgentIdentified { .. } => "agent_identified",
-            NationalRecord::DeconDeployed { .. } => "decon_deployed",
-            NationalRecord::SiteDecontaminated { .. } => "site_decontaminated",
-            NationalRecord::NarrativeDetected { .. } => "narrative_detected",
-            NationalRecord::Debunked { .. } => "debunked",
-            NationalRecord::PlatformAction { .. } => "platform_action",
-        }
+    kinds! {
+        IntrusionDetected => "intrusion_detected",
+        IncidentOpened => "incident_opened",
+        IntrusionEvicted => "intrusion_evicted",
+        NetworksIsolated => "networks_isolated",
+        RestorationQueued => "restoration_queued" (routine),
+        RestorationStarted => "restoration_started" (routine),
+        CbrnDetected => "cbrn_detected",
+        AgentIdentified => "agent_identified",
+        DeconDeployed => "decon_deployed",
+        SiteDecontaminated => "site_decontaminated",
+        NarrativeDetected => "narrative_detected",
+        Debunked => "debunked" (routine),
+        PlatformAction => "platform_action",
     }
 
     fn domain(&self, _: &Catalog) -> Domain {
@@ -112,15 +110,6 @@ impl Record for NationalRecord {
             NationalRecord::SiteDecontaminated { .. } => Domain::Cbrn,
             _ => Domain::Response,
         }
-    }
-
-    fn is_key(&self) -> bool {
-        !matches!(
-            self,
-            NationalRecord::RestorationQueued { .. }
-                | NationalRecord::RestorationStarted { .. }
-                | NationalRecord::Debunked { .. }
-        )
     }
 
     fn describe<'a>(&self, cx: &Context<'a>) -> Described<'a> {

@@ -9,7 +9,7 @@ use bevy_ecs::prelude::*;
 use rand_distr::{Binomial, Distribution};
 
 use crate::infra::{self, Cause};
-use crate::log::{Context, Described, Domain, Origin, Record};
+use crate::log::{Context, Described, Domain, Origin, Record, kinds};
 use crate::world::catalog::{AgentClass, Catalog, CountryIx, Effect, NodeIx};
 use crate::world::{CatalogRes, Incident, Nation, Reports, Sim, in_order, in_order_ref};
 
@@ -39,12 +39,10 @@ pub enum CbrnRecord {
 }
 
 impl Record for CbrnRecord {
-    fn kind(&self) -> &'static str {
-        match self {
-            CbrnRecord::Release { .. } => "release",
-            CbrnRecord::Casualties { .. } => "casualties",
-            CbrnRecord::CountermeasuresExhausted { .. } => "countermeasures_exhausted",
-        }
+    kinds! {
+        Release => "release",
+        Casualties => "casualties" (routine),
+        CountermeasuresExhausted => "countermeasures_exhausted",
     }
 
     fn domain(&self, _: &Catalog) -> Domain {
@@ -52,10 +50,6 @@ impl Record for CbrnRecord {
             CbrnRecord::CountermeasuresExhausted { .. } => Domain::Response,
             _ => Domain::Cbrn,
         }
-    }
-
-    fn is_key(&self) -> bool {
-        !matches!(self, CbrnRecord::Casualties { .. })
     }
 
     fn describe<'a>(&self, cx: &Context<'a>) -> Described<'a> {

@@ -6,7 +6,7 @@ use rand::RngExt;
 
 use super::{DEFENCE_WEIGHT, Failure, ThreatEv};
 use crate::infra::{self, Cause};
-use crate::log::{Context, Described, Domain, Origin, Record, round3};
+use crate::log::{Context, Described, Domain, Origin, Record, kinds, round3};
 use crate::world::catalog::{Catalog, Effect, NodeIx};
 use crate::world::{Foothold, Sim};
 
@@ -35,13 +35,11 @@ pub enum CyberRecord {
 }
 
 impl Record for CyberRecord {
-    fn kind(&self) -> &'static str {
-        match self {
-            CyberRecord::IntrusionPlanted { .. } => "intrusion",
-            CyberRecord::Disruption { .. } => "disruption",
-            CyberRecord::WiperInfection { .. } => "wiper_infection",
-            CyberRecord::ElectionAttack { .. } => "election_attack",
-        }
+    kinds! {
+        IntrusionPlanted => "intrusion",
+        Disruption => "disruption",
+        WiperInfection => "wiper_infection",
+        ElectionAttack => "election_attack",
     }
 
     fn domain(&self, _: &Catalog) -> Domain {

@@ -17,7 +17,7 @@ use bevy_ecs::world::Mut;
 
 use super::ThreatEv;
 use crate::engine::Duration;
-use crate::log::{Context, Described, Domain, Origin, Record, round3};
+use crate::log::{Context, Described, Domain, Origin, Record, kinds, round3};
 use crate::world::catalog::{Catalog, CountryIx, NarrativeDef, NarrativeIx};
 use crate::world::{
     CatalogRes, Exposure, NarrativeState, Nation, Reports, Sim, in_order, in_order_ref,
@@ -44,20 +44,14 @@ pub enum DisinfoRecord {
 }
 
 impl Record for DisinfoRecord {
-    fn kind(&self) -> &'static str {
-        match self {
-            DisinfoRecord::NarrativeLaunched { .. } => "narrative_launched",
-            DisinfoRecord::Amplified { .. } => "amplified",
-            DisinfoRecord::NarrativeReach { .. } => "narrative_reach",
-        }
+    kinds! {
+        NarrativeLaunched => "narrative_launched",
+        Amplified => "amplified",
+        NarrativeReach => "narrative_reach" (routine),
     }
 
     fn domain(&self, _: &Catalog) -> Domain {
         Domain::Disinfo
-    }
-
-    fn is_key(&self) -> bool {
-        !matches!(self, DisinfoRecord::NarrativeReach { .. })
     }
 
     fn describe<'a>(&self, cx: &Context<'a>) -> Described<'a> {

@@ -14,7 +14,7 @@ pub mod disinfo;
 use rand::RngExt;
 
 use crate::engine::{Priority, SimTime};
-use crate::log::{Context, Described, Domain, Origin, Record};
+use crate::log::{Context, Described, Domain, Origin, Record, kinds};
 use crate::world::catalog::{
     CampaignIx, Catalog, Effect, NarrativeIx, NodeIx, StepRef, ThreatDomain,
 };
@@ -59,8 +59,8 @@ pub enum CampaignRecord {
 }
 
 impl Record for CampaignRecord {
-    fn kind(&self) -> &'static str {
-        "step_failed"
+    kinds! {
+        StepFailed => "step_failed",
     }
 
     /// The domain of the step's action.

@@ -9,9 +9,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use crate::control::{Action, Advance, Session};
 use crate::engine::SimTime;
 use crate::exercise::What;
-use crate::exercise::metrics::Summary;
 use crate::infra::InfraRecord;
 use crate::log::Domain;
+use crate::metrics::Summary;
 use crate::world::catalog::{CountryIx, InjectIx};
 
 /// Speeds offered, in simulated seconds per real second; `None` is as fast as possible.

@@ -8,9 +8,9 @@ use ratatui::widgets::{Block, Clear, List, ListItem, Paragraph, Sparkline, Wrap}
 
 use super::app::{App, Mode};
 use crate::engine::SimTime;
-use crate::exercise::metrics::Rating;
 use crate::log::Record;
-use crate::response::eu::EuState;
+use crate::metrics::Rating;
+use crate::response::eu::{EuState, decision, mechanisms};
 use crate::scenario::{InjectTime, Sector};
 
 const KEYS: &str = "space pause  +/- speed  s step  j jump  i inject  a ad-hoc  1/2 decide  e note  d/c filter  m mechanisms  ? help  q quit";
@@ -36,7 +36,8 @@ pub fn draw(f: &mut Frame, app: &App) {
     // Panels as tall as their content; the mechanisms panel takes what is left.
     let cat = app.session.cat();
     let countries = cat.countries.len() as u16;
-    let objectives_h = (cat.objectives.len() as u16).max(1) + 2;
+    // The objectives, and a line of the run's headline figures so far.
+    let objectives_h = (cat.objectives.len() as u16).max(1) + 3;
     // Short terminals get one-line-per-few-countries summaries instead of tables.
     let compact = right.height < 2 * countries + 16;
     let per_row = (right.width.saturating_sub(2) / 11).max(1);
@@ -52,7 +53,7 @@ pub fn draw(f: &mut Frame, app: &App) {
         Constraint::Length(infra_h),
         Constraint::Length(opinion_h),
         Constraint::Min(5),
-        Constraint::Length(objectives_h.min(if compact { 5 } else { 9 })),
+        Constraint::Length(objectives_h.min(if compact { 5 } else { 10 })),
     ])
     .areas(right);
     if compact {
@@ -62,7 +63,7 @@ pub fn draw(f: &mut Frame, app: &App) {
         opinion_panel(f, app, opinion);
     }
     mechanisms(f, app, mech);
-    objectives_panel(f, app, objectives);
+    objectives_panel(f, app, objectives, !compact);
     let keys = if footer.width as usize >= KEYS.chars().count() {
         KEYS
     } else {
@@ -147,7 +148,7 @@ fn header(f: &mut Frame, app: &App, area: Rect) {
     } else {
         ("PAUSED".to_string(), Color::Red)
     };
-    let playbook = if cat.response.is_national_only() {
+    let playbook = if mechanisms::national_only(&cat.response) {
         "national responders only".to_string()
     } else {
         cat.response.names.join(" + ")
@@ -522,120 +523,16 @@ fn mechanisms(f: &mut Frame, app: &App, area: Rect) {
         );
         return;
     };
-    let at = |t: Option<SimTime>| t.map_or("-".to_string(), |t| t.to_string());
-    let mut lines = Vec::new();
     let label = |s: &str| Span::styled(format!("{s:<12}"), Style::new().bold());
-    if cat.response.fusion_cell.is_some() {
-        lines.push(Line::from(vec![
-            label("Fusion Cell"),
-            Span::raw(format!(
-                "{:.0}% confident · {} reports · queue {} · alert {}",
-                st.hfc.confidence * 100.0,
-                st.hfc.received,
-                st.hfc.queue.len(),
-                at(st.hfc.alerted)
-            )),
-        ]));
-    }
-    if cat.response.ipcr.is_some() {
-        lines.push(Line::from(vec![
-            label("IPCR"),
-            Span::styled(
-                st.ipcr.mode.name().to_string(),
-                Style::new().fg(Color::Yellow),
-            ),
-            Span::raw(format!(" · {} ISAA reports", st.ipcr.reports)),
-        ]));
-    }
-    if cat.response.ucpm.is_some() {
-        let u = &st.ucpm;
-        let deployed = u.requests.iter().filter(|r| r.deployed.is_some()).count();
-        let last = u.requests.last().map_or(String::new(), |r| {
-            format!(
-                " · last: {} {}",
-                cat.countries[r.country.i()].id,
-                r.need.name()
-            )
-        });
-        lines.push(Line::from(vec![
-            label("ERCC/UCPM"),
-            Span::raw(format!(
-                "{} requests · {} deployed · {} waiting{last}",
-                u.requests.len(),
-                deployed,
-                u.waiting.len() + u.desk_queue.len()
-            )),
-        ]));
-    }
-    if cat.response.blueprint.is_some() {
-        lines.push(Line::from(vec![
-            label("Blueprint"),
-            Span::raw(format!(
-                "CSIRTs network: {} shares · {} level",
-                st.blueprint.shares,
-                st.blueprint.level.map_or("technical", |l| l.name())
-            )),
-        ]));
-    }
-    if cat.response.toolbox.is_some() {
-        lines.push(Line::from(vec![
-            label("Toolbox"),
-            Span::raw(format!(
-                "attribution {} · sanctions {}",
-                at(st.toolbox.attributed),
-                at(st.toolbox.measures)
-            )),
-        ]));
-    }
-    if cat.response.stratcom.is_some() {
-        let last = st
-            .stratcom
-            .alerted
-            .iter()
-            .max_by_key(|(_, t)| **t)
-            .map_or(String::new(), |(n, t)| {
-                format!(" ({} {t})", cat.narratives[n.i()].id)
-            });
-        lines.push(Line::from(vec![
-            label("StratCom"),
-            Span::raw(format!(
-                "{} found · Rapid Alert System: {} alerts{last}",
-                st.stratcom.confirmed.len(),
-                st.stratcom.alerted.len()
-            )),
-        ]));
-    }
-    if cat.response.solidarity.is_some() {
-        let who: Vec<String> = st
-            .solidarity
-            .keys()
-            .map(|c| cat.countries[c.i()].id.to_string())
-            .collect();
-        lines.push(Line::from(vec![
-            label("Art. 222"),
-            Span::raw(if who.is_empty() {
-                "solidarity clause not invoked".to_string()
-            } else {
-                format!("invoked by {}", who.join(", "))
-            }),
-        ]));
-    }
-    if let Some(n) = &cat.response.nato {
-        lines.push(Line::from(vec![
-            label("NATO"),
-            Span::raw(format!(
-                "{:?} · {:.0}% confident · {} support sent",
-                n.mode,
-                st.nato_picture.confidence * 100.0,
-                st.nato.sent.iter().filter(|s| **s).count()
-            )),
-        ]));
-    }
-    let pending = app.session.pending().len();
-    let taken = st.decisions.iter().filter(|d| d.decided.is_some()).count();
+    let mut lines: Vec<Line> = mechanisms::present(&cat.response)
+        .filter_map(|m| {
+            let line = m.dashboard?;
+            Some(Line::from(vec![label(m.short), Span::raw(line(st, cat))]))
+        })
+        .collect();
     lines.push(Line::from(vec![
         label("Decisions"),
-        Span::raw(format!("{taken} taken · {pending} waiting")),
+        Span::raw(decision::dashboard(st, cat)),
     ]));
     f.render_widget(
         Paragraph::new(lines).block(block("EU and NATO mechanisms")),
@@ -643,8 +540,29 @@ fn mechanisms(f: &mut Frame, app: &App, area: Rect) {
     );
 }
 
-fn objectives_panel(f: &mut Frame, app: &App, area: Rect) {
+/// The headline metrics of the run so far, as many as fit in `width`.
+fn outcome(s: &crate::metrics::Summary, width: usize) -> Line<'static> {
+    let mut text = String::new();
+    for m in crate::metrics::headline() {
+        let Some(v) = (m.value)(s, 0) else {
+            continue;
+        };
+        let item = format!("{} {}", m.short, m.unit.show_short(v));
+        let sep = if text.is_empty() { "" } else { " · " };
+        if text.chars().count() + sep.len() + item.chars().count() > width {
+            break;
+        }
+        text.push_str(sep);
+        text.push_str(&item);
+    }
+    Line::from(Span::styled(text, Style::new().fg(Color::Cyan)))
+}
+
+fn objectives_panel(f: &mut Frame, app: &App, area: Rect, with_outcome: bool) {
     let mut lines = Vec::new();
+    if let (Some(s), true) = (&app.summary, with_outcome) {
+        lines.push(outcome(s, area.width.saturating_sub(2) as usize));
+    }
     if let Some(s) = &app.summary {
         for o in &s.objectives {
             let colour = match o.rating {
@@ -662,7 +580,7 @@ fn objectives_panel(f: &mut Frame, app: &App, area: Rect) {
             ]));
         }
     }
-    if lines.is_empty() {
+    if app.session.cat().objectives.is_empty() {
         lines.push(Line::from("no objectives in this scenario"));
     }
     f.render_widget(

@@ -22,7 +22,7 @@ pub use sim::{Bus, Rngs, Sim};
 use crate::engine::{SimRng, SimTime};
 use crate::log::Origin;
 use crate::scenario::Exploit;
-use catalog::{AgentClass, Catalog, CountryIx, EdgeIx, NarrativeIx, NodeIx};
+use catalog::{AgentClass, CampaignIx, Catalog, CountryIx, EdgeIx, NarrativeIx, NodeIx};
 
 /// The catalog, for systems: they see the world only through their parameters.
 #[derive(Resource)]
@@ -65,6 +65,17 @@ where
     T: Component + Ordered,
 {
     let mut v: Vec<&T> = q.iter().collect();
+    v.sort_by_key(|x| x.key());
+    v
+}
+
+/// Every `T` in the world, sorted by its [`Ordered`] key, for code that
+/// only borrows the world (metrics, the dashboard).
+pub fn all_in_order<T: Component + Ordered>(world: &World) -> Vec<&T> {
+    let Some(mut q) = world.try_query::<&T>() else {
+        return Vec::new();
+    };
+    let mut v: Vec<&T> = q.iter(world).collect();
     v.sort_by_key(|x| x.key());
     v
 }
@@ -172,6 +183,26 @@ pub struct InfraState {
     pub longest_outage: u64,
 }
 
+impl InfraState {
+    /// Service lost so far, in node-hours, an impairment still under way included.
+    pub fn lost_node_hours_at(&self, now: SimTime) -> f64 {
+        self.lost_node_hours + (1.0 - self.service) * now.since(self.last_change).as_hours()
+    }
+
+    /// The longest impairment so far, in seconds, one still under way included.
+    pub fn longest_outage_at(&self, now: SimTime) -> u64 {
+        let open = self.impaired_since.map_or(0, |t| now.since(t).0);
+        self.longest_outage.max(open)
+    }
+}
+
+impl Ordered for InfraState {
+    type Key = NodeIx;
+    fn key(&self) -> NodeIx {
+        self.ix
+    }
+}
+
 /// The state of a hostile narrative.
 #[derive(Component, Debug)]
 pub struct NarrativeState {
@@ -273,7 +304,15 @@ pub enum StepStatus {
 /// A campaign's progress.
 #[derive(Component, Debug)]
 pub struct CampaignState {
+    pub ix: CampaignIx,
     pub steps: Vec<StepStatus>,
+}
+
+impl Ordered for CampaignState {
+    type Key = CampaignIx;
+    fn key(&self) -> CampaignIx {
+        self.ix
+    }
 }
 
 /// How much attribution and sanctions deter a campaign's later steps: the
@@ -379,10 +418,11 @@ impl Index {
                     .collect(),
             );
         }
-        for c in &cat.campaigns {
+        for (i, c) in cat.campaigns.iter().enumerate() {
             ix.campaigns.push(
                 world
                     .spawn(CampaignState {
+                        ix: CampaignIx(i as u32),
                         steps: vec![StepStatus::Waiting; c.steps.len()],
                     })
                     .id(),

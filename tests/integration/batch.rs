@@ -1279,7 +1279,7 @@ fn the_report_of_a_batch_has_distributions_and_the_comparison() {
     );
     assert!(md.contains("Mini hybrid test"));
     let (_, dist) = md_table(&md, "## Distributions");
-    assert!(dist.iter().any(|r| r[1] == "cbrn_deaths"), "{dist:?}");
+    assert!(dist.iter().any(|r| r[1] == "deaths (people)"), "{dist:?}");
     assert!(html.contains("<svg"), "the batch report needs its charts");
     assert!(html.contains("<h2>Distributions") && html.contains("<h2>Playbook comparison"));
     assert_eq!(j["source"], "batch");

@@ -12,9 +12,9 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use super::protocol::{self, Stage};
 use super::{EuEv, draw, eu, eu_ref, later};
-use crate::engine::SimTime;
+use crate::engine::{SimTime, show_at, show_secs};
 use crate::infra::{Cause, InfraRecord};
-use crate::log::{Context, Described, Domain, Origin, Record, round3};
+use crate::log::{Context, Described, Domain, Origin, Record, kinds, round3};
 use crate::playbook::{Body, NatoMode};
 use crate::response::national::NationalRecord;
 use crate::threats::cbrn::CbrnRecord;
@@ -78,19 +78,13 @@ fn likelihood(c: f32) -> &'static str {
 }
 
 impl Record for AnalysisRecord {
-    fn kind(&self) -> &'static str {
-        match self {
-            AnalysisRecord::IndicatorReceived { .. } => "indicator_received",
-            AnalysisRecord::Assessment { .. } => "assessment",
-        }
+    kinds! {
+        IndicatorReceived => "indicator_received" (routine),
+        Assessment => "assessment",
     }
 
     fn domain(&self, _: &Catalog) -> Domain {
         Domain::Response
-    }
-
-    fn is_key(&self) -> bool {
-        !matches!(self, AnalysisRecord::IndicatorReceived { .. })
     }
 
     fn describe<'a>(&self, cx: &Context<'a>) -> Described<'a> {
@@ -523,4 +517,31 @@ pub fn joint_confidence(sim: &Sim) -> f64 {
         }
         _ => st.hfc.confidence,
     }
+}
+
+/// The Fusion Cell on the dashboard.
+pub fn dashboard(st: &super::EuState, _: &Catalog) -> String {
+    format!(
+        "{:.0}% confident · {} reports · queue {} · alert {}",
+        st.hfc.confidence * 100.0,
+        st.hfc.received,
+        st.hfc.queue.len(),
+        show_at(st.hfc.alerted)
+    )
+}
+
+/// What the Fusion Cell did.
+pub fn summary(eu: &super::metrics::EuMetrics) -> String {
+    eu.fusion_cell.as_ref().map_or(String::new(), |f| {
+        format!(
+            "{} indicators received, {} analysed, longest analyst queue {}; first heard {}, member states alerted {}, assessed {}; confidence {:.0}%",
+            f.indicators_received,
+            f.indicators_analysed,
+            f.longest_queue,
+            show_secs(f.first_heard_s),
+            show_secs(f.alerted_s),
+            show_secs(f.assessed_s),
+            f.confidence * 100.0
+        )
+    })
 }

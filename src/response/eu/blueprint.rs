@@ -13,8 +13,8 @@ use std::collections::BTreeSet;
 use super::decision::{DecisionKind, raise};
 use super::protocol::{self, Stage};
 use super::{EuEv, analysis, answered, draw, eu, eu_ref, ipcr, later};
-use crate::engine::SimTime;
-use crate::log::{Context, Described, Domain, Origin, Record};
+use crate::engine::{SimTime, show_secs};
+use crate::log::{Context, Described, Domain, Origin, Record, kinds};
 use crate::playbook::IpcrMode;
 use crate::response::national::{self, NationalRecord};
 use crate::threats::cyber::CyberRecord;
@@ -31,13 +31,11 @@ pub enum BlueprintRecord {
 }
 
 impl Record for BlueprintRecord {
-    fn kind(&self) -> &'static str {
-        match self {
-            BlueprintRecord::CsirtsShared { .. } => "csirts_network_shared",
-            BlueprintRecord::PreemptiveIsolation { .. } => "blueprint_preemptive_isolation",
-            BlueprintRecord::LevelConvened { .. } => "blueprint_level",
-            BlueprintRecord::EnisaSupport { .. } => "enisa_support",
-        }
+    kinds! {
+        CsirtsShared => "csirts_network_shared",
+        PreemptiveIsolation => "blueprint_preemptive_isolation",
+        LevelConvened => "blueprint_level",
+        EnisaSupport => "enisa_support",
     }
 
     fn domain(&self, _: &Catalog) -> Domain {
@@ -371,4 +369,27 @@ pub fn hardest_hit(sim: &Sim) -> CountryIx {
             )
         })
         .unwrap_or(CountryIx(0))
+}
+
+/// The Blueprint on the dashboard.
+pub fn dashboard(st: &super::EuState, _: &Catalog) -> String {
+    format!(
+        "CSIRTs network: {} shares · {} level",
+        st.blueprint.shares,
+        st.blueprint.level.map_or("technical", |l| l.name())
+    )
+}
+
+/// What the Blueprint and the CSIRTs network did.
+pub fn summary(eu: &super::metrics::EuMetrics) -> String {
+    eu.blueprint.as_ref().map_or(String::new(), |b| {
+        format!(
+            "{} incidents shared by {} states, operational level {}, political level {}, {} pre-emptive isolations",
+            b.incidents_shared,
+            b.states_sharing,
+            show_secs(b.operational_s),
+            show_secs(b.political_s),
+            b.preemptive_isolations
+        )
+    })
 }

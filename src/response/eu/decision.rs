@@ -5,7 +5,7 @@
 
 use super::{EuEv, draw, eu, eu_ref, holds, ipcr, later, solidarity, toolbox, ucpm};
 use crate::engine::SimTime;
-use crate::log::{Context, Described, Domain, Record};
+use crate::log::{Context, Described, Domain, Record, kinds};
 use crate::playbook::{self as pb, IpcrMode, Need, Policy};
 use crate::world::Sim;
 use crate::world::catalog::{Catalog, CountryIx};
@@ -131,12 +131,10 @@ pub enum DecisionRecord {
 }
 
 impl Record for DecisionRecord {
-    fn kind(&self) -> &'static str {
-        match self {
-            DecisionRecord::Raised { .. } => "decision_raised",
-            DecisionRecord::Taken { .. } => "decision_taken",
-            DecisionRecord::Overtaken { .. } => "decision_overtaken",
-        }
+    kinds! {
+        Raised => "decision_raised",
+        Taken => "decision_taken",
+        Overtaken => "decision_overtaken",
     }
 
     fn domain(&self, _: &Catalog) -> Domain {
@@ -322,4 +320,39 @@ pub fn default_choice(sim: &Sim, id: u16) -> bool {
         Some(Policy::Decline) | None => false,
         Some(Policy::ApproveIf(t)) => holds(sim, &t, rec.country),
     }
+}
+
+/// Decisions on the dashboard, with the EU Hybrid Playbook's stage.
+pub fn dashboard(st: &super::EuState, cat: &Catalog) -> String {
+    let taken = st.decisions.iter().filter(|d| d.decided.is_some()).count();
+    let waiting = st
+        .decisions
+        .iter()
+        .filter(|d| d.decided.is_none() && !d.overtaken)
+        .count();
+    // The EU Hybrid Playbook's stage, the furthest reached.
+    let stage = match (&cat.response.protocol, st.stages.keys().next_back()) {
+        (Some(_), Some(s)) => format!(" · stage: {}", s.name()),
+        (Some(_), None) => " · stage: -".into(),
+        (None, _) => String::new(),
+    };
+    format!("{taken} taken · {waiting} waiting{stage}")
+}
+
+/// The decisions of a run, in a sentence.
+pub fn summary(eu: &super::metrics::EuMetrics) -> String {
+    let taken = eu
+        .decisions
+        .iter()
+        .filter(|d| d.decided_s.is_some())
+        .count();
+    let acted = eu
+        .decisions
+        .iter()
+        .filter(|d| d.approved == Some(true))
+        .count();
+    format!(
+        "{} raised, {taken} taken ({acted} to act)",
+        eu.decisions.len()
+    )
 }

@@ -11,8 +11,8 @@ use std::collections::BTreeMap;
 use super::decision::{DecisionKind, raise};
 use super::protocol::{self, Stage};
 use super::{EuEv, eu, eu_ref, holds, later};
-use crate::engine::SimTime;
-use crate::log::{Context, Described, Domain, Record, round3};
+use crate::engine::{SimTime, show_secs};
+use crate::log::{Context, Described, Domain, Record, kinds, round3};
 use crate::playbook::IpcrMode;
 use crate::world::Sim;
 use crate::world::catalog::Catalog;
@@ -32,11 +32,9 @@ pub enum IpcrRecord {
 }
 
 impl Record for IpcrRecord {
-    fn kind(&self) -> &'static str {
-        match self {
-            IpcrRecord::Mode { .. } => "ipcr_mode",
-            IpcrRecord::IsaaReport { .. } => "ipcr_isaa_report",
-        }
+    kinds! {
+        Mode => "ipcr_mode",
+        IsaaReport => "ipcr_isaa_report",
     }
 
     fn domain(&self, _: &Catalog) -> Domain {
@@ -217,4 +215,22 @@ fn isaa(sim: &mut Sim) {
         affected,
         confidence,
     });
+}
+
+/// IPCR on the dashboard.
+pub fn dashboard(st: &super::EuState, _: &Catalog) -> String {
+    format!("{} · {} ISAA reports", st.ipcr.mode.name(), st.ipcr.reports)
+}
+
+/// What IPCR did.
+pub fn summary(eu: &super::metrics::EuMetrics) -> String {
+    eu.ipcr.as_ref().map_or(String::new(), |i| {
+        format!(
+            "monitoring {}, information sharing {}, full activation {}; {} ISAA reports",
+            show_secs(i.monitoring_s),
+            show_secs(i.information_sharing_s),
+            show_secs(i.full_activation_s),
+            i.isaa_reports
+        )
+    })
 }

@@ -3,7 +3,7 @@
 //! respond per threat, IPCR modes, UCPM request-to-deployment times,
 //! mechanism load and queueing, and every decision taken.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use bevy_ecs::world::World;
 
@@ -12,11 +12,13 @@ use crate::playbook::IpcrMode;
 use crate::world::Deterrence;
 use crate::world::catalog::{CampaignIx, Catalog};
 
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct EuMetrics {
     pub playbooks: Vec<String>,
+    /// The mechanisms the playbooks brought.
+    pub mechanisms: Vec<super::Mechanism>,
     /// When the EU Hybrid Playbook reached each stage, seconds from T+0, in stage order.
-    pub protocol: Vec<(&'static str, Option<u64>)>,
+    pub protocol: Vec<(String, Option<u64>)>,
     /// Per threat campaign: time from its first effect to each step of the response.
     pub threats: Vec<ThreatResponse>,
     pub ipcr: Option<IpcrMetrics>,
@@ -31,7 +33,7 @@ pub struct EuMetrics {
     pub decisions: Vec<DecisionMetrics>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ThreatResponse {
     pub campaign: String,
     pub first_effect_s: Option<u64>,
@@ -41,16 +43,16 @@ pub struct ThreatResponse {
     pub time_to_respond_s: Option<u64>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct IpcrMetrics {
     pub monitoring_s: Option<u64>,
     pub information_sharing_s: Option<u64>,
     pub full_activation_s: Option<u64>,
-    pub final_mode: &'static str,
+    pub final_mode: String,
     pub isaa_reports: u16,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct AnalysisMetrics {
     pub indicators_received: u32,
     pub indicators_analysed: u32,
@@ -61,14 +63,14 @@ pub struct AnalysisMetrics {
     pub assessed_s: Option<u64>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct NatoMetrics {
-    pub mode: &'static str,
+    pub mode: String,
     pub analysis: AnalysisMetrics,
     pub support_sent: usize,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct UcpmMetrics {
     pub requests: Vec<RequestMetrics>,
     pub longest_ercc_queue: u32,
@@ -77,10 +79,10 @@ pub struct UcpmMetrics {
     pub unmet: usize,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct RequestMetrics {
     pub country: String,
-    pub need: &'static str,
+    pub need: String,
     pub requested_s: u64,
     pub offered_s: Option<u64>,
     pub deployed_s: Option<u64>,
@@ -88,7 +90,7 @@ pub struct RequestMetrics {
     pub module: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct BlueprintMetrics {
     pub incidents_shared: u32,
     pub states_sharing: usize,
@@ -97,20 +99,20 @@ pub struct BlueprintMetrics {
     pub preemptive_isolations: usize,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ToolboxMetrics {
     pub attributed_s: Option<u64>,
     pub restrictive_measures_s: Option<u64>,
     pub steps_deterred: usize,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct StratComMetrics {
     pub narratives_identified: usize,
     pub rapid_alerts: Vec<(String, u64)>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct DecisionMetrics {
     pub decision: String,
     pub country: Option<String>,
@@ -179,16 +181,17 @@ pub fn measure(
     let mode_at = |m: IpcrMode| st.ipcr.entered.get(&m).map(|t| t.0);
     Some(EuMetrics {
         playbooks: r.names.clone(),
+        mechanisms: super::mechanisms::present(r).map(|m| m.id).collect(),
         protocol: Stage::ALL
             .iter()
-            .map(|s| (s.name(), st.stages.get(s).map(|t| t.0)))
+            .map(|s| (s.name().to_string(), st.stages.get(s).map(|t| t.0)))
             .collect(),
         threats,
         ipcr: r.ipcr.as_ref().map(|_| IpcrMetrics {
             monitoring_s: mode_at(IpcrMode::Monitoring),
             information_sharing_s: mode_at(IpcrMode::InformationSharing),
             full_activation_s: mode_at(IpcrMode::FullActivation),
-            final_mode: st.ipcr.mode.name(),
+            final_mode: st.ipcr.mode.name().to_string(),
             isaa_reports: st.ipcr.reports,
         }),
         fusion_cell: r.fusion_cell.as_ref().map(|_| picture(&st.hfc)),
@@ -196,7 +199,8 @@ pub fn measure(
             mode: match n.mode {
                 crate::playbook::NatoMode::Parallel => "parallel",
                 crate::playbook::NatoMode::Coordinated => "coordinated",
-            },
+            }
+            .to_string(),
             analysis: picture(&st.nato_picture),
             support_sent: st.nato.sent.iter().filter(|s| **s).count(),
         }),
@@ -207,7 +211,7 @@ pub fn measure(
                 .iter()
                 .map(|q| RequestMetrics {
                     country: cid(q.country),
-                    need: q.need.name(),
+                    need: q.need.name().to_string(),
                     requested_s: q.requested.0,
                     offered_s: q.offered.map(|t| t.0),
                     deployed_s: q.deployed.map(|t| t.0),

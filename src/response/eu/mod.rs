@@ -33,6 +33,7 @@ pub mod analysis;
 pub mod blueprint;
 pub mod decision;
 pub mod ipcr;
+pub mod mechanisms;
 pub mod metrics;
 pub mod nato;
 pub mod protocol;
@@ -48,6 +49,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use bevy_ecs::prelude::*;
 
 pub use decision::{DecisionKind, DecisionPoint, answer, default_choice, pending};
+pub use mechanisms::{MECHANISMS, Mechanism, MechanismInfo};
 pub use protocol::Stage;
 
 use crate::engine::{Dist, Duration, RngStreams, SimRng, SimTime};
@@ -200,7 +202,7 @@ pub(crate) fn warned_hunt(
 /// EU or NATO mechanism takes part. With `interactive`, decision points wait
 /// for the players (see [`answer`]).
 pub fn start(sim: &mut Sim, interactive: bool) {
-    if sim.cat.response.is_national_only() {
+    if mechanisms::national_only(&sim.cat.response) {
         return;
     }
     let mut st = EuState::new(&sim.rng.streams, sim.cat);

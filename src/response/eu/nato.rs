@@ -5,7 +5,8 @@
 //! the two pictures are shared and decisions rest on the better of them.
 
 use super::{EuEv, draw, eu, eu_ref, holds, later};
-use crate::log::{Context, Described, Domain, Record};
+use crate::engine::show_secs;
+use crate::log::{Context, Described, Domain, Record, kinds};
 use crate::playbook::{Response, SupportKind};
 use crate::response::national;
 use crate::world::Sim;
@@ -18,8 +19,8 @@ pub enum NatoRecord {
 }
 
 impl Record for NatoRecord {
-    fn kind(&self) -> &'static str {
-        "nato_support"
+    kinds! {
+        SupportArrives => "nato_support",
     }
 
     fn domain(&self, _: &Catalog) -> Domain {
@@ -153,4 +154,31 @@ pub fn handle(sim: &mut Sim, ev: NatoEv) {
             }
         }
     }
+}
+
+/// NATO on the dashboard.
+pub fn dashboard(st: &super::EuState, cat: &Catalog) -> String {
+    let mode = cat.response.nato.as_ref().map_or("", |n| match n.mode {
+        crate::playbook::NatoMode::Parallel => "parallel",
+        crate::playbook::NatoMode::Coordinated => "coordinated",
+    });
+    format!(
+        "{mode} · {:.0}% confident · {} support sent",
+        st.nato_picture.confidence * 100.0,
+        st.nato.sent.iter().filter(|s| **s).count()
+    )
+}
+
+/// What NATO did.
+pub fn summary(eu: &super::metrics::EuMetrics) -> String {
+    eu.nato.as_ref().map_or(String::new(), |n| {
+        format!(
+            "{} mode; {} indicators, confidence {:.0}%, allies alerted {}; {} support packages sent",
+            n.mode,
+            n.analysis.indicators_received,
+            n.analysis.confidence * 100.0,
+            show_secs(n.analysis.alerted_s),
+            n.support_sent
+        )
+    })
 }

@@ -4,7 +4,8 @@
 //! mechanisms that carry it first act.
 
 use super::eu;
-use crate::log::{Context, Described, Domain, Record};
+use crate::engine::show_secs;
+use crate::log::{Context, Described, Domain, Record, kinds};
 use crate::world::Sim;
 use crate::world::catalog::Catalog;
 
@@ -41,8 +42,8 @@ pub enum ProtocolRecord {
 }
 
 impl Record for ProtocolRecord {
-    fn kind(&self) -> &'static str {
-        "protocol_stage"
+    kinds! {
+        StageReached => "protocol_stage",
     }
 
     fn domain(&self, _: &Catalog) -> Domain {
@@ -72,4 +73,13 @@ pub(crate) fn reach(sim: &mut Sim, s: Stage) {
     }
     st.stages.insert(s, now);
     sim.emit(ProtocolRecord::StageReached { stage: s });
+}
+
+/// The stages the EU Hybrid Playbook reached.
+pub fn summary(eu: &super::metrics::EuMetrics) -> String {
+    eu.protocol
+        .iter()
+        .map(|(k, v)| format!("{k} {}", show_secs(*v)))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -6,7 +6,8 @@
 use super::decision::{DecisionKind, raise};
 use super::protocol::{self, Stage};
 use super::{eu, eu_ref, holds, ipcr, ucpm};
-use crate::log::{Context, Described, Domain, Record};
+use crate::engine::SimTime;
+use crate::log::{Context, Described, Domain, Record, kinds};
 use crate::playbook::IpcrMode;
 use crate::world::Sim;
 use crate::world::catalog::{Catalog, CountryIx};
@@ -18,8 +19,8 @@ pub enum SolidarityRecord {
 }
 
 impl Record for SolidarityRecord {
-    fn kind(&self) -> &'static str {
-        "solidarity_clause_invoked"
+    kinds! {
+        Invoked => "solidarity_clause_invoked",
     }
 
     fn domain(&self, _: &Catalog) -> Domain {
@@ -71,4 +72,32 @@ pub fn invoke(sim: &mut Sim, c: CountryIx) {
     protocol::reach(sim, Stage::Response);
     ipcr::enter(sim, IpcrMode::FullActivation);
     ucpm::serve_waiting(sim);
+}
+
+/// The solidarity clause on the dashboard.
+pub fn dashboard(st: &super::EuState, cat: &Catalog) -> String {
+    let who: Vec<&str> = st
+        .solidarity
+        .keys()
+        .map(|c| &*cat.countries[c.i()].id)
+        .collect();
+    if who.is_empty() {
+        "solidarity clause not invoked".into()
+    } else {
+        format!("invoked by {}", who.join(", "))
+    }
+}
+
+/// Who invoked the solidarity clause.
+pub fn summary(eu: &super::metrics::EuMetrics) -> String {
+    let who: Vec<String> = eu
+        .solidarity
+        .iter()
+        .map(|(c, t)| format!("{c} {}", SimTime(*t)))
+        .collect();
+    if who.is_empty() {
+        "not invoked".into()
+    } else {
+        format!("invoked by {}", who.join(", "))
+    }
 }

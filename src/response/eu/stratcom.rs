@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::protocol::{self, Stage};
 use super::{EuEv, analysis, answered, draw, eu, eu_ref, ipcr, later};
 use crate::engine::SimTime;
-use crate::log::{Context, Described, Domain, Record};
+use crate::log::{Context, Described, Domain, Record, kinds};
 use crate::playbook::Body;
 use crate::response::national::{self, NationalEv};
 use crate::threats::disinfo::DisinfoRecord;
@@ -35,12 +35,10 @@ pub enum StratComRecord {
 }
 
 impl Record for StratComRecord {
-    fn kind(&self) -> &'static str {
-        match self {
-            StratComRecord::Flagged { .. } => "stratcom_detection",
-            StratComRecord::EuDebunk { .. } => "stratcom_debunk",
-            StratComRecord::RasAlert { .. } => "rapid_alert",
-        }
+    kinds! {
+        Flagged => "stratcom_detection",
+        EuDebunk => "stratcom_debunk",
+        RasAlert => "rapid_alert",
     }
 
     fn domain(&self, _: &Catalog) -> Domain {
@@ -243,4 +241,41 @@ fn answer_threat(sim: &mut Sim, narrative: NarrativeIx) {
     {
         answered(sim, c);
     }
+}
+
+/// StratCom and the RAS on the dashboard.
+pub fn dashboard(st: &super::EuState, cat: &Catalog) -> String {
+    let last = st
+        .stratcom
+        .alerted
+        .iter()
+        .max_by_key(|(_, t)| **t)
+        .map_or(String::new(), |(n, t)| {
+            format!(" ({} {t})", cat.narratives[n.i()].id)
+        });
+    format!(
+        "{} found · Rapid Alert System: {} alerts{last}",
+        st.stratcom.confirmed.len(),
+        st.stratcom.alerted.len()
+    )
+}
+
+/// What StratCom and the RAS did.
+pub fn summary(eu: &super::metrics::EuMetrics) -> String {
+    eu.stratcom.as_ref().map_or(String::new(), |sc| {
+        let alerts: Vec<String> = sc
+            .rapid_alerts
+            .iter()
+            .map(|(n, t)| format!("{n} {}", SimTime(*t)))
+            .collect();
+        format!(
+            "{} narratives identified; alerts: {}",
+            sc.narratives_identified,
+            if alerts.is_empty() {
+                "none".into()
+            } else {
+                alerts.join(", ")
+            }
+        )
+    })
 }

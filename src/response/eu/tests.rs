@@ -19,7 +19,7 @@ use super::ucpm::UcpmRecord;
 use super::{DecisionKind, EuState};
 use crate::diag::SourceFile;
 use crate::exercise::What;
-use crate::playbook::{Body, IpcrMode, Need, Response};
+use crate::playbook::{Body, IpcrMode, Need};
 use crate::response::national::NationalRecord;
 use crate::run::{Finished, execute};
 use crate::scenario::from_source;
@@ -129,7 +129,7 @@ impl World {
                     .unwrap_or_else(|d| panic!("{}", d[0].render(false)))
             })
             .collect();
-        cat.response = Response::merge(&books);
+        cat.response = super::mechanisms::merge(&books);
         Arc::new(cat)
     }
 

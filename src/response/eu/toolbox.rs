@@ -6,8 +6,8 @@
 use super::decision::{DecisionKind, raise};
 use super::protocol::{self, Stage};
 use super::{analysis, eu, eu_ref, holds};
-use crate::engine::SimTime;
-use crate::log::{Context, Described, Domain, Record, round3};
+use crate::engine::{SimTime, show_at, show_secs};
+use crate::log::{Context, Described, Domain, Record, kinds, round3};
 use crate::world::catalog::Catalog;
 use crate::world::{Deterrence, Sim};
 
@@ -19,11 +19,9 @@ pub enum ToolboxRecord {
 }
 
 impl Record for ToolboxRecord {
-    fn kind(&self) -> &'static str {
-        match self {
-            ToolboxRecord::Attributed { .. } => "toolbox_attribution",
-            ToolboxRecord::RestrictiveMeasures => "toolbox_restrictive_measures",
-        }
+    kinds! {
+        Attributed => "toolbox_attribution",
+        RestrictiveMeasures => "toolbox_restrictive_measures",
     }
 
     fn domain(&self, _: &Catalog) -> Domain {
@@ -97,4 +95,25 @@ pub fn adopt_measures(sim: &mut Sim) {
     deter(sim, t.deterrence.measures.0);
     sim.emit(ToolboxRecord::RestrictiveMeasures);
     protocol::reach(sim, Stage::Response);
+}
+
+/// The Toolbox on the dashboard.
+pub fn dashboard(st: &super::EuState, _: &Catalog) -> String {
+    format!(
+        "attribution {} · sanctions {}",
+        show_at(st.toolbox.attributed),
+        show_at(st.toolbox.measures)
+    )
+}
+
+/// What the Toolbox did.
+pub fn summary(eu: &super::metrics::EuMetrics) -> String {
+    eu.toolbox.as_ref().map_or(String::new(), |t| {
+        format!(
+            "attribution {}, restrictive measures {}, {} later campaign steps deterred",
+            show_secs(t.attributed_s),
+            show_secs(t.restrictive_measures_s),
+            t.steps_deterred
+        )
+    })
 }

@@ -15,7 +15,7 @@ use super::decision::{DecisionKind, raise};
 use super::protocol::{self, Stage};
 use super::{EuEv, answered, draw, eu, eu_ref, holds, ipcr, later};
 use crate::engine::SimTime;
-use crate::log::{Context, Described, Domain, Record};
+use crate::log::{Context, Described, Domain, Record, kinds};
 use crate::playbook::{Capability, Module, Need, Response};
 use crate::response::national::NationalRecord;
 use crate::response::national::{self, NationalEv};
@@ -58,15 +58,13 @@ pub enum UcpmRecord {
 }
 
 impl Record for UcpmRecord {
-    fn kind(&self) -> &'static str {
-        match self {
-            UcpmRecord::AssistanceRequested { .. } => "ucpm_request",
-            UcpmRecord::AwaitingModule { .. } => "ucpm_request_waiting",
-            UcpmRecord::NoModule { .. } => "ucpm_no_module",
-            UcpmRecord::OfferAccepted { .. } => "ucpm_offer_accepted",
-            UcpmRecord::ModuleDeployed { .. } => "ucpm_module_deployed",
-            UcpmRecord::ModuleReturned { .. } => "ucpm_module_returned",
-        }
+    kinds! {
+        AssistanceRequested => "ucpm_request",
+        AwaitingModule => "ucpm_request_waiting",
+        NoModule => "ucpm_no_module",
+        OfferAccepted => "ucpm_offer_accepted",
+        ModuleDeployed => "ucpm_module_deployed",
+        ModuleReturned => "ucpm_module_returned",
     }
 
     fn domain(&self, _: &Catalog) -> Domain {
@@ -602,4 +600,50 @@ pub(crate) fn serve_waiting(sim: &mut Sim) {
         eu(sim).ucpm.waiting.remove(pos);
         accept(sim, id, m);
     }
+}
+
+/// The ERCC and UCPM on the dashboard.
+pub fn dashboard(st: &super::EuState, cat: &Catalog) -> String {
+    let u = &st.ucpm;
+    let deployed = u.requests.iter().filter(|r| r.deployed.is_some()).count();
+    let last = u.requests.last().map_or(String::new(), |r| {
+        format!(
+            " · last: {} {}",
+            cat.countries[r.country.i()].id,
+            r.need.name()
+        )
+    });
+    format!(
+        "{} requests · {deployed} deployed · {} waiting{last}",
+        u.requests.len(),
+        u.waiting.len() + u.desk_queue.len()
+    )
+}
+
+/// What the ERCC and UCPM did.
+pub fn summary(eu: &super::metrics::EuMetrics) -> String {
+    eu.ucpm.as_ref().map_or(String::new(), |u| {
+        let times: Vec<String> = u
+            .requests
+            .iter()
+            .map(|r| {
+                let took = r
+                    .request_to_deployment_h
+                    .map_or("not deployed".into(), |h| format!("{h:.1} h"));
+                format!("{} {} {took}", r.country, r.need)
+            })
+            .collect();
+        let detail = if times.is_empty() {
+            String::new()
+        } else {
+            format!(" (request to deployment: {})", times.join(", "))
+        };
+        format!(
+            "{} requests{detail}; longest ERCC queue {}, {} waited for a module, {} unmet",
+            u.requests.len(),
+            u.longest_ercc_queue,
+            u.waited_for_module,
+            u.unmet
+        )
+    })
 }

@@ -1,14 +1,18 @@
-//! What a run measured: the figures in `summary.json`, the report and the
-//! batch tables, computed from the event log (times, counts, evidence) and
-//! from the world's tallies (service lost, trust), plus objective ratings.
+//! What a run measured at an instant: the figures of `summary.json`, which
+//! the metrics ([`super::METRICS`]), the reports and the dashboard read,
+//! computed from the event log (times, counts, evidence) and from the
+//! world's tallies (service lost, trust), and the objectives' ratings.
+//!
+//! [`Summary::measure`] is the one function for every instant: a finished
+//! run, a run stopped early, and a live exercise paused anywhere (outages
+//! still under way count up to the instant).
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use super::ControlRecord;
-use super::What;
 use crate::engine::SimTime;
+use crate::exercise::{ControlRecord, Exercise, What};
 use crate::infra::{Cause, InfraRecord};
 use crate::log::{Domain, Event, Origin, Record};
 use crate::opinion::OpinionRecord;
@@ -18,12 +22,12 @@ use crate::threats::cbrn::CbrnRecord;
 use crate::threats::cyber::CyberRecord;
 use crate::threats::disinfo::DisinfoRecord;
 use crate::world::catalog::{CampaignIx, Catalog, CountryIx, Measure, NarrativeIx};
-use crate::world::{CampaignState, Incident, InfraState, NarrativeState, Nation, StepStatus};
-
-use super::Exercise;
+use crate::world::{
+    CampaignState, Incident, InfraState, NarrativeState, Nation, StepStatus, all_in_order,
+};
 
 /// HSEEP rating of how an objective was performed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Rating {
     /// Performed without challenges.
     P,
@@ -36,6 +40,17 @@ pub enum Rating {
 }
 
 impl Rating {
+    pub const ALL: [Rating; 4] = [Rating::P, Rating::S, Rating::M, Rating::U];
+
+    pub fn letter(self) -> &'static str {
+        match self {
+            Rating::P => "P",
+            Rating::S => "S",
+            Rating::M => "M",
+            Rating::U => "U",
+        }
+    }
+
     pub fn meaning(self) -> &'static str {
         match self {
             Rating::P => "performed without challenges",
@@ -60,7 +75,7 @@ impl Rating {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Summary {
     pub scenario: String,
     pub seed: u64,
@@ -68,7 +83,7 @@ pub struct Summary {
     /// Simulated seconds covered.
     pub until_s: u64,
     pub events: usize,
-    pub events_by_domain: BTreeMap<&'static str, usize>,
+    pub events_by_domain: BTreeMap<String, usize>,
     pub campaigns: Vec<CampaignMetrics>,
     pub infrastructure: InfraMetrics,
     pub cbrn: CbrnMetrics,
@@ -80,10 +95,10 @@ pub struct Summary {
     pub eu: Option<crate::response::eu::metrics::EuMetrics>,
     /// The same scenario and seed with national responders only, when a
     /// playbook brought EU or NATO mechanisms.
-    pub versus_baseline: Option<crate::report::compare::Comparison>,
+    pub versus_baseline: Option<super::compare::Comparison>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct CampaignMetrics {
     pub id: String,
     pub name: String,
@@ -98,11 +113,11 @@ pub struct CampaignMetrics {
     pub time_to_detect_s: Option<u64>,
 }
 
-#[derive(Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct InfraMetrics {
     pub node_hours_lost: f64,
     pub people_hours_lost: f64,
-    pub by_sector: BTreeMap<&'static str, f64>,
+    pub by_sector: BTreeMap<String, f64>,
     pub by_country: BTreeMap<String, f64>,
     pub nodes_impaired: usize,
     pub service_lost_events: usize,
@@ -111,7 +126,7 @@ pub struct InfraMetrics {
     pub longest_outage_h: f64,
 }
 
-#[derive(Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct CbrnMetrics {
     pub exposed: u64,
     pub ill: u64,
@@ -120,7 +135,7 @@ pub struct CbrnMetrics {
     pub incidents: Vec<IncidentMetrics>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct IncidentMetrics {
     pub incident: u16,
     pub country: String,
@@ -132,13 +147,13 @@ pub struct IncidentMetrics {
     pub time_to_identify_s: Option<u64>,
 }
 
-#[derive(Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct OpinionMetrics {
     pub countries: Vec<CountryOpinion>,
     pub narratives: Vec<NarrativeMetrics>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct CountryOpinion {
     pub country: String,
     pub trust_start: f64,
@@ -146,7 +161,7 @@ pub struct CountryOpinion {
     pub trust_min: f64,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct NarrativeMetrics {
     pub id: String,
     pub title: String,
@@ -155,7 +170,7 @@ pub struct NarrativeMetrics {
     pub peak_reach: f64,
 }
 
-#[derive(Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct ResponseMetrics {
     pub intrusions_planted: usize,
     pub intrusions_detected: usize,
@@ -169,16 +184,19 @@ pub struct ResponseMetrics {
     pub platform_actions: usize,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ObjectiveResult {
     pub id: String,
     pub title: String,
     pub rating: Rating,
-    pub meaning: &'static str,
+    pub meaning: String,
+    /// What the criterion measures: detect, restore, service_loss,
+    /// identify, casualties, trust or reach.
+    pub kind: String,
     /// The measured value and the target, in the criterion's unit.
     pub measured: Option<f64>,
     pub target: f64,
-    pub unit: &'static str,
+    pub unit: String,
     pub finding: String,
     /// Sequence numbers of the events behind the rating.
     pub evidence: Vec<u64>,
@@ -186,12 +204,7 @@ pub struct ObjectiveResult {
 
 impl ObjectiveResult {
     pub fn rating_letter(&self) -> &'static str {
-        match self.rating {
-            Rating::P => "P",
-            Rating::S => "S",
-            Rating::M => "M",
-            Rating::U => "U",
-        }
+        self.rating.letter()
     }
 }
 
@@ -218,15 +231,16 @@ struct Times {
 }
 
 impl Summary {
-    /// Measures a run that has been settled at `until`.
+    /// Measures a run at `until`, the instant its clock stands at.
     pub fn measure(ex: &Exercise, until: SimTime) -> Summary {
         let cat: &Catalog = ex.catalog();
         let log = ex.log();
         let world = ex.world();
-        let ix = ex.index();
 
-        let mut by_domain: BTreeMap<&'static str, usize> =
-            Domain::ALL.iter().map(|d| (d.name(), 0)).collect();
+        let mut by_domain: BTreeMap<String, usize> = Domain::ALL
+            .iter()
+            .map(|d| (d.name().to_string(), 0))
+            .collect();
         let mut evidence = Evidence {
             times: vec![Times::default(); cat.campaigns.len()],
             detections: vec![Vec::new(); cat.campaigns.len()],
@@ -257,7 +271,9 @@ impl Summary {
         };
         for (seq, e) in log.iter().enumerate() {
             let seq = seq as u64;
-            *by_domain.entry(e.what.domain(cat).name()).or_insert(0) += 1;
+            *by_domain
+                .entry(e.what.domain(cat).name().to_string())
+                .or_insert(0) += 1;
             match e.what {
                 What::Cyber(CyberRecord::IntrusionPlanted { by, .. }) => {
                     resp.intrusions_planted += 1;
@@ -356,23 +372,24 @@ impl Summary {
 
         // Infrastructure tallies.
         for s in Sector::ALL {
-            infra.by_sector.insert(s.name(), 0.0);
+            infra.by_sector.insert(s.name().to_string(), 0.0);
         }
-        for (i, &e) in ix.nodes.iter().enumerate() {
-            let st = world.get::<InfraState>(e).expect("node entity");
-            let d = &cat.nodes[i];
-            infra.node_hours_lost += st.lost_node_hours;
-            infra.people_hours_lost += st.lost_node_hours * d.serves as f64;
-            *infra.by_sector.entry(d.sector.name()).or_insert(0.0) += st.lost_node_hours;
+        let nodes = all_in_order::<InfraState>(world);
+        for (st, d) in nodes.iter().zip(&cat.nodes) {
+            let lost = st.lost_node_hours_at(until);
+            let longest = st.longest_outage_at(until);
+            infra.node_hours_lost += lost;
+            infra.people_hours_lost += lost * d.serves as f64;
+            *infra
+                .by_sector
+                .entry(d.sector.name().to_string())
+                .or_insert(0.0) += lost;
             *infra
                 .by_country
                 .entry(cat.countries[d.country.i()].id.to_string())
-                .or_insert(0.0) += st.lost_node_hours;
-            infra.nodes_impaired +=
-                usize::from(st.longest_outage > 0 || st.impaired_since.is_some());
-            infra.longest_outage_h = infra
-                .longest_outage_h
-                .max(st.longest_outage as f64 / 3600.0);
+                .or_insert(0.0) += lost;
+            infra.nodes_impaired += usize::from(longest > 0);
+            infra.longest_outage_h = infra.longest_outage_h.max(longest as f64 / 3600.0);
         }
         round_map(&mut infra.by_sector);
         round_map(&mut infra.by_country);
@@ -384,11 +401,9 @@ impl Summary {
         let campaigns = cat
             .campaigns
             .iter()
+            .zip(all_in_order::<CampaignState>(world))
             .enumerate()
-            .map(|(c, def)| {
-                let st = world
-                    .get::<CampaignState>(ix.campaigns[c])
-                    .expect("campaign entity");
+            .map(|(c, (def, st))| {
                 let t = evidence.times[c];
                 CampaignMetrics {
                     id: def.id.to_string(),
@@ -417,8 +432,7 @@ impl Summary {
 
         // CBRN.
         let mut cbrn = CbrnMetrics::default();
-        for &e in &ix.incidents {
-            let inc = world.get::<Incident>(e).expect("incident entity");
+        for inc in all_in_order::<Incident>(world) {
             cbrn.exposed += inc.exposed as u64;
             cbrn.ill += inc.symptomatic_total as u64;
             cbrn.dead += inc.dead as u64;
@@ -437,8 +451,7 @@ impl Summary {
 
         // Opinion.
         let mut opinion = OpinionMetrics::default();
-        for (c, &e) in ix.nations.iter().enumerate() {
-            let n = world.get::<Nation>(e).expect("nation entity");
+        for (c, n) in all_in_order::<Nation>(world).into_iter().enumerate() {
             opinion.countries.push(CountryOpinion {
                 country: cat.countries[c].id.to_string(),
                 trust_start: cat.countries[c].trust,
@@ -446,8 +459,10 @@ impl Summary {
                 trust_min: round4(n.trust_min),
             });
         }
-        for (i, &e) in ix.narratives.iter().enumerate() {
-            let st = world.get::<NarrativeState>(e).expect("narrative entity");
+        for (i, st) in all_in_order::<NarrativeState>(world)
+            .into_iter()
+            .enumerate()
+        {
             opinion.narratives.push(NarrativeMetrics {
                 id: cat.narratives[i].id.to_string(),
                 title: cat.narratives[i].title.clone(),
@@ -480,7 +495,7 @@ impl Summary {
         summary.objectives = cat
             .objectives
             .iter()
-            .map(|o| rate(cat, ex, &summary, o, &evidence))
+            .map(|o| rate(cat, &nodes, &summary, o, &evidence))
             .collect();
         summary
     }
@@ -500,7 +515,7 @@ fn round_map<K: Ord>(m: &mut BTreeMap<K, f64>) {
 
 fn rate(
     cat: &Catalog,
-    ex: &Exercise,
+    nodes: &[&InfraState],
     s: &Summary,
     o: &crate::world::catalog::ObjectiveDef,
     found: &Evidence,
@@ -551,16 +566,11 @@ fn rate(
         } => {
             let mut worst: u64 = 0;
             let mut any = false;
-            for (i, &e) in ex.index().nodes.iter().enumerate() {
-                let d = &cat.nodes[i];
+            for (st, d) in nodes.iter().zip(&cat.nodes) {
                 if d.sector != *sector || country.is_some_and(|c| c != d.country) {
                     continue;
                 }
-                let st = ex.world().get::<InfraState>(e).expect("node entity");
-                let open = st
-                    .impaired_since
-                    .map_or(0, |t| SimTime(s.until_s).since(t).0);
-                let longest = st.longest_outage.max(open);
+                let longest = st.longest_outage_at(SimTime(s.until_s));
                 if longest > 0 {
                     any = true;
                     worst = worst.max(longest);
@@ -598,17 +608,12 @@ fn rate(
             node_hours,
         } => {
             let mut m = 0.0;
-            for (i, &e) in ex.index().nodes.iter().enumerate() {
-                let d = &cat.nodes[i];
+            for (st, d) in nodes.iter().zip(&cat.nodes) {
                 if sector.is_some_and(|x| x != d.sector) || country.is_some_and(|c| c != d.country)
                 {
                     continue;
                 }
-                m += ex
-                    .world()
-                    .get::<InfraState>(e)
-                    .expect("node entity")
-                    .lost_node_hours;
+                m += st.lost_node_hours_at(SimTime(s.until_s));
             }
             evidence.extend(
                 lost.iter()
@@ -723,10 +728,11 @@ fn rate(
         id: o.id.to_string(),
         title: o.title.clone(),
         rating,
-        meaning: rating.meaning(),
+        meaning: rating.meaning().to_string(),
+        kind: o.criterion.kind().to_string(),
         measured: measured.map(round4),
         target,
-        unit,
+        unit: unit.to_string(),
         finding,
         evidence,
     }
