@@ -237,10 +237,7 @@ impl Summary {
         let log = ex.log();
         let world = ex.world();
 
-        let mut by_domain: BTreeMap<String, usize> = Domain::ALL
-            .iter()
-            .map(|d| (d.name().to_string(), 0))
-            .collect();
+        let mut by_domain = [0usize; Domain::ALL.len()];
         let mut evidence = Evidence {
             times: vec![Times::default(); cat.campaigns.len()],
             detections: vec![Vec::new(); cat.campaigns.len()],
@@ -271,9 +268,7 @@ impl Summary {
         };
         for (seq, e) in log.iter().enumerate() {
             let seq = seq as u64;
-            *by_domain
-                .entry(e.what.domain(cat).name().to_string())
-                .or_insert(0) += 1;
+            by_domain[e.what.domain(cat) as usize] += 1;
             match e.what {
                 What::Cyber(CyberRecord::IntrusionPlanted { by, .. }) => {
                     resp.intrusions_planted += 1;
@@ -478,7 +473,10 @@ impl Summary {
             start: cat.start.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
             until_s: until.0,
             events: log.len(),
-            events_by_domain: by_domain,
+            events_by_domain: Domain::ALL
+                .iter()
+                .map(|d| (d.name().to_string(), by_domain[*d as usize]))
+                .collect(),
             campaigns,
             infrastructure: infra,
             cbrn,

@@ -291,12 +291,11 @@ fn review(sim: &mut Sim) {
 pub fn holds(sim: &Sim, t: &Trigger, country: Option<CountryIx>) -> bool {
     let st = eu_ref(sim);
     let cat = sim.cat;
-    let countries: Vec<CountryIx> = match country {
-        Some(c) => vec![c],
-        None => (0..cat.countries.len())
-            .map(|c| CountryIx(c as u32))
-            .collect(),
+    let scope = match country {
+        Some(c) => c.0..c.0 + 1,
+        None => 0..cat.countries.len() as u32,
     };
+    let countries = || scope.clone().map(CountryIx);
     match t {
         Trigger::Always => true,
         Trigger::Confidence(x) => analysis::joint_confidence(sim) >= x.0,
@@ -315,7 +314,7 @@ pub fn holds(sim: &Sim, t: &Trigger, country: Option<CountryIx>) -> bool {
         }
         Trigger::NodesDown(n) => {
             let t = sim.world.resource::<infra::Totals>();
-            let down: u32 = countries.iter().map(|c| t.lost[c.i()]).sum();
+            let down: u32 = countries().map(|c| t.lost[c.i()]).sum();
             down >= *n
         }
         Trigger::Reach(x) => (0..cat.narratives.len()).any(|ni| {
@@ -324,12 +323,11 @@ pub fn holds(sim: &Sim, t: &Trigger, country: Option<CountryIx>) -> bool {
                 .countries
                 .iter()
                 .zip(&ns.countries)
-                .any(|(c, pc)| countries.contains(c) && pc.reach >= x.0)
+                .any(|(c, pc)| scope.contains(&c.0) && pc.reach >= x.0)
         }),
-        Trigger::TrustBelow(x) => countries.iter().any(|&c| sim.nation_ref(c).trust < x.0),
-        Trigger::Overwhelmed => countries
-            .iter()
-            .any(|&c| !ucpm::needs(sim, c).is_empty() || !sim.nation_ref(c).csirt_queue.is_empty()),
+        Trigger::TrustBelow(x) => countries().any(|c| sim.nation_ref(c).trust < x.0),
+        Trigger::Overwhelmed => countries()
+            .any(|c| !ucpm::needs(sim, c).is_empty() || !sim.nation_ref(c).csirt_queue.is_empty()),
         Trigger::Ipcr(m) => st.ipcr.mode >= *m,
         Trigger::Solidarity => !st.solidarity.is_empty(),
         Trigger::Attributed => st.toolbox.attributed.is_some(),
