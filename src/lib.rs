@@ -22,12 +22,13 @@
 
 pub mod batch;
 pub mod cli;
+pub mod commands;
 pub mod control;
 pub mod diag;
 pub mod engine;
+pub mod error;
 pub mod exercise;
 pub mod infra;
-pub mod live;
 pub mod log;
 pub mod metrics;
 pub mod opinion;

@@ -1,5 +1,5 @@
-//! The `pacesim` command: a thin shell over the library (see `pacesim::cli`).
+//! The `pacesim` command: a thin shell over the library (see `pacesim::commands`).
 
 fn main() -> std::process::ExitCode {
-    pacesim::cli::main()
+    pacesim::commands::main()
 }

@@ -1,14 +1,13 @@
-//! `pacesim run`: one headless exercise from start to `until`, its human
-//! summary on stdout (last line `log-hash: ...`), and with `--out` the files
-//! `events.jsonl`, `summary.json` and `report.md`, each written atomically.
+//! One headless exercise: compile a scenario with its playbooks, run it to
+//! an instant, measure it, compare it with national responders alone, and
+//! write its run directory (`events.jsonl`, `summary.json`, `report.md`).
 
-use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::cli::Failure;
 use crate::diag::Diagnostic;
 use crate::engine::{Duration, SimTime, Simulation};
+use crate::error::Failure;
 use crate::exercise::Exercise;
 use crate::metrics::Summary;
 use crate::metrics::compare::Comparison;
@@ -50,61 +49,43 @@ pub fn execute(cat: Arc<Catalog>, seed: u64, until: Option<Duration>) -> Finishe
     }
 }
 
-pub fn run_command(
+/// Adds to `done` the comparison with the same run under national responders
+/// only (what the playbooks changed), when the playbooks bring EU or NATO
+/// mechanisms.
+pub fn compare_with_national(
     loaded: &LoadedScenario,
-    playbooks: &[LoadedPlaybook],
-    seed: Option<u64>,
-    until: Option<Duration>,
-    out: Option<&Path>,
+    done: &mut Finished,
+    seed: u64,
 ) -> Result<(), Failure> {
-    if let Some(dir) = out
-        && dir.exists()
-        && !dir.is_dir()
-    {
-        return Err(Failure::Input(vec![Diagnostic::file(
+    if mechanisms::national_only(&done.sim.model.catalog().response) {
+        return Ok(());
+    }
+    let base = compile(loaded, &[])?;
+    let baseline = execute(base, seed, Some(Duration(done.until.0)));
+    done.summary.versus_baseline = Some(Comparison::new(&baseline.summary, &done.summary));
+    Ok(())
+}
+
+/// Writes a run directory: `events.jsonl`, `summary.json` and the
+/// `report.md` that `pacesim report DIR --format md` prints. Returns the log hash.
+pub fn write_run_dir(dir: &Path, done: &Finished) -> Result<String, Failure> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(Failure::input(
             &dir.display().to_string(),
             "--out must name a directory, and this is a file",
-        )]));
+        ));
     }
-    let cat = compile(loaded, playbooks).map_err(|d| Failure::Input(vec![d]))?;
-    let seed = seed.unwrap_or(cat.default_seed);
-    let started = std::time::Instant::now();
-    let mut done = execute(cat.clone(), seed, until);
-    let elapsed = started.elapsed();
-    if !mechanisms::national_only(&cat.response) {
-        // What the playbook changed: the same run with national responders only.
-        let base = compile(loaded, &[]).map_err(|d| Failure::Input(vec![d]))?;
-        let baseline = execute(base, seed, until);
-        done.summary.versus_baseline = Some(Comparison::new(&baseline.summary, &done.summary));
-    }
-
-    let hash = match out {
-        Some(dir) => {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| Failure::Run(format!("cannot create {}: {e}", dir.display())))?;
-            let mut hash = String::new();
-            write_atomic(&dir.join("events.jsonl"), |w| {
-                hash = done.sim.model.write_log(w)?;
-                Ok(())
-            })
-            .map_err(Failure::Run)?;
-            write_json(&dir.join("summary.json"), &done.summary).map_err(Failure::Run)?;
-            // The same document `pacesim report DIR --format md` prints, from the same files.
-            let md = crate::report::aar::markdown(&crate::report::aar::build(dir)?);
-            write_atomic(&dir.join("report.md"), |w| w.write_all(md.as_bytes()))
-                .map_err(Failure::Run)?;
-            hash
-        }
-        None => done
-            .sim
-            .model
-            .write_log(std::io::sink())
-            .map_err(|e| Failure::Run(e.to_string()))?,
-    };
-
-    let mut stdout = std::io::stdout().lock();
-    let text = crate::report::text::run_summary(&cat, &done.summary, elapsed, out);
-    let _ = write!(stdout, "{text}");
-    let _ = writeln!(stdout, "log-hash: {hash}");
-    Ok(())
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Failure::Run(format!("cannot create {}: {e}", dir.display())))?;
+    let mut hash = String::new();
+    write_atomic(&dir.join("events.jsonl"), |w| {
+        hash = done.sim.model.write_log(w)?;
+        Ok(())
+    })
+    .map_err(Failure::Run)?;
+    write_json(&dir.join("summary.json"), &done.summary).map_err(Failure::Run)?;
+    // The same document `pacesim report DIR --format md` prints, from the same files.
+    let md = crate::report::aar::markdown(&crate::report::aar::build(dir)?);
+    write_atomic(&dir.join("report.md"), |w| w.write_all(md.as_bytes())).map_err(Failure::Run)?;
+    Ok(hash)
 }

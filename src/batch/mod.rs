@@ -11,7 +11,6 @@
 pub mod stats;
 
 use std::collections::BTreeMap;
-use std::io::IsTerminal;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -19,9 +18,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::cli::Failure;
 use crate::control::journal::sha256;
 use crate::diag::Diagnostic;
+use crate::error::Failure;
 use crate::metrics::{self, Column, Rating};
 use crate::output::{write_atomic, write_json};
 use crate::playbook::LoadedPlaybook;
@@ -84,7 +83,8 @@ pub fn slice(runs: u64, k: u64, n: u64) -> (u64, u64) {
     (at(k), at(k + 1))
 }
 
-pub struct BatchArgs<'a> {
+/// How to run a batch.
+pub struct Plan<'a> {
     pub runs: u64,
     pub seed: Option<u64>,
     pub jobs: Option<usize>,
@@ -93,22 +93,29 @@ pub struct BatchArgs<'a> {
     pub keep_logs: bool,
 }
 
-pub fn batch_command(
+/// A batch that has run and written its outputs.
+pub struct Done {
+    pub json: BatchJson,
+    pub meta: Meta,
+    pub rows: usize,
+    pub secs: f64,
+}
+
+/// Runs the replications of `plan` for every playbook set, on all cores,
+/// calling `progress` with the number done so far, and writes the outputs.
+pub fn run(
     loaded: &LoadedScenario,
-    sets: Vec<PlaybookSet>,
-    a: BatchArgs,
-) -> Result<(), Failure> {
+    sets: &[PlaybookSet],
+    a: Plan,
+    progress: &(dyn Fn(u64, u64) + Sync),
+) -> Result<Done, Failure> {
     if a.runs == 0 {
-        return Err(Failure::Input(vec![Diagnostic::file(
-            "--runs",
-            "needs at least one replication",
-        )]));
+        return Err(Failure::input("--runs", "needs at least one replication"));
     }
     let cats: Vec<Arc<Catalog>> = sets
         .iter()
         .map(|s| compile(loaded, &s.playbooks))
-        .collect::<Result<_, _>>()
-        .map_err(|d| Failure::Input(vec![d]))?;
+        .collect::<Result<_, _>>()?;
     let base = a.seed.unwrap_or(cats[0].default_seed);
     let with_eu = cats
         .iter()
@@ -141,16 +148,6 @@ pub fn batch_command(
 
     let total = (end - first) * sets.len() as u64;
     let done = AtomicU64::new(0);
-    let bar = std::io::stderr().is_terminal().then(|| {
-        let b = indicatif::ProgressBar::new(total);
-        b.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} {bar:40} {pos}/{len} replications  {elapsed} elapsed, eta {eta}",
-            )
-            .expect("a valid template"),
-        );
-        b
-    });
     let started = std::time::Instant::now();
     let work = || -> Result<Vec<Vec<Row>>, String> {
         use rayon::prelude::*;
@@ -172,9 +169,7 @@ pub fn batch_command(
                         ratings: f.summary.objectives.iter().map(|o| o.rating).collect(),
                     });
                     let k = done.fetch_add(1, Ordering::Relaxed) + 1;
-                    if let Some(b) = &bar {
-                        b.set_position(k);
-                    }
+                    progress(k, total);
                 }
                 Ok(rows)
             })
@@ -189,14 +184,15 @@ pub fn batch_command(
         None => work(),
     }
     .map_err(Failure::Run)?;
-    if let Some(b) = &bar {
-        b.finish_and_clear();
-    }
     let rows: Vec<Row> = rows.into_iter().flatten().collect();
-    let elapsed = started.elapsed().as_secs_f64();
-    let b = write_outputs(a.out, &meta, &Columns::of(&cats[0], with_eu), &rows)?;
-    print_summary(&b, &meta, rows.len(), elapsed, a.out);
-    Ok(())
+    let secs = started.elapsed().as_secs_f64();
+    let json = write_outputs(a.out, &meta, &Columns::of(&cats[0], with_eu), &rows)?;
+    Ok(Done {
+        json,
+        meta,
+        rows: rows.len(),
+        secs,
+    })
 }
 
 fn keep_log(out: &Path, f: &crate::run::Finished, set: usize, index: u64) -> Result<(), String> {
@@ -405,55 +401,19 @@ pub fn write_outputs(
     Ok(b)
 }
 
-fn print_summary(b: &BatchJson, meta: &Meta, rows: usize, secs: f64, out: &Path) {
-    println!(
-        "pacesim batch: {} — replications {}..{} of {} (seed {}), {} playbook set(s), {rows} runs in {secs:.1} s ({:.0} runs/s)",
-        meta.scenario,
-        meta.first,
-        meta.end,
-        meta.runs,
-        meta.seed,
-        meta.sets.len(),
-        rows as f64 / secs.max(1e-9)
-    );
-    for s in &b.sets {
-        println!("\n  {}", s.playbook);
-        for m in metrics::headline() {
-            if let Some(st) = s.stats.get(m.key) {
-                println!(
-                    "    {:<46} mean {:>10}  95% CI [{}, {}]  p5 {}  p95 {}",
-                    format!("{} ({})", m.label, m.unit.label()),
-                    m.unit.show(st.mean),
-                    m.unit.show(st.ci95[0]),
-                    m.unit.show(st.ci95[1]),
-                    m.unit.show(st.p5),
-                    m.unit.show(st.p95)
-                );
-            }
-        }
-    }
-    for c in &b.comparisons {
-        println!(
-            "\n  {} vs {} (paired, same seeds):",
-            c.candidate, c.baseline
-        );
-        for p in c.paired.iter().filter(|p| p.significant) {
-            println!(
-                "    {:<34} {:>+10.3}  95% CI [{:+.3}, {:+.3}]  {}",
-                p.metric, p.mean_difference, p.ci95[0], p.ci95[1], p.verdict
-            );
-        }
-        let unclear = c.paired.iter().filter(|p| !p.significant).count();
-        println!("    ({unclear} other metrics show no clear difference)");
-    }
-    println!(
-        "\nwrote {0}/runs.csv, {0}/batch.json, {0}/shard.json",
-        out.display()
-    );
+/// Shards of one batch, checked and joined: the unsharded batch's meta,
+/// columns and rows.
+pub struct Merged {
+    pub meta: Meta,
+    pub columns: Columns,
+    pub rows: Vec<Row>,
+    pub shards: usize,
 }
 
-/// `pacesim merge`: shards of one batch into the unsharded outputs.
-pub fn merge_command(dirs: &[std::path::PathBuf], out: &Path) -> Result<(), Failure> {
+/// Reads the shards in `dirs` and joins them; refuses shards of other
+/// inputs or versions, overlaps, gaps and incomplete or repeated rows, all
+/// before anything is written.
+pub fn merge(dirs: &[std::path::PathBuf]) -> Result<Merged, Failure> {
     let bad = |d: &Path, msg: String| {
         Failure::Input(vec![Diagnostic::file(&d.display().to_string(), msg)])
     };
@@ -546,22 +506,16 @@ pub fn merge_command(dirs: &[std::path::PathBuf], out: &Path) -> Result<(), Fail
         }
         rows.extend(got);
     }
-    let merged = Meta {
-        first: 0,
-        end: m0.runs,
-        ..m0.clone()
-    };
-    std::fs::create_dir_all(out)
-        .map_err(|e| Failure::Run(format!("cannot create {}: {e}", out.display())))?;
-    write_outputs(out, &merged, &columns, &rows)?;
-    println!(
-        "merged {} shards ({} replications) into {}/runs.csv and {}/batch.json",
-        shards.len(),
-        m0.runs,
-        out.display(),
-        out.display()
-    );
-    Ok(())
+    Ok(Merged {
+        meta: Meta {
+            first: 0,
+            end: m0.runs,
+            ..m0.clone()
+        },
+        columns,
+        rows,
+        shards: shards.len(),
+    })
 }
 
 fn read_columns(dir: &Path) -> Result<Columns, String> {

@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::Entry;
+use crate::diag::SourceFile;
+use crate::playbook::{self, LoadedPlaybook};
+use crate::scenario::{self, LoadedScenario};
 
 pub const FORMAT: u32 = 1;
 
@@ -34,6 +37,50 @@ pub struct Header {
 pub struct PlaybookRef {
     pub file: String,
     pub sha256: String,
+}
+
+impl Header {
+    /// The header of a session of these inputs.
+    pub fn of(loaded: &LoadedScenario, playbooks: &[LoadedPlaybook], seed: u64) -> Header {
+        let bundled = loaded.source.text == scenario::DEFAULT_SCENARIO.1;
+        Header {
+            pacesim_journal: FORMAT,
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            scenario: loaded.scenario.name.clone(),
+            scenario_file: if bundled {
+                String::new()
+            } else {
+                loaded.source.name.clone()
+            },
+            scenario_sha256: sha256(&loaded.source.text),
+            playbooks: playbooks
+                .iter()
+                .map(|p| PlaybookRef {
+                    file: p.source.name.clone(),
+                    sha256: sha256(&p.source.text),
+                })
+                .collect(),
+            seed,
+        }
+    }
+}
+
+/// Finds an input a journal names: at the path as recorded, next to the
+/// journal, or a bundled copy with that name.
+pub fn find_input(recorded: &str, journal: &Path) -> Option<SourceFile> {
+    let near = journal.parent().map(|d| d.join(recorded));
+    for p in std::iter::once(PathBuf::from(recorded)).chain(near) {
+        if p.is_file()
+            && let Ok(src) = scenario::load::read_source(&p)
+        {
+            return Some(src);
+        }
+    }
+    playbook::BUNDLED
+        .iter()
+        .chain(std::iter::once(&scenario::DEFAULT_SCENARIO))
+        .find(|(name, _)| Path::new(name).file_name() == Path::new(recorded).file_name())
+        .map(|(name, text)| SourceFile::new(*name, *text))
 }
 
 pub fn sha256(text: &str) -> String {

@@ -170,6 +170,11 @@ impl Session {
         }
     }
 
+    /// From now on, records every action in `journal`.
+    pub fn record_to(&mut self, journal: Journal) {
+        self.journal = Some(journal);
+    }
+
     /// Records `action` in the journal (flushed to disk) and carries it out.
     pub fn act(&mut self, action: Action) -> Result<(), JournalError> {
         let entry = Entry {

@@ -15,8 +15,8 @@ use serde_json::Value;
 
 use super::svg;
 use crate::batch::{BatchJson, Comparison};
-use crate::cli::Failure;
 use crate::diag::Diagnostic;
+use crate::error::Failure;
 use crate::exercise::What;
 use crate::log::is_key_kind;
 use crate::log::jsonl::{self, Logged};
@@ -897,28 +897,4 @@ pub fn html(a: &Aar) -> String {
     }
     o.push_str("</table></body></html>\n");
     o
-}
-
-pub fn report_command(dir: &Path, format: &str, out: Option<&Path>) -> Result<(), Failure> {
-    let a = build(dir)?;
-    let text = match format {
-        "md" => markdown(&a),
-        "html" => html(&a),
-        "json" => serde_json::to_string_pretty(&a).map_err(|e| Failure::Run(e.to_string()))? + "\n",
-        other => {
-            return Err(Failure::Input(vec![Diagnostic::file(
-                "--format",
-                format!("`{other}` is not md, html or json"),
-            )]));
-        }
-    };
-    match out {
-        Some(p) => {
-            crate::output::write_atomic(p, |w| std::io::Write::write_all(w, text.as_bytes()))
-                .map_err(Failure::Run)?;
-            println!("wrote {}", p.display());
-        }
-        None => print!("{text}"),
-    }
-    Ok(())
 }

@@ -107,6 +107,6 @@ fn watchdog(stop: Arc<AtomicBool>) {
             std::thread::sleep(Duration::from_millis(200));
         }
         std::thread::sleep(Duration::from_secs(2));
-        std::process::exit(129);
+        std::process::exit(i32::from(crate::error::TERMINAL_GONE));
     });
 }

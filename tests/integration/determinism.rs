@@ -145,14 +145,28 @@ fn mini_until_2d_is_the_prefix_of_the_full_log() {
 }
 
 #[test]
-fn until_past_the_end_is_the_full_run() {
+fn until_the_end_is_the_full_run_and_past_it_is_refused() {
     let full = run_with_out(Some(&mini()), &[]);
-    let past = run_with_out(Some(&mini()), &["--until", "30d"]);
+    let end = run_with_out(Some(&mini()), &["--until", "4d"]);
     assert_same_log(
         full.events(),
-        past.events(),
-        "--until beyond the scenario's duration",
+        end.events(),
+        "--until at the scenario's end",
     );
+    let dir = tempdir();
+    let mini = mini();
+    pacesim(
+        dir.path(),
+        [
+            "run",
+            mini.to_str().expect("a UTF-8 path"),
+            "--until",
+            "30d",
+        ],
+    )
+    .refused()
+    .stderr_has("--until")
+    .stderr_has("past the end");
 }
 
 #[test]
