@@ -7,6 +7,7 @@
 
 pub mod check;
 pub mod load;
+pub mod locate;
 pub mod model;
 pub mod msel;
 
