@@ -25,14 +25,17 @@ pub struct Finished {
     pub summary: Summary,
 }
 
-/// Compiles a checked scenario with its playbooks, reporting what the checks
-/// missed as a diagnostic.
+/// Compiles a loaded scenario with its playbooks. The scenario compiled when
+/// it was loaded, so this fails only if its model was changed since; the
+/// first problem is then reported, at its `file:line:col`.
 pub fn compile(
     loaded: &LoadedScenario,
     playbooks: &[LoadedPlaybook],
 ) -> Result<Arc<Catalog>, Diagnostic> {
-    let mut cat = Catalog::compile(&loaded.scenario)
-        .map_err(|e| Diagnostic::file(&loaded.source.name, e.to_string()))?;
+    let mut cat = loaded.compile().map_err(|problems| {
+        let first = problems.into_iter().next();
+        first.unwrap_or_else(|| Diagnostic::file(&loaded.source.name, "cannot be compiled"))
+    })?;
     cat.response = Response::merge(playbooks);
     Ok(Arc::new(cat))
 }
