@@ -536,6 +536,23 @@ mod tests {
     }
 
     #[test]
+    fn every_prefix_of_a_real_file_is_walked_without_panicking() {
+        let text = include_str!("../../tests/data/mini.ron");
+        let target = ValuePath::of("campaigns")
+            .index(2)
+            .key("steps")
+            .index(1)
+            .key("action")
+            .key("factor");
+        let whole = Locator::new(text).find(target.segs());
+        assert_eq!((&text[whole.value], whole.exact), ("3.0", true));
+        for cut in (0..text.len()).step_by(3) {
+            let found = Locator::new(&text[..cut]).find(target.segs());
+            assert!(found.value.start <= found.value.end && found.value.end <= cut);
+        }
+    }
+
+    #[test]
     fn the_key_of_a_field_is_located_too() {
         let text = "Playbook(\n  ucpm: Some((ercc_desks: 0)),\n)";
         let found = Locator::new(text).find(ValuePath::of("ucpm").key("ercc_desks").segs());

@@ -307,6 +307,7 @@ fn decode_cell(raw: &str) -> (String, Vec<usize>) {
     if b.first() == Some(&b'"') {
         let mut i = 1;
         while i < b.len() {
+            let from = i;
             if b[i] == b'"' {
                 if b.get(i + 1) != Some(&b'"') {
                     break;
@@ -315,7 +316,7 @@ fn decode_cell(raw: &str) -> (String, Vec<usize>) {
                 i += 1;
             }
             text.push(b[i]);
-            raw_of.push(i);
+            raw_of.push(from);
             i += 1;
         }
         raw_of.push(i);
@@ -354,6 +355,33 @@ mod tests {
             ..s.clone()
         };
         assert_eq!(export(&again).unwrap(), text);
+    }
+
+    #[test]
+    fn values_are_located_in_their_cell_through_csv_quoting() {
+        let text = "number,time,from,to,method,subject,message,expected_action,objective,effect\n\
+            1,1h,EXCON,EE,Email,a,\"two\nlines, \"\"quoted\"\"\",c,,\"Amplify(narrative:\"\"nope\"\",factor:1.5,duration:\"\"6h\"\")\"\n\
+            2,\"when NodeDown(\"\"EE-gird\"\")\",EXCON,XX,Email,a,b,c,,\n";
+        let (_, sheet) = import(SourceFile::new("m.csv", text)).unwrap();
+        let at = |row, path: crate::scenario::locate::ValuePath| {
+            let span = sheet.locate(row, path.segs());
+            (&text[span.clone()], sheet.source.line_col(span.start))
+        };
+        use crate::scenario::locate::ValuePath as P;
+        let expected_col = text.find(",c,,").unwrap() + 1;
+        assert_eq!(
+            at(0, P::of("expected_action")),
+            ("c", sheet.source.line_col(expected_col))
+        );
+        assert_eq!(
+            at(0, P::of("expected_action")).1.0,
+            3,
+            "after a two-line cell"
+        );
+        assert_eq!(at(0, P::of("effect").key("narrative")).0, "\"\"nope\"\"");
+        assert_eq!(at(1, P::of("at").index(0).index(0)).0, "\"\"EE-gird\"\"");
+        assert_eq!(at(1, P::of("to")), ("XX", (4, 38)));
+        assert_eq!(at(1, P::of("number")).1, (4, 1));
     }
 
     #[test]

@@ -1069,3 +1069,91 @@ fn assemble(
         response: crate::playbook::Response::default(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::SourceFile;
+
+    fn mini() -> Scenario {
+        let text = include_str!("../../tests/data/mini.ron");
+        super::super::load::parse(&SourceFile::new("mini.ron", text), "Scenario").unwrap()
+    }
+
+    fn paths(s: &Scenario) -> Vec<String> {
+        let problems = resolve(s).unwrap_err();
+        problems.found.iter().map(|p| p.at.to_string()).collect()
+    }
+
+    #[test]
+    fn problems_name_the_path_of_the_value_at_fault() {
+        let mut s = mini();
+        s.infrastructure.dependencies[3].dependent = "nowhere".into();
+        s.campaigns[0].steps[1].action = Action::Disrupt {
+            target: "EE-gird".into(),
+            severity: Fraction(1.0),
+        };
+        s.msel[1].to = "XX".into();
+        s.objectives[5].criterion = Criterion::ServiceLossBelow {
+            sector: None,
+            country: Some("EE".into()),
+            node_hours: -1.0,
+        };
+        assert_eq!(
+            paths(&s),
+            [
+                "infrastructure.dependencies[3].dependent",
+                "campaigns[0].steps[1].action.target",
+                "msel[1].to",
+                "objectives[5].criterion.node_hours",
+            ]
+        );
+    }
+
+    #[test]
+    fn references_into_empty_lists_are_problems_not_panics() {
+        let mut s = mini();
+        s.countries.clear();
+        s.infrastructure.nodes.clear();
+        s.audiences.clear();
+        s.actors.clear();
+        let found = paths(&s);
+        assert!(
+            found.contains(&"campaigns[0].steps[0].action.target".to_string()),
+            "{found:?}"
+        );
+        assert!(found.contains(&"msel[1].at[0][0]".to_string()), "{found:?}");
+    }
+
+    #[test]
+    fn past_the_limit_problems_are_counted_not_kept() {
+        let mut s = mini();
+        let bad = Dependency {
+            supplier: "nope".into(),
+            ..s.infrastructure.dependencies[0].clone()
+        };
+        s.infrastructure.dependencies = vec![bad; 250];
+        let problems = resolve(&s).unwrap_err();
+        assert_eq!((problems.found.len(), problems.more), (MAX_PROBLEMS, 150));
+    }
+
+    #[test]
+    fn a_valid_scenario_compiles_to_indices_in_file_order() {
+        let cat = resolve(&mini()).unwrap();
+        let grid = NodeIx(0);
+        assert_eq!(&*cat.nodes[grid.i()].id, "EE-grid");
+        assert_eq!(cat.country_nodes[0], (0..4).map(NodeIx).collect::<Vec<_>>());
+        assert_eq!(cat.health_nodes[0], [NodeIx(3)]);
+        assert_eq!(cat.supplies[grid.i()], [EdgeIx(0), EdgeIx(2), EdgeIx(3)]);
+        assert_eq!(cat.neighbours(grid), [NodeIx(1), NodeIx(3), NodeIx(4)]);
+        // `wipe` waits for `phish`; the others for the step before.
+        let afters: Vec<_> = cat.campaigns[0].steps.iter().map(|s| s.after).collect();
+        assert_eq!(afters, [None, Some(0), Some(0)]);
+        assert!(matches!(
+            cat.injects[1].when,
+            Some(Trigger::NodeDown(NodeIx(0)))
+        ));
+        assert_eq!(&*cat.narratives[0].id, "blackout");
+        assert_eq!(cat.narratives[0].countries, [CountryIx(0), CountryIx(1)]);
+    }
+}

@@ -149,7 +149,7 @@ pub struct StepDef {
     pub note: String,
 }
 
-/// A resolved [`Action`]: what a step or an inject does to the world.
+/// A resolved [`Action`](scenario::Action): what a step or an inject does to the world.
 #[derive(Clone, Debug)]
 pub enum Effect {
     Intrusion {
@@ -223,7 +223,7 @@ pub struct InjectDef {
     pub effect: Option<Effect>,
 }
 
-/// A resolved inject [`Condition`].
+/// A resolved inject [`Condition`](scenario::Condition).
 #[derive(Clone, Copy, Debug)]
 pub enum Trigger {
     NodeDown(NodeIx),
@@ -256,7 +256,7 @@ impl Measure {
     }
 }
 
-/// A resolved objective [`Criterion`].
+/// A resolved objective [`Criterion`](scenario::Criterion).
 #[derive(Clone, Debug)]
 pub enum Measure {
     DetectWithin {

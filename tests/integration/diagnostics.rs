@@ -349,3 +349,22 @@ fn a_campaign_with_more_steps_than_a_step_index_holds_is_refused_at_the_first_to
         .stderr_has(&format!("long.ron:{line}:{col}"))
         .stderr_has("campaign `long` has 65537 steps; at most 65536");
 }
+
+#[test]
+fn a_flood_of_problems_is_cut_short_with_a_count() {
+    let deps: String = (0..150)
+        .map(|i| {
+            format!("\n            (supplier: \"EE-gird{i}\", dependent: \"EE-hosp\", delay: \"1h\", probability: 0.5),")
+        })
+        .collect();
+    let text = mini_with(
+        "        dependencies: [",
+        &format!("        dependencies: [{deps}"),
+    );
+    let out = validate("flood.ron", &text);
+    out.stderr_has("and 50 more problems not shown");
+    assert_eq!(out.stderr.matches("unknown supplier").count(), 100);
+    // The first hundred, in file order.
+    let (line, col) = line_col(&text, "\"EE-gird99\"", 0);
+    out.stderr_has(&format!("flood.ron:{line}:{col}"));
+}
