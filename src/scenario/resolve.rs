@@ -13,7 +13,8 @@
 //! A valid scenario pays for no paths, messages or hints; they are built only
 //! for problems, and at most [`MAX_PROBLEMS`] of them.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::cell::OnceCell;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 
 use petgraph::graph::{NodeIndex, UnGraph};
@@ -139,17 +140,57 @@ const ENTITY_POSITIONS: std::ops::Range<u32> = 0..u32::MAX;
 /// Positions a step can have in its campaign (`StepRef::step` is a `u16`).
 const STEP_POSITIONS: std::ops::RangeInclusive<u16> = 0..=u16::MAX;
 
+/// Ids of one kind and what each resolves to. Looked up by hash (a scenario
+/// may hold a hundred thousand nodes), but listed, for hints, only in
+/// sorted order, so that no message depends on hashing.
+struct Table<'s, T> {
+    index: HashMap<&'s str, T>,
+    sorted: OnceCell<Vec<&'s str>>,
+}
+
+impl<'s, T: Copy> Table<'s, T> {
+    fn with_capacity(n: usize) -> Self {
+        Table {
+            index: HashMap::with_capacity(n),
+            sorted: OnceCell::new(),
+        }
+    }
+
+    fn get(&self, id: &str) -> Option<T> {
+        self.index.get(id).copied()
+    }
+
+    /// Adds `id` unless it is there already; says whether it was added.
+    fn insert(&mut self, id: &'s str, v: T) -> bool {
+        if self.index.contains_key(id) {
+            return false;
+        }
+        self.index.insert(id, v);
+        self.sorted.take();
+        true
+    }
+
+    /// The ids in sorted order.
+    fn ids(&self) -> &[&'s str] {
+        self.sorted.get_or_init(|| {
+            let mut ids: Vec<&str> = self.index.keys().copied().collect();
+            ids.sort_unstable();
+            ids
+        })
+    }
+}
+
 /// The ids of every kind of entity, each with its index.
 struct Ids<'s> {
-    countries: BTreeMap<&'s str, u32>,
-    actors: BTreeMap<&'s str, u32>,
-    nodes: BTreeMap<&'s str, u32>,
-    audiences: BTreeMap<&'s str, u32>,
-    narratives: BTreeMap<&'s str, u32>,
-    campaigns: BTreeMap<&'s str, u32>,
-    objectives: BTreeMap<&'s str, u32>,
+    countries: Table<'s, u32>,
+    actors: Table<'s, u32>,
+    nodes: Table<'s, u32>,
+    audiences: Table<'s, u32>,
+    narratives: Table<'s, u32>,
+    campaigns: Table<'s, u32>,
+    objectives: Table<'s, u32>,
     /// Who may send or receive an inject: countries, actors and [`BODIES`].
-    senders: BTreeMap<&'s str, ()>,
+    senders: Table<'s, ()>,
 }
 
 /// What actions are resolved against.
@@ -221,30 +262,30 @@ impl Resolver {
     /// `known[id]`, or a problem at `at` with the nearest known id as a hint.
     fn refer<T: Copy>(
         &mut self,
-        known: &BTreeMap<&str, T>,
+        known: &Table<T>,
         role: &str,
         id: &str,
         at: impl FnOnce() -> ValuePath,
     ) -> Option<T> {
-        if let Some(v) = known.get(id) {
-            return Some(*v);
+        let found = known.get(id);
+        if found.is_none() {
+            self.report(|| {
+                let p = Problem::new(
+                    at(),
+                    format!("unknown {role}: `{id}`"),
+                    "not defined in this scenario",
+                );
+                let ids = known.ids();
+                match nearest(id, ids.iter().copied()) {
+                    Some(n) => p.help(format!("did you mean `{n}`?")),
+                    None if !ids.is_empty() && ids.len() <= 12 => {
+                        p.help(format!("known ids: {}", ids.join(", ")))
+                    }
+                    None => p,
+                }
+            });
         }
-        self.report(|| {
-            let p = Problem::new(
-                at(),
-                format!("unknown {role}: `{id}`"),
-                "not defined in this scenario",
-            );
-            match nearest(id, known.keys().copied()) {
-                Some(n) => p.help(format!("did you mean `{n}`?")),
-                None if !known.is_empty() && known.len() <= 12 => p.help(format!(
-                    "known ids: {}",
-                    known.keys().copied().collect::<Vec<_>>().join(", ")
-                )),
-                None => p,
-            }
-        });
-        None
+        found
     }
 
     /// Refuses a list longer than the catalog can number (`max` entries), at
@@ -315,13 +356,13 @@ impl Resolver {
             s.objectives.iter().map(|x| &x.id),
             list("objectives"),
         );
-        let senders = countries
-            .keys()
-            .chain(actors.keys())
-            .copied()
-            .chain(BODIES.iter().map(|b| b.0))
-            .map(|k| (k, ()))
-            .collect();
+        let mut senders = Table::with_capacity(countries.ids().len() + actors.ids().len());
+        for id in countries.ids().iter().chain(actors.ids()) {
+            senders.insert(id, ());
+        }
+        for (id, _) in BODIES {
+            senders.insert(id, ());
+        }
         Ids {
             countries,
             actors,
@@ -341,14 +382,14 @@ impl Resolver {
         kind: &'static str,
         ids: impl ExactSizeIterator<Item = &'s String>,
         at: impl Fn(usize) -> ValuePath,
-    ) -> BTreeMap<&'s str, u32> {
+    ) -> Table<'s, u32> {
         self.fits(
             ids.len(),
             ENTITY_POSITIONS.len(),
             |n, max| format!("{n} {kind} ids; the compiled world holds at most {max}"),
             &at,
         );
-        let mut table = BTreeMap::new();
+        let mut table = Table::with_capacity(ids.len());
         for ((i, id), ix) in ids.enumerate().zip(ENTITY_POSITIONS) {
             if id.trim().is_empty() {
                 let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
@@ -364,7 +405,7 @@ impl Resolver {
                     )
                     .help("give it a short unique id such as \"EE\" or \"EE-grid\"")
                 });
-            } else if table.contains_key(id.as_str()) {
+            } else if !table.insert(id, ix) {
                 self.report(|| {
                     Problem::new(
                         at(i),
@@ -373,8 +414,6 @@ impl Resolver {
                     )
                     .help("ids must be unique; rename one of them")
                 });
-            } else {
-                table.insert(id.as_str(), ix);
             }
         }
         table
@@ -564,7 +603,7 @@ impl Resolver {
         &mut self,
         s: &'s Scenario,
         w: &World<'_, 's>,
-    ) -> (Vec<CampaignDef>, Vec<BTreeMap<&'s str, u16>>) {
+    ) -> (Vec<CampaignDef>, Vec<Table<'s, u16>>) {
         let mut out = Vec::with_capacity(s.campaigns.len());
         let mut step_ids = Vec::with_capacity(s.campaigns.len());
         for (c, cp) in s.campaigns.iter().enumerate() {
@@ -586,13 +625,13 @@ impl Resolver {
                 |k| step_path(c, k),
             );
             // Steps so far, by id: a step can only wait for an earlier one.
-            let mut earlier: BTreeMap<&str, u16> = BTreeMap::new();
+            let mut earlier = Table::with_capacity(cp.steps.len());
             let mut steps = Vec::with_capacity(cp.steps.len());
             for ((k, st), pos) in cp.steps.iter().enumerate().zip(STEP_POSITIONS) {
                 let after = match st.after.as_deref() {
                     Some(CAMPAIGN_START) => None,
                     Some(a) => {
-                        let found = earlier.get(a).copied();
+                        let found = earlier.get(a);
                         if found.is_none() {
                             self.report(|| unknown_or_later_step(cp, st, a, &earlier, c, k));
                         }
@@ -609,7 +648,7 @@ impl Resolver {
                         )
                     });
                 }
-                if earlier.insert(&st.id, pos).is_some() {
+                if !earlier.insert(&st.id, pos) {
                     self.report(|| {
                         Problem::new(
                             step_path(c, k).key("id"),
@@ -770,13 +809,9 @@ impl Resolver {
                 }
             }
             // Declared, and its audiences resolved, by `narratives`.
-            Action::Narrative { id, .. } => Effect::Narrative(NarrativeIx(
-                w.ids
-                    .narratives
-                    .get(id.as_str())
-                    .copied()
-                    .unwrap_or(UNRESOLVED),
-            )),
+            Action::Narrative { id, .. } => {
+                Effect::Narrative(NarrativeIx(w.ids.narratives.get(id).unwrap_or(UNRESOLVED)))
+            }
             Action::Amplify {
                 narrative,
                 factor,
@@ -806,12 +841,7 @@ impl Resolver {
         }
     }
 
-    fn injects(
-        &mut self,
-        s: &Scenario,
-        w: &World,
-        step_ids: &[BTreeMap<&str, u16>],
-    ) -> Vec<InjectDef> {
+    fn injects(&mut self, s: &Scenario, w: &World, step_ids: &[Table<u16>]) -> Vec<InjectDef> {
         self.fits(
             s.msel.len(),
             ENTITY_POSITIONS.len(),
@@ -864,7 +894,7 @@ impl Resolver {
         &mut self,
         cond: &Condition,
         ids: &Ids,
-        step_ids: &[BTreeMap<&str, u16>],
+        step_ids: &[Table<u16>],
         at: impl Fn() -> ValuePath,
     ) -> Trigger {
         match cond {
@@ -988,7 +1018,7 @@ fn unknown_or_later_step(
     cp: &Campaign,
     st: &Step,
     after: &str,
-    earlier: &BTreeMap<&str, u16>,
+    earlier: &Table<u16>,
     c: usize,
     k: usize,
 ) -> Problem {
@@ -1005,7 +1035,7 @@ fn unknown_or_later_step(
         message,
         "unknown or later step",
     );
-    match nearest(after, earlier.keys().copied()) {
+    match nearest(after, earlier.ids().iter().copied()) {
         Some(n) => p.help(format!("did you mean `{n}`?")),
         None => p,
     }
