@@ -24,14 +24,14 @@ pub struct Finished {
     pub summary: Summary,
 }
 
-/// Compiles a checked scenario with its playbooks, reporting what the checks
-/// missed as a diagnostic.
+/// Compiles a loaded scenario with its playbooks. The scenario compiled when
+/// it was loaded, so this fails only if its model was changed since, with
+/// every problem at its `file:line:col`.
 pub fn compile(
     loaded: &LoadedScenario,
     playbooks: &[LoadedPlaybook],
-) -> Result<Arc<Catalog>, Diagnostic> {
-    let mut cat = Catalog::compile(&loaded.scenario)
-        .map_err(|e| Diagnostic::file(&loaded.source.name, e.to_string()))?;
+) -> Result<Arc<Catalog>, Vec<Diagnostic>> {
+    let mut cat = loaded.compile()?;
     cat.response = mechanisms::merge(playbooks);
     Ok(Arc::new(cat))
 }

@@ -35,7 +35,7 @@ fn catalog_with(playbook: &str) -> Arc<Catalog> {
         .unwrap_or_else(|d| panic!("{}", d[0].render(false)));
     let book = crate::playbook::from_source(SourceFile::new(PLAYBOOK_FILE, playbook))
         .unwrap_or_else(|d| panic!("{}", d[0].render(false)));
-    crate::run::compile(&loaded, &[book]).unwrap_or_else(|d| panic!("{}", d.render(false)))
+    crate::run::compile(&loaded, &[book]).unwrap_or_else(|d| panic!("{}", d[0].render(false)))
 }
 
 /// The test exercise with its playbook.

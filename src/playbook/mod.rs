@@ -15,6 +15,7 @@ pub use model::*;
 use crate::diag::{Diagnostic, SourceFile};
 use crate::engine::Dist;
 use crate::scenario::load;
+use crate::scenario::locate::{Locator, ValuePath};
 
 /// Playbooks shipped in `playbooks/`, built into the binary so that the
 /// bundled default scenario finds the playbooks it names from any directory.
@@ -134,24 +135,16 @@ impl Response {
 
 /// What the types cannot say: capacities of at least one, positive scales,
 /// unique module ids, links between two different bodies, given once.
-/// Each problem is located in the section it belongs to.
+/// Each problem is shown at the field it is about.
 fn check(p: &Playbook, src: &SourceFile) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    let mut flag = |section: Option<&str>, key: &str, nth: usize, msg: String, help: &str| {
-        let (off, len) = locate(&src.text, section, key, nth);
-        out.push(Diagnostic::at(src, off, len, msg, "here").with_help(help.to_string()));
-    };
+    let mut problems: Vec<(ValuePath, String, &str)> = Vec::new();
+    let mut flag = |at: ValuePath, msg: String, help: &'static str| problems.push((at, msg, help));
     let never_acts = |key: &str| format!("`{key}` is 0: the mechanism could never act");
     const AT_LEAST_ONE: &str = "give it at least 1, or leave the section out";
     if let Some(f) = &p.fusion_cell {
+        let at = |key| ValuePath::of("fusion_cell").key(key);
         if f.analysts == 0 {
-            flag(
-                Some("fusion_cell"),
-                "analysts",
-                0,
-                never_acts("analysts"),
-                AT_LEAST_ONE,
-            );
+            flag(at("analysts"), never_acts("analysts"), AT_LEAST_ONE);
         }
         check_scale(&mut flag, "fusion_cell", f.evidence_scale);
         let w = f.weights;
@@ -165,18 +158,14 @@ fn check(p: &Playbook, src: &SourceFile) -> Vec<Diagnostic> {
         ];
         if all.iter().any(|x| !(x.is_finite() && *x >= 0.0)) {
             flag(
-                Some("fusion_cell"),
-                "weights",
-                0,
+                at("weights"),
                 "source weights must be numbers of zero or more".into(),
                 "1.0 is a confirmed member-state report; open sources are usually weaker",
             );
         }
         if !(f.linking_bonus.is_finite() && f.linking_bonus >= 1.0) {
             flag(
-                Some("fusion_cell"),
-                "linking_bonus",
-                0,
+                at("linking_bonus"),
                 format!(
                     "`linking_bonus` must be at least 1.0, found {}",
                     f.linking_bonus
@@ -189,9 +178,7 @@ fn check(p: &Playbook, src: &SourceFile) -> Vec<Diagnostic> {
         && u.ercc_desks == 0
     {
         flag(
-            Some("ucpm"),
-            "ercc_desks",
-            0,
+            ValuePath::of("ucpm").key("ercc_desks"),
             never_acts("ercc_desks"),
             AT_LEAST_ONE,
         );
@@ -199,27 +186,31 @@ fn check(p: &Playbook, src: &SourceFile) -> Vec<Diagnostic> {
     if let Some(n) = &p.nato {
         if n.analysts == 0 {
             flag(
-                Some("nato"),
-                "analysts",
-                0,
+                ValuePath::of("nato").key("analysts"),
                 never_acts("analysts"),
                 AT_LEAST_ONE,
             );
         }
         check_scale(&mut flag, "nato", n.evidence_scale);
     }
-    let modules = p
-        .ucpm
-        .iter()
-        .flat_map(|u| &u.modules)
-        .chain(p.solidarity.iter().flat_map(|s| &s.offers));
+    // The UCPM pool and the solidarity offers share one space of module ids.
+    let pool = p.ucpm.iter().flat_map(|u| {
+        u.modules
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (("ucpm", "modules", i), m))
+    });
+    let offers = p.solidarity.iter().flat_map(|s| {
+        s.offers
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (("solidarity", "offers", i), m))
+    });
     let mut seen = std::collections::BTreeSet::new();
-    for m in modules {
+    for ((section, list, i), m) in pool.chain(offers) {
         if !seen.insert(m.id.as_str()) {
             flag(
-                None,
-                &format!("id: \"{}\"", m.id),
-                1,
+                ValuePath::of(section).key(list).index(i).key("id"),
                 format!("module id `{}` is used twice", m.id),
                 "module ids must be unique across the UCPM pool and solidarity offers",
             );
@@ -228,73 +219,46 @@ fn check(p: &Playbook, src: &SourceFile) -> Vec<Diagnostic> {
     if let Some(links) = &p.links {
         let mut pairs = std::collections::BTreeSet::new();
         for (i, l) in links.iter().enumerate() {
+            let at = ValuePath::of("links").index(i).key("from");
             if l.from == l.to {
                 flag(
-                    Some("links"),
-                    "from",
-                    i,
+                    at,
                     format!("a link from {:?} to itself", l.from),
                     "a link joins two different bodies",
                 );
             } else if !pairs.insert((l.from, l.to)) {
                 flag(
-                    Some("links"),
-                    "from",
-                    i,
+                    at,
                     format!("the link {:?} -> {:?} is given twice", l.from, l.to),
                     "keep one of them",
                 );
             }
         }
     }
-    out
+    // Located only when something is wrong, at the field's name.
+    let mut text = Locator::new(&src.text);
+    problems
+        .into_iter()
+        .map(|(at, msg, help)| {
+            let found = text.find(at.segs());
+            let span = found.key.unwrap_or(found.value);
+            Diagnostic::at(src, span.start, span.len(), msg, "here").with_help(help)
+        })
+        .collect()
 }
 
 fn check_scale(
-    flag: &mut impl FnMut(Option<&str>, &str, usize, String, &str),
-    section: &str,
+    flag: &mut impl FnMut(ValuePath, String, &'static str),
+    section: &'static str,
     scale: f64,
 ) {
     if !(scale.is_finite() && scale > 0.0) {
         flag(
-            Some(section),
-            "evidence_scale",
-            0,
+            ValuePath::of(section).key("evidence_scale"),
             format!("`evidence_scale` must be a positive number, found {scale}"),
             "e.g. 4.0: four indicators' worth of evidence give 63 % confidence",
         );
     }
-}
-
-/// Offset and length of the `nth` occurrence of `key` (a field name, or a
-/// longer piece of text) after the start of `section` (a top-level field
-/// written at the start of a line), or in the whole file; the file's start
-/// when it is not found.
-fn locate(text: &str, section: Option<&str>, key: &str, nth: usize) -> (usize, usize) {
-    let from = section
-        .and_then(|sec| {
-            let head = format!("{sec}:");
-            let mut at = 0;
-            text.split_inclusive('\n').find_map(|line| {
-                let here = at;
-                at += line.len();
-                let trimmed = line.trim_start();
-                trimmed
-                    .starts_with(&head)
-                    .then_some(here + line.len() - trimmed.len())
-            })
-        })
-        .unwrap_or(0);
-    let pattern = if key.contains(':') {
-        key.to_string()
-    } else {
-        format!("{key}:")
-    };
-    text[from..]
-        .match_indices(&pattern)
-        .nth(nth)
-        .map(|(i, _)| (from + i, key.len().min(pattern.len())))
-        .unwrap_or((from, 1))
 }
 
 #[cfg(test)]
@@ -331,6 +295,29 @@ mod tests {
         let text = "Playbook(\n  name: \"x\",\n  ucpm: Some((request: (when: Overwhelmed, deliberation: Fixed(\"2h\")),\n    ercc_desks: 0, processing: Fixed(\"6h\"), modules: [])),\n)";
         let d = from_source(SourceFile::new("p.ron", text)).unwrap_err();
         assert_eq!(d[0].position.map(|p| p.0), Some(4), "{}", d[0]);
+    }
+
+    #[test]
+    fn problems_are_shown_at_their_field_not_at_a_look_alike() {
+        // A comment naming the field first, and the field written last.
+        let text = BUNDLED[0].1.replacen(
+            "        mode: Parallel,\n        analysts: 4,\n",
+            "        // analysts: how many work at once\n        mode: Parallel,\n",
+            1,
+        );
+        let text = text.replacen(
+            "        duplication: 0.25,\n",
+            "        duplication: 0.25,\n        analysts: 0,\n",
+            1,
+        );
+        let d = from_source(SourceFile::new("p.ron", text.as_str())).unwrap_err();
+        let want = text.find("analysts: 0").unwrap();
+        assert_eq!(
+            d[0].position,
+            Some(SourceFile::new("p.ron", text.as_str()).line_col(want)),
+            "{}",
+            d[0]
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The scenario file format, as authors write it in RON. Every struct rejects
 //! unknown fields, so a misspelt field is an error with its position, not a
 //! silently ignored line. References between entities (a node's country, a
-//! step's target, ...) are plain ids here and are checked in [`super::check`].
+//! step's target, ...) are plain ids here and are resolved in [`super::resolve`].
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};

@@ -48,7 +48,7 @@ fn catalog() -> Arc<Catalog> {
     let book =
         crate::playbook::from_source(SourceFile::new("tests/data/tui_playbook.ron", PLAYBOOK))
             .unwrap_or_else(|d| panic!("{}", d[0].render(false)));
-    crate::run::compile(&loaded, &[book]).unwrap_or_else(|d| panic!("{}", d.render(false)))
+    crate::run::compile(&loaded, &[book]).unwrap_or_else(|d| panic!("{}", d[0].render(false)))
 }
 
 /// The bundled default scenario with the playbooks it names.

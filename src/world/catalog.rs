@@ -2,16 +2,14 @@
 //! index, every list in file order. One `Catalog` is shared (behind an `Arc`)
 //! by every replication of a batch; mutable state lives in the ECS `World`.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use petgraph::graph::{NodeIndex, UnGraph};
 
 use crate::engine::{Dist, Duration};
-use crate::scenario::{
-    self, Action, ActorKind, Condition, Criterion, Exploit, InjectTime, Scenario, Sector,
-};
+use crate::scenario::resolve::Problems;
+use crate::scenario::{self, ActorKind, Exploit, Scenario, Sector};
 
 macro_rules! index_type {
     ($($name:ident),*) => {$(
@@ -151,7 +149,7 @@ pub struct StepDef {
     pub note: String,
 }
 
-/// A resolved [`Action`]: what a step or an inject does to the world.
+/// A resolved [`Action`](scenario::Action): what a step or an inject does to the world.
 #[derive(Clone, Debug)]
 pub enum Effect {
     Intrusion {
@@ -225,7 +223,7 @@ pub struct InjectDef {
     pub effect: Option<Effect>,
 }
 
-/// A resolved inject [`Condition`].
+/// A resolved inject [`Condition`](scenario::Condition).
 #[derive(Clone, Copy, Debug)]
 pub enum Trigger {
     NodeDown(NodeIx),
@@ -258,7 +256,7 @@ impl Measure {
     }
 }
 
-/// A resolved objective [`Criterion`].
+/// A resolved objective [`Criterion`](scenario::Criterion).
 #[derive(Clone, Debug)]
 pub enum Measure {
     DetectWithin {
@@ -291,392 +289,12 @@ pub enum Measure {
     },
 }
 
-/// A reference the checks should have caught; compiling reports it instead of panicking.
-#[derive(Debug, thiserror::Error)]
-#[error("unknown {kind} `{id}`")]
-pub struct Unresolved {
-    pub kind: &'static str,
-    pub id: String,
-}
-
-struct Names<'a> {
-    map: BTreeMap<&'a str, u32>,
-    kind: &'static str,
-}
-
-impl<'a> Names<'a> {
-    fn new(kind: &'static str, ids: impl Iterator<Item = &'a String>) -> Self {
-        Self {
-            map: ids
-                .enumerate()
-                .map(|(i, s)| (s.as_str(), i as u32))
-                .collect(),
-            kind,
-        }
-    }
-    fn get(&self, id: &str) -> Result<u32, Unresolved> {
-        self.map.get(id).copied().ok_or_else(|| Unresolved {
-            kind: self.kind,
-            id: id.to_string(),
-        })
-    }
-}
-
 impl Catalog {
-    /// Resolves a checked scenario.
-    pub fn compile(s: &Scenario) -> Result<Catalog, Unresolved> {
-        let countries = Names::new("country", s.countries.iter().map(|c| &c.id));
-        let actors = Names::new("actor", s.actors.iter().map(|a| &a.id));
-        let nodes = Names::new("node", s.infrastructure.nodes.iter().map(|n| &n.id));
-        let audiences = Names::new("audience", s.audiences.iter().map(|a| &a.id));
-        let campaign_names = Names::new("campaign", s.campaigns.iter().map(|c| &c.id));
-        let objective_names = Names::new("objective", s.objectives.iter().map(|o| &o.id));
-
-        // Narratives are declared by Narrative actions, in campaigns or in inject effects.
-        let narrative_specs: Vec<&Action> = s
-            .campaigns
-            .iter()
-            .flat_map(|c| c.steps.iter().map(|st| &st.action))
-            .chain(s.msel.iter().filter_map(|i| i.effect.as_ref()))
-            .filter(|a| matches!(a, Action::Narrative { .. }))
-            .collect();
-        let mut narratives = Vec::new();
-        for a in &narrative_specs {
-            if let Action::Narrative {
-                id,
-                title,
-                audiences: auds,
-                virality,
-                seed_reach,
-                exploits,
-            } = a
-            {
-                let audiences_ix = auds
-                    .iter()
-                    .map(|a| audiences.get(a).map(AudienceIx))
-                    .collect::<Result<Vec<_>, _>>()?;
-                let mut cs: Vec<CountryIx> = audiences_ix
-                    .iter()
-                    .map(|a| CountryIx(countries.get(&s.audiences[a.i()].country).unwrap_or(0)))
-                    .collect();
-                cs.sort();
-                cs.dedup();
-                narratives.push(NarrativeDef {
-                    id: id.as_str().into(),
-                    title: title.clone(),
-                    audiences: audiences_ix,
-                    countries: cs,
-                    virality: virality.0,
-                    seed_reach: seed_reach.0,
-                    exploits: exploits.clone(),
-                });
-            }
-        }
-        let narrative_ids: Vec<String> = narratives.iter().map(|n| n.id.to_string()).collect();
-        let narrative_names = Names::new("narrative", narrative_ids.iter());
-
-        let effect = |a: &Action| -> Result<Effect, Unresolved> {
-            Ok(match a {
-                Action::Intrusion { target } => Effect::Intrusion {
-                    target: NodeIx(nodes.get(target)?),
-                },
-                Action::Disrupt { target, severity } => Effect::Disrupt {
-                    target: NodeIx(nodes.get(target)?),
-                    severity: severity.0,
-                },
-                Action::Wiper {
-                    seeds,
-                    spread,
-                    hop_delay,
-                    max_nodes,
-                } => Effect::Wiper {
-                    seeds: seeds
-                        .iter()
-                        .map(|n| nodes.get(n).map(NodeIx))
-                        .collect::<Result<_, _>>()?,
-                    spread: spread.0,
-                    hop_delay: *hop_delay,
-                    max_nodes: max_nodes.unwrap_or(u32::MAX),
-                },
-                Action::ElectionAttack {
-                    target,
-                    severity,
-                    leak,
-                } => Effect::ElectionAttack {
-                    target: NodeIx(nodes.get(target)?),
-                    severity: severity.0,
-                    leak: leak
-                        .as_ref()
-                        .map(|n| narrative_names.get(n).map(NarrativeIx))
-                        .transpose()?,
-                },
-                Action::Release {
-                    country,
-                    site,
-                    agent,
-                    exposed,
-                    severe,
-                    lethality,
-                } => Effect::Release {
-                    country: CountryIx(countries.get(country)?),
-                    site: site
-                        .as_ref()
-                        .map(|n| nodes.get(n).map(NodeIx))
-                        .transpose()?,
-                    agent: match agent {
-                        scenario::Agent::Chemical(_) => AgentClass::Chemical,
-                        scenario::Agent::Biological(_) => AgentClass::Biological,
-                        scenario::Agent::Radiological(_) => AgentClass::Radiological,
-                    },
-                    agent_name: agent.describe().to_string(),
-                    exposed: *exposed,
-                    severe: severe.0,
-                    lethality: lethality.0,
-                },
-                Action::Narrative { id, .. } => {
-                    Effect::Narrative(NarrativeIx(narrative_names.get(id)?))
-                }
-                Action::Amplify {
-                    narrative,
-                    factor,
-                    duration,
-                } => Effect::Amplify {
-                    narrative: NarrativeIx(narrative_names.get(narrative)?),
-                    factor: *factor,
-                    duration: *duration,
-                },
-            })
-        };
-
-        let mut campaigns = Vec::new();
-        for c in &s.campaigns {
-            let step_names = Names::new("step", c.steps.iter().map(|st| &st.id));
-            let mut steps = Vec::new();
-            for (i, st) in c.steps.iter().enumerate() {
-                let after = match &st.after {
-                    Some(a) if a == crate::scenario::CAMPAIGN_START => None,
-                    Some(a) => Some(step_names.get(a)? as u16),
-                    None => i.checked_sub(1).map(|p| p as u16),
-                };
-                steps.push(StepDef {
-                    id: st.id.as_str().into(),
-                    after,
-                    delay: st.delay,
-                    success: st.success.0,
-                    action: effect(&st.action)?,
-                    note: st.note.clone(),
-                });
-            }
-            campaigns.push(CampaignDef {
-                id: c.id.as_str().into(),
-                name: c.name.clone(),
-                actor: ActorIx(actors.get(&c.actor)?),
-                start: c.start,
-                steps,
-            });
-        }
-
-        let mut injects = Vec::new();
-        for inj in &s.msel {
-            let when = match &inj.at {
-                InjectTime::Time(_) => None,
-                InjectTime::When(cond) => Some(match cond {
-                    Condition::NodeDown(n) => Trigger::NodeDown(NodeIx(nodes.get(n)?)),
-                    Condition::StepSucceeded { campaign, step } => {
-                        let ci = campaign_names.get(campaign)?;
-                        let si = Names::new(
-                            "step",
-                            s.campaigns[ci as usize].steps.iter().map(|x| &x.id),
-                        )
-                        .get(step)?;
-                        Trigger::StepSucceeded(StepRef {
-                            campaign: CampaignIx(ci),
-                            step: si as u16,
-                        })
-                    }
-                    Condition::CasualtiesAbove(n) => Trigger::CasualtiesAbove(*n),
-                    Condition::ReachAbove { narrative, share } => {
-                        Trigger::ReachAbove(NarrativeIx(narrative_names.get(narrative)?), share.0)
-                    }
-                    Condition::TrustBelow { country, trust } => {
-                        Trigger::TrustBelow(CountryIx(countries.get(country)?), trust.0)
-                    }
-                }),
-            };
-            injects.push(InjectDef {
-                inject: inj.clone(),
-                when,
-                objective: inj
-                    .objective
-                    .as_ref()
-                    .map(|o| objective_names.get(o).map(ObjectiveIx))
-                    .transpose()?,
-                effect: inj.effect.as_ref().map(&effect).transpose()?,
-            });
-        }
-
-        let mut objectives = Vec::new();
-        for o in &s.objectives {
-            let country = |k: &Option<String>| {
-                k.as_ref()
-                    .map(|k| countries.get(k).map(CountryIx))
-                    .transpose()
-            };
-            let criterion = match &o.criterion {
-                Criterion::DetectWithin { campaign, within } => Measure::DetectWithin {
-                    campaign: CampaignIx(campaign_names.get(campaign)?),
-                    within: *within,
-                },
-                Criterion::RestoreWithin {
-                    sector,
-                    country: k,
-                    within,
-                } => Measure::RestoreWithin {
-                    sector: *sector,
-                    country: country(k)?,
-                    within: *within,
-                },
-                Criterion::ServiceLossBelow {
-                    sector,
-                    country: k,
-                    node_hours,
-                } => Measure::ServiceLossBelow {
-                    sector: *sector,
-                    country: country(k)?,
-                    node_hours: *node_hours,
-                },
-                Criterion::IdentifyWithin { within } => Measure::IdentifyWithin { within: *within },
-                Criterion::CasualtiesBelow { deaths } => {
-                    Measure::CasualtiesBelow { deaths: *deaths }
-                }
-                Criterion::TrustAbove { country: k, trust } => Measure::TrustAbove {
-                    country: CountryIx(countries.get(k)?),
-                    trust: trust.0,
-                },
-                Criterion::ReachBelow { narrative, share } => Measure::ReachBelow {
-                    narrative: NarrativeIx(narrative_names.get(narrative)?),
-                    share: share.0,
-                },
-            };
-            objectives.push(ObjectiveDef {
-                id: o.id.as_str().into(),
-                title: o.title.clone(),
-                description: o.description.clone(),
-                criterion,
-            });
-        }
-
-        let node_defs = s
-            .infrastructure
-            .nodes
-            .iter()
-            .map(|n| {
-                Ok(NodeDef {
-                    id: n.id.as_str().into(),
-                    name: n.name.clone(),
-                    sector: n.sector,
-                    country: CountryIx(countries.get(&n.country)?),
-                    serves: n.serves,
-                    restore: n.restore,
-                    hardening: n.hardening.0,
-                })
-            })
-            .collect::<Result<Vec<_>, Unresolved>>()?;
-        let deps = s
-            .infrastructure
-            .dependencies
-            .iter()
-            .map(|d| {
-                Ok(DepDef {
-                    supplier: NodeIx(nodes.get(&d.supplier)?),
-                    dependent: NodeIx(nodes.get(&d.dependent)?),
-                    delay: d.delay,
-                    probability: d.probability.0,
-                })
-            })
-            .collect::<Result<Vec<_>, Unresolved>>()?;
-        let mut supplies = vec![Vec::new(); node_defs.len()];
-        let mut network = UnGraph::with_capacity(node_defs.len(), deps.len());
-        for i in 0..node_defs.len() {
-            network.add_node(NodeIx(i as u32));
-        }
-        for (e, d) in deps.iter().enumerate() {
-            supplies[d.supplier.i()].push(EdgeIx(e as u32));
-            network.add_edge(
-                NodeIndex::new(d.supplier.i()),
-                NodeIndex::new(d.dependent.i()),
-                EdgeIx(e as u32),
-            );
-        }
-        let mut country_nodes = vec![Vec::new(); s.countries.len()];
-        for (i, n) in node_defs.iter().enumerate() {
-            country_nodes[n.country.i()].push(NodeIx(i as u32));
-        }
-
-        Ok(Catalog {
-            name: s.name.clone(),
-            description: s.description.clone(),
-            start: s.start.0,
-            duration: s.duration,
-            default_seed: s.seed,
-            playbooks: s.playbooks.clone(),
-            countries: s
-                .countries
-                .iter()
-                .map(|c| CountryDef {
-                    id: c.id.as_str().into(),
-                    csirt: format!("{}-CSIRT", c.id).into(),
-                    name: c.name.clone(),
-                    population: c.population,
-                    eu: c.eu,
-                    nato: c.nato,
-                    trust: c.trust.0,
-                    caps: c.capacities,
-                    resources: c.resources,
-                })
-                .collect(),
-            actors: s
-                .actors
-                .iter()
-                .map(|a| ActorDef {
-                    id: a.id.as_str().into(),
-                    name: a.name.clone(),
-                    kind: a.kind,
-                })
-                .collect(),
-            nodes: node_defs,
-            deps,
-            supplies,
-            health_nodes: country_nodes
-                .iter()
-                .map(|ns| {
-                    ns.iter()
-                        .copied()
-                        .filter(|n| s.infrastructure.nodes[n.i()].sector == Sector::Health)
-                        .collect()
-                })
-                .collect(),
-            country_nodes,
-            network,
-            audiences: s
-                .audiences
-                .iter()
-                .map(|a| {
-                    Ok(AudienceDef {
-                        id: a.id.as_str().into(),
-                        name: a.name.clone(),
-                        country: CountryIx(countries.get(&a.country)?),
-                        size: a.size,
-                        susceptibility: a.susceptibility.0,
-                    })
-                })
-                .collect::<Result<_, Unresolved>>()?,
-            narratives,
-            campaigns,
-            injects,
-            objectives,
-            response: crate::playbook::Response::default(),
-        })
+    /// Resolves a parsed scenario: every id becomes an index. A problem names
+    /// the path of the value at fault; [`crate::scenario::LoadedScenario::compile`]
+    /// shows it at its `file:line:col`. The rules are in [`crate::scenario::resolve`].
+    pub fn compile(s: &Scenario) -> Result<Catalog, Problems> {
+        crate::scenario::resolve::resolve(s)
     }
 
     /// Neighbours of a node in the infrastructure network, sorted by index
@@ -685,7 +303,7 @@ impl Catalog {
         let mut v: Vec<NodeIx> = self
             .network
             .neighbors(NodeIndex::new(n.i()))
-            .map(|x| NodeIx(x.index() as u32))
+            .map(|x| self.network[x])
             .collect();
         v.sort();
         v.dedup();

@@ -1784,9 +1784,6 @@ fn msel_csv_lines_are_right_with_crlf_line_endings() {
 }
 
 #[test]
-#[ignore = "bug: reference errors in injects read from an MSEL CSV (unknown `to`, unknown \
-            objective, unknown narrative in an effect, duplicate number) are located in the \
-            scenario file at 1:1, not at the CSV cell"]
 fn msel_csv_reference_errors_point_at_the_csv_cell() {
     let h = MSEL_HEADER;
     for (csv, loc) in [

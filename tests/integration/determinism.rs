@@ -148,11 +148,7 @@ fn mini_until_2d_is_the_prefix_of_the_full_log() {
 fn until_the_end_is_the_full_run_and_past_it_is_refused() {
     let full = run_with_out(Some(&mini()), &[]);
     let end = run_with_out(Some(&mini()), &["--until", "4d"]);
-    assert_same_log(
-        full.events(),
-        end.events(),
-        "--until at the scenario's end",
-    );
+    assert_same_log(full.events(), end.events(), "--until at the scenario's end");
     let dir = tempdir();
     let mini = mini();
     pacesim(

@@ -2,7 +2,7 @@
 //! refused with exit 2 and a diagnostic naming `file:line:col`, showing the
 //! line and, where there is an obvious fix, suggesting it.
 
-use crate::util::{Outcome, mini_with, pacesim, tempdir};
+use crate::util::{Outcome, mini_text, mini_with, pacesim, tempdir};
 
 /// 1-based line and character column of the `nth` occurrence of `needle`.
 #[track_caller]
@@ -269,4 +269,102 @@ fn empty_id_is_located_at_the_id() {
         // The id's quotes start 5 characters into `(id: "`.
         validate("blank.ron", &text).stderr_has(&format!("blank.ron:{line}:{}", col + 5));
     }
+}
+
+/// 1-based line and column of every occurrence of `needle`.
+fn all_line_cols(text: &str, needle: &str) -> Vec<(usize, usize)> {
+    (0..text.matches(needle).count())
+        .map(|n| line_col(text, needle, n))
+        .collect()
+}
+
+#[test]
+fn a_bad_reference_repeated_is_reported_at_each_use() {
+    // Every reference to the grid misspelt; the node itself keeps its id.
+    let text = mini_text().replace("\"EE-grid\"", "\"EE-gird\"").replacen(
+        "(id: \"EE-gird\"",
+        "(id: \"EE-grid\"",
+        1,
+    );
+    let uses = all_line_cols(&text, "\"EE-gird\"");
+    assert!(uses.len() >= 6, "mini.ron refers to the grid often");
+    let out = validate("typos.ron", &text);
+    for (line, col) in &uses {
+        out.stderr_has(&format!("typos.ron:{line}:{col}"));
+    }
+    assert_eq!(
+        out.stderr.matches("`EE-gird`").count(),
+        uses.len(),
+        "one error per use\n{}",
+        out.context()
+    );
+    suggests(&out, "EE-grid");
+}
+
+#[test]
+fn a_value_check_points_at_the_action_it_is_about() {
+    // A second release, its fields in another order, exposing nobody; and
+    // the second amplification (the inject's) with a factor of zero.
+    let text = mini_with(
+        "lethality: 0.3)),",
+        "lethality: 0.3)),\n            (id: \"again\", delay: Fixed(\"1h\"), success: 1.0,\n             action: Release(exposed: 0, country: \"EE\", agent: Chemical(\"chlorine\"), severe: 0.2, lethality: 0.1)),",
+    )
+    .replacen("factor: 1.5", "factor: 0.0", 1);
+    let out = validate("values.ron", &text);
+    for (value, at) in [("exposed: 0", "exposed: "), ("factor: 0.0", "factor: ")] {
+        let (line, col) = line_col(&text, value, 0);
+        out.stderr_has(&format!("values.ron:{line}:{}", col + at.len()));
+    }
+    out.stderr_has("at least one person")
+        .stderr_has("amplification factor");
+    assert!(
+        !out.stderr.contains(&format!(
+            "values.ron:{}:",
+            line_col(&text, "exposed: 400", 0).0
+        )),
+        "the first release is fine\n{}",
+        out.context()
+    );
+}
+
+#[test]
+fn a_campaign_with_more_steps_than_a_step_index_holds_is_refused_at_the_first_too_many() {
+    let steps: String = (0..=65_536)
+        .map(|i| {
+            format!("\n(id:\"s{i}\",delay:Fixed(\"1h\"),success:1.0,action:Intrusion(target:\"EE-tel\")),")
+        })
+        .collect();
+    let text = mini_with(
+        "    campaigns: [\n",
+        &format!(
+            "    campaigns: [\n        (id: \"long\", name: \"Long\", actor: \"APT\", steps: [{steps}\n        ]),\n"
+        ),
+    );
+    // Validate only: the file is 5 MB, and `run` reads it the same way.
+    let dir = tempdir();
+    std::fs::write(dir.path().join("long.ron"), &text).unwrap();
+    let out = pacesim(dir.path(), ["validate", "long.ron"]);
+    let (line, col) = line_col(&text, "(id:\"s65536\"", 0);
+    out.refused()
+        .stderr_has(&format!("long.ron:{line}:{col}"))
+        .stderr_has("campaign `long` has 65537 steps; at most 65536");
+}
+
+#[test]
+fn a_flood_of_problems_is_cut_short_with_a_count() {
+    let deps: String = (0..150)
+        .map(|i| {
+            format!("\n            (supplier: \"EE-gird{i}\", dependent: \"EE-hosp\", delay: \"1h\", probability: 0.5),")
+        })
+        .collect();
+    let text = mini_with(
+        "        dependencies: [",
+        &format!("        dependencies: [{deps}"),
+    );
+    let out = validate("flood.ron", &text);
+    out.stderr_has("and 50 more problems not shown");
+    assert_eq!(out.stderr.matches("unknown supplier").count(), 100);
+    // The first hundred, in file order.
+    let (line, col) = line_col(&text, "\"EE-gird99\"", 0);
+    out.stderr_has(&format!("flood.ron:{line}:{col}"));
 }

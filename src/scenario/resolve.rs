@@ -1,0 +1,1189 @@
+//! The one resolver: a parsed [`Scenario`] becomes the compiled [`Catalog`]
+//! (every id an index, every list in file order), or the list of everything
+//! wrong with it.
+//!
+//! Each [`Problem`] names the [`ValuePath`] of the value at fault (the
+//! seventh `target: "EE-gird"` is `campaigns[2].steps[6].action.target`), so
+//! it can be shown at its own `line:col` in the file it came from; see
+//! [`super::LoadedScenario::compile`]. Sections are resolved in dependency
+//! order: ids first, then countries, actors, infrastructure, audiences,
+//! narratives, campaigns and their steps, the MSEL and the objectives. The
+//! rules live here and nowhere else: validation is resolution.
+//!
+//! A valid scenario pays for no paths, messages or hints; they are built only
+//! for problems, and at most [`MAX_PROBLEMS`] of them.
+
+use std::cell::OnceCell;
+use std::collections::{BTreeSet, HashMap};
+use std::fmt;
+
+use petgraph::graph::{NodeIndex, UnGraph};
+
+use super::locate::ValuePath;
+use super::model::*;
+use crate::diag::nearest;
+use crate::engine::Duration;
+use crate::world::catalog::*;
+
+/// Bodies every scenario may name in injects without declaring them: the
+/// EU and NATO mechanisms that pacesim models, and exercise control.
+pub const BODIES: &[(&str, &str)] = &[
+    ("HFC", "EU Hybrid Fusion Cell (EU INTCEN)"),
+    ("IPCR", "Council Presidency / IPCR"),
+    ("COMMISSION", "European Commission"),
+    ("ERCC", "Emergency Response Coordination Centre"),
+    ("EEAS", "European External Action Service"),
+    ("STRATCOM", "EEAS StratCom Task Forces"),
+    ("RAS", "Rapid Alert System"),
+    ("ENISA", "EU Agency for Cybersecurity"),
+    ("CSIRTS", "CSIRTs Network"),
+    (
+        "NATO",
+        "NATO (Hybrid Analysis Branch, Allied Command Operations)",
+    ),
+    ("EXCON", "Exercise control"),
+];
+
+/// Longest scenario accepted: a year and a day. Exercises span days to weeks;
+/// the bound keeps a typo such as `1000d` from running for hours.
+pub const MAX_DURATION: Duration = Duration::days(366);
+
+/// Problems recorded in full; past this many only their number is kept, so
+/// that a file with a hundred thousand bad references is refused quickly.
+pub const MAX_PROBLEMS: usize = 100;
+
+/// One thing wrong with a scenario, at the value that is wrong.
+#[derive(Clone, Debug)]
+pub struct Problem {
+    pub at: ValuePath,
+    pub message: String,
+    /// A word or two shown under the value.
+    pub label: &'static str,
+    pub help: Option<String>,
+}
+
+impl Problem {
+    fn new(at: ValuePath, message: impl Into<String>, label: &'static str) -> Self {
+        Problem {
+            at,
+            message: message.into(),
+            label,
+            help: None,
+        }
+    }
+
+    fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// Everything wrong with a scenario: the first [`MAX_PROBLEMS`] in full, in
+/// the order found, and how many more there were.
+#[derive(Clone, Debug, Default)]
+pub struct Problems {
+    pub found: Vec<Problem>,
+    pub more: usize,
+}
+
+impl fmt::Display for Problems {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for p in &self.found {
+            writeln!(f, "{}: {}", p.at, p.message)?;
+        }
+        if self.more > 0 {
+            writeln!(f, "and {} more", self.more)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Problems {}
+
+/// Resolves a parsed scenario into the compiled world.
+pub fn resolve(s: &Scenario) -> Result<Catalog, Problems> {
+    let mut r = Resolver {
+        problems: Problems::default(),
+    };
+    r.duration(s);
+    let ids = r.ids(s);
+    let countries = r.countries(s);
+    let actors = r.actors(s, &ids);
+    let nodes = r.nodes(s, &ids);
+    let deps = r.dependencies(s, &ids);
+    let audiences = r.audiences(s, &ids);
+    let narratives = r.narratives(s, &ids, &audiences);
+    let world = World {
+        ids: &ids,
+        countries: &countries,
+        nodes: &nodes,
+    };
+    let (campaigns, steps) = r.campaigns(s, &world);
+    let injects = r.injects(s, &world, &steps);
+    let objectives = r.objectives(s, &ids);
+    if !r.problems.found.is_empty() {
+        return Err(r.problems);
+    }
+    Ok(assemble(
+        s, countries, actors, nodes, deps, audiences, narratives, campaigns, injects, objectives,
+    ))
+}
+
+/// Stands in for an index that did not resolve. It never reaches a catalog:
+/// any problem discards the whole resolution.
+const UNRESOLVED: u32 = u32::MAX;
+
+/// Positions an entity can have in the catalog: `u32` indices, without the
+/// last one, which the infrastructure graph reserves for "no node".
+const ENTITY_POSITIONS: std::ops::Range<u32> = 0..u32::MAX;
+
+/// Positions a step can have in its campaign (`StepRef::step` is a `u16`).
+const STEP_POSITIONS: std::ops::RangeInclusive<u16> = 0..=u16::MAX;
+
+/// Ids of one kind and what each resolves to. Looked up by hash (a scenario
+/// may hold a hundred thousand nodes), but listed, for hints, only in
+/// sorted order, so that no message depends on hashing.
+struct Table<'s, T> {
+    index: HashMap<&'s str, T>,
+    sorted: OnceCell<Vec<&'s str>>,
+}
+
+impl<'s, T: Copy> Table<'s, T> {
+    fn with_capacity(n: usize) -> Self {
+        Table {
+            index: HashMap::with_capacity(n),
+            sorted: OnceCell::new(),
+        }
+    }
+
+    fn get(&self, id: &str) -> Option<T> {
+        self.index.get(id).copied()
+    }
+
+    /// Adds `id` unless it is there already; says whether it was added.
+    fn insert(&mut self, id: &'s str, v: T) -> bool {
+        if self.index.contains_key(id) {
+            return false;
+        }
+        self.index.insert(id, v);
+        self.sorted.take();
+        true
+    }
+
+    /// The ids in sorted order.
+    fn ids(&self) -> &[&'s str] {
+        self.sorted.get_or_init(|| {
+            let mut ids: Vec<&str> = self.index.keys().copied().collect();
+            ids.sort_unstable();
+            ids
+        })
+    }
+}
+
+/// The ids of every kind of entity, each with its index.
+struct Ids<'s> {
+    countries: Table<'s, u32>,
+    actors: Table<'s, u32>,
+    nodes: Table<'s, u32>,
+    audiences: Table<'s, u32>,
+    narratives: Table<'s, u32>,
+    campaigns: Table<'s, u32>,
+    objectives: Table<'s, u32>,
+    /// Who may send or receive an inject: countries, actors and [`BODIES`].
+    senders: Table<'s, ()>,
+}
+
+/// What actions are resolved against.
+struct World<'a, 's> {
+    ids: &'a Ids<'s>,
+    countries: &'a [CountryDef],
+    nodes: &'a [NodeDef],
+}
+
+/// Where an action is written: in a campaign step or as an inject's effect.
+#[derive(Clone, Copy)]
+enum ActionAt {
+    Step { campaign: usize, step: usize },
+    Effect { inject: usize },
+}
+
+impl ActionAt {
+    fn path(self) -> ValuePath {
+        match self {
+            ActionAt::Step { campaign, step } => step_path(campaign, step).key("action"),
+            ActionAt::Effect { inject } => ValuePath::of("msel").index(inject).key("effect"),
+        }
+    }
+}
+
+fn step_path(campaign: usize, step: usize) -> ValuePath {
+    ValuePath::of("campaigns")
+        .index(campaign)
+        .key("steps")
+        .index(step)
+}
+
+/// Every `Narrative` action in file order, with where it is written: a
+/// narrative is declared by the action that launches it, in a campaign step
+/// or an inject's effect.
+fn narrative_actions(s: &Scenario) -> impl Iterator<Item = (&Action, ActionAt)> {
+    let steps = s.campaigns.iter().enumerate().flat_map(|(c, cp)| {
+        cp.steps.iter().enumerate().map(move |(k, st)| {
+            let at = ActionAt::Step {
+                campaign: c,
+                step: k,
+            };
+            (&st.action, at)
+        })
+    });
+    let effects = s
+        .msel
+        .iter()
+        .enumerate()
+        .filter_map(|(k, i)| Some((i.effect.as_ref()?, ActionAt::Effect { inject: k })));
+    steps
+        .chain(effects)
+        .filter(|(a, _)| matches!(a, Action::Narrative { .. }))
+}
+
+struct Resolver {
+    problems: Problems,
+}
+
+impl Resolver {
+    fn report(&mut self, problem: impl FnOnce() -> Problem) {
+        if self.problems.found.len() < MAX_PROBLEMS {
+            self.problems.found.push(problem());
+        } else {
+            self.problems.more += 1;
+        }
+    }
+
+    /// `known[id]`, or a problem at `at` with the nearest known id as a hint.
+    fn refer<T: Copy>(
+        &mut self,
+        known: &Table<T>,
+        role: &str,
+        id: &str,
+        at: impl FnOnce() -> ValuePath,
+    ) -> Option<T> {
+        let found = known.get(id);
+        if found.is_none() {
+            self.report(|| {
+                let p = Problem::new(
+                    at(),
+                    format!("unknown {role}: `{id}`"),
+                    "not defined in this scenario",
+                );
+                let ids = known.ids();
+                match nearest(id, ids.iter().copied()) {
+                    Some(n) => p.help(format!("did you mean `{n}`?")),
+                    None if !ids.is_empty() && ids.len() <= 12 => {
+                        p.help(format!("known ids: {}", ids.join(", ")))
+                    }
+                    None => p,
+                }
+            });
+        }
+        found
+    }
+
+    /// Refuses a list longer than the catalog can number (`max` entries), at
+    /// its first entry past the limit.
+    fn fits(
+        &mut self,
+        len: usize,
+        max: usize,
+        many: impl FnOnce(usize, usize) -> String,
+        at: impl FnOnce(usize) -> ValuePath,
+    ) {
+        if len > max {
+            self.report(|| Problem::new(at(max), many(len, max), "one too many"));
+        }
+    }
+
+    fn duration(&mut self, s: &Scenario) {
+        if s.duration.0 == 0 || s.duration > MAX_DURATION {
+            self.report(|| {
+                Problem::new(
+                    ValuePath::of("duration"),
+                    format!("the scenario's duration must be above 0s and at most {MAX_DURATION}"),
+                    "out of range",
+                )
+            });
+        }
+    }
+
+    fn ids<'s>(&mut self, s: &'s Scenario) -> Ids<'s> {
+        let list = |section: &'static str| move |i| ValuePath::of(section).index(i).key("id");
+        let countries = self.id_table(
+            "country",
+            s.countries.iter().map(|x| &x.id),
+            list("countries"),
+        );
+        let actors = self.id_table("actor", s.actors.iter().map(|x| &x.id), list("actors"));
+        let nodes = self.id_table(
+            "infrastructure node",
+            s.infrastructure.nodes.iter().map(|x| &x.id),
+            |i| {
+                ValuePath::of("infrastructure")
+                    .key("nodes")
+                    .index(i)
+                    .key("id")
+            },
+        );
+        let audiences = self.id_table(
+            "audience",
+            s.audiences.iter().map(|x| &x.id),
+            list("audiences"),
+        );
+        let launches: Vec<(&String, ActionAt)> = narrative_actions(s)
+            .filter_map(|(a, at)| match a {
+                Action::Narrative { id, .. } => Some((id, at)),
+                _ => None,
+            })
+            .collect();
+        let narratives = self.id_table("narrative", launches.iter().map(|x| x.0), |i| {
+            launches[i].1.path().key("id")
+        });
+        let campaigns = self.id_table(
+            "campaign",
+            s.campaigns.iter().map(|x| &x.id),
+            list("campaigns"),
+        );
+        let objectives = self.id_table(
+            "objective",
+            s.objectives.iter().map(|x| &x.id),
+            list("objectives"),
+        );
+        let mut senders = Table::with_capacity(countries.ids().len() + actors.ids().len());
+        for id in countries.ids().iter().chain(actors.ids()) {
+            senders.insert(id, ());
+        }
+        for (id, _) in BODIES {
+            senders.insert(id, ());
+        }
+        Ids {
+            countries,
+            actors,
+            nodes,
+            audiences,
+            narratives,
+            campaigns,
+            objectives,
+            senders,
+        }
+    }
+
+    /// The ids of one kind of entity with their positions. Blank and repeated
+    /// ids are problems (the repeat is reported, the first use kept).
+    fn id_table<'s>(
+        &mut self,
+        kind: &'static str,
+        ids: impl ExactSizeIterator<Item = &'s String>,
+        at: impl Fn(usize) -> ValuePath,
+    ) -> Table<'s, u32> {
+        self.fits(
+            ids.len(),
+            ENTITY_POSITIONS.len(),
+            |n, max| format!("{n} {kind} ids; the compiled world holds at most {max}"),
+            &at,
+        );
+        let mut table = Table::with_capacity(ids.len());
+        for ((i, id), ix) in ids.enumerate().zip(ENTITY_POSITIONS) {
+            if id.trim().is_empty() {
+                let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                    "an"
+                } else {
+                    "a"
+                };
+                self.report(|| {
+                    Problem::new(
+                        at(i),
+                        format!("{article} {kind} has an empty id"),
+                        "empty id",
+                    )
+                    .help("give it a short unique id such as \"EE\" or \"EE-grid\"")
+                });
+            } else if !table.insert(id, ix) {
+                self.report(|| {
+                    Problem::new(
+                        at(i),
+                        format!("{kind} id `{id}` is used twice"),
+                        "second use",
+                    )
+                    .help("ids must be unique; rename one of them")
+                });
+            }
+        }
+        table
+    }
+
+    fn countries(&mut self, s: &Scenario) -> Vec<CountryDef> {
+        let mut out = Vec::with_capacity(s.countries.len());
+        for (i, c) in s.countries.iter().enumerate() {
+            if c.population == 0 {
+                self.report(|| {
+                    Problem::new(
+                        ValuePath::of("countries").index(i).key("population"),
+                        format!("country `{}` has no population", c.id),
+                        "population 0",
+                    )
+                });
+            }
+            out.push(CountryDef {
+                id: c.id.as_str().into(),
+                csirt: format!("{}-CSIRT", c.id).into(),
+                name: c.name.clone(),
+                population: c.population,
+                eu: c.eu,
+                nato: c.nato,
+                trust: c.trust.0,
+                caps: c.capacities,
+                resources: c.resources,
+            });
+        }
+        out
+    }
+
+    fn actors(&mut self, s: &Scenario, ids: &Ids) -> Vec<ActorDef> {
+        let mut out = Vec::with_capacity(s.actors.len());
+        for (i, a) in s.actors.iter().enumerate() {
+            if let Some(k) = &a.country {
+                self.refer(&ids.countries, "country", k, || {
+                    ValuePath::of("actors").index(i).key("country")
+                });
+            }
+            out.push(ActorDef {
+                id: a.id.as_str().into(),
+                name: a.name.clone(),
+                kind: a.kind,
+            });
+        }
+        out
+    }
+
+    fn nodes(&mut self, s: &Scenario, ids: &Ids) -> Vec<NodeDef> {
+        let mut out = Vec::with_capacity(s.infrastructure.nodes.len());
+        for (i, n) in s.infrastructure.nodes.iter().enumerate() {
+            let country = self.refer(&ids.countries, "country", &n.country, || {
+                ValuePath::of("infrastructure")
+                    .key("nodes")
+                    .index(i)
+                    .key("country")
+            });
+            out.push(NodeDef {
+                id: n.id.as_str().into(),
+                name: n.name.clone(),
+                sector: n.sector,
+                country: CountryIx(country.unwrap_or(UNRESOLVED)),
+                serves: n.serves,
+                restore: n.restore,
+                hardening: n.hardening.0,
+            });
+        }
+        out
+    }
+
+    fn dependencies(&mut self, s: &Scenario, ids: &Ids) -> Vec<DepDef> {
+        let deps = &s.infrastructure.dependencies;
+        let at = |i: usize, field| {
+            ValuePath::of("infrastructure")
+                .key("dependencies")
+                .index(i)
+                .key(field)
+        };
+        self.fits(
+            deps.len(),
+            ENTITY_POSITIONS.len(),
+            |n, max| format!("{n} dependencies; the compiled world holds at most {max}"),
+            |i| at(i, "supplier"),
+        );
+        let mut out = Vec::with_capacity(deps.len());
+        for (i, d) in deps.iter().enumerate() {
+            let supplier = self.refer(&ids.nodes, "supplier", &d.supplier, || at(i, "supplier"));
+            let dependent =
+                self.refer(&ids.nodes, "dependent", &d.dependent, || at(i, "dependent"));
+            if d.supplier == d.dependent {
+                self.report(|| {
+                    Problem::new(
+                        at(i, "dependent"),
+                        format!("`{}` cannot depend on itself", d.dependent),
+                        "same as supplier",
+                    )
+                });
+            }
+            out.push(DepDef {
+                supplier: NodeIx(supplier.unwrap_or(UNRESOLVED)),
+                dependent: NodeIx(dependent.unwrap_or(UNRESOLVED)),
+                delay: d.delay,
+                probability: d.probability.0,
+            });
+        }
+        out
+    }
+
+    fn audiences(&mut self, s: &Scenario, ids: &Ids) -> Vec<AudienceDef> {
+        let mut out = Vec::with_capacity(s.audiences.len());
+        for (i, a) in s.audiences.iter().enumerate() {
+            let country = self.refer(&ids.countries, "country", &a.country, || {
+                ValuePath::of("audiences").index(i).key("country")
+            });
+            out.push(AudienceDef {
+                id: a.id.as_str().into(),
+                name: a.name.clone(),
+                country: CountryIx(country.unwrap_or(UNRESOLVED)),
+                size: a.size,
+                susceptibility: a.susceptibility.0,
+            });
+        }
+        out
+    }
+
+    /// Narratives in the order their `Narrative` actions are written.
+    fn narratives(
+        &mut self,
+        s: &Scenario,
+        ids: &Ids,
+        audience_defs: &[AudienceDef],
+    ) -> Vec<NarrativeDef> {
+        let mut out = Vec::new();
+        for (action, at) in narrative_actions(s) {
+            let Action::Narrative {
+                id,
+                title,
+                audiences,
+                virality,
+                seed_reach,
+                exploits,
+            } = action
+            else {
+                continue;
+            };
+            if audiences.is_empty() {
+                self.report(|| {
+                    Problem::new(
+                        at.path().key("audiences"),
+                        "a narrative needs at least one audience",
+                        "empty",
+                    )
+                });
+            }
+            let audiences: Vec<AudienceIx> = audiences
+                .iter()
+                .enumerate()
+                .map(|(j, a)| {
+                    let ix = self.refer(&ids.audiences, "audience", a, || {
+                        at.path().key("audiences").index(j)
+                    });
+                    AudienceIx(ix.unwrap_or(UNRESOLVED))
+                })
+                .collect();
+            let mut countries: Vec<CountryIx> = audiences
+                .iter()
+                .filter_map(|a| audience_defs.get(a.i()).map(|d| d.country))
+                .collect();
+            countries.sort();
+            countries.dedup();
+            out.push(NarrativeDef {
+                id: id.as_str().into(),
+                title: title.clone(),
+                audiences,
+                countries,
+                virality: virality.0,
+                seed_reach: seed_reach.0,
+                exploits: exploits.clone(),
+            });
+        }
+        out
+    }
+
+    /// Campaigns with their steps, and each campaign's step ids with their positions.
+    fn campaigns<'s>(
+        &mut self,
+        s: &'s Scenario,
+        w: &World<'_, 's>,
+    ) -> (Vec<CampaignDef>, Vec<Table<'s, u16>>) {
+        let mut out = Vec::with_capacity(s.campaigns.len());
+        let mut step_ids = Vec::with_capacity(s.campaigns.len());
+        for (c, cp) in s.campaigns.iter().enumerate() {
+            let at = |field| ValuePath::of("campaigns").index(c).key(field);
+            let actor = self.refer(&w.ids.actors, "actor", &cp.actor, || at("actor"));
+            if cp.steps.is_empty() {
+                self.report(|| {
+                    Problem::new(
+                        at("steps"),
+                        format!("campaign `{}` has no steps", cp.id),
+                        "empty campaign",
+                    )
+                });
+            }
+            self.fits(
+                cp.steps.len(),
+                STEP_POSITIONS.len(),
+                |n, max| format!("campaign `{}` has {n} steps; at most {max}", cp.id),
+                |k| step_path(c, k),
+            );
+            // Steps so far, by id: a step can only wait for an earlier one.
+            let mut earlier = Table::with_capacity(cp.steps.len());
+            let mut steps = Vec::with_capacity(cp.steps.len());
+            for ((k, st), pos) in cp.steps.iter().enumerate().zip(STEP_POSITIONS) {
+                let after = match st.after.as_deref() {
+                    Some(CAMPAIGN_START) => None,
+                    Some(a) => {
+                        let found = earlier.get(a);
+                        if found.is_none() {
+                            self.report(|| unknown_or_later_step(cp, st, a, &earlier, c, k));
+                        }
+                        found
+                    }
+                    None => pos.checked_sub(1),
+                };
+                if st.id == CAMPAIGN_START {
+                    self.report(|| {
+                        Problem::new(
+                            step_path(c, k).key("id"),
+                            format!("`{CAMPAIGN_START}` is reserved for the campaign's start"),
+                            "reserved step id",
+                        )
+                    });
+                }
+                if !earlier.insert(&st.id, pos) {
+                    self.report(|| {
+                        Problem::new(
+                            step_path(c, k).key("id"),
+                            format!("step id `{}` is used twice in campaign `{}`", st.id, cp.id),
+                            "duplicate",
+                        )
+                    });
+                }
+                let action = self.effect(
+                    &st.action,
+                    ActionAt::Step {
+                        campaign: c,
+                        step: k,
+                    },
+                    w,
+                );
+                steps.push(StepDef {
+                    id: st.id.as_str().into(),
+                    after,
+                    delay: st.delay,
+                    success: st.success.0,
+                    action,
+                    note: st.note.clone(),
+                });
+            }
+            out.push(CampaignDef {
+                id: cp.id.as_str().into(),
+                name: cp.name.clone(),
+                actor: ActorIx(actor.unwrap_or(UNRESOLVED)),
+                start: cp.start,
+                steps,
+            });
+            step_ids.push(earlier);
+        }
+        (out, step_ids)
+    }
+
+    /// What an action does, resolved.
+    fn effect(&mut self, a: &Action, at: ActionAt, w: &World) -> Effect {
+        let field = |name: &'static str| move || at.path().key(name);
+        let node = |r: &mut Self, role, id: &str, name| {
+            NodeIx(
+                r.refer(&w.ids.nodes, role, id, field(name))
+                    .unwrap_or(UNRESOLVED),
+            )
+        };
+        match a {
+            Action::Intrusion { target } => Effect::Intrusion {
+                target: node(self, "target", target, "target"),
+            },
+            Action::Disrupt { target, severity } => Effect::Disrupt {
+                target: node(self, "target", target, "target"),
+                severity: severity.0,
+            },
+            Action::Wiper {
+                seeds,
+                spread,
+                hop_delay,
+                max_nodes,
+            } => {
+                if seeds.is_empty() {
+                    self.report(|| {
+                        Problem::new(
+                            field("seeds")(),
+                            "a wiper needs at least one seed node",
+                            "empty",
+                        )
+                    });
+                }
+                let seeds = seeds
+                    .iter()
+                    .enumerate()
+                    .map(|(j, n)| {
+                        let ix = self.refer(&w.ids.nodes, "seed node", n, || {
+                            at.path().key("seeds").index(j)
+                        });
+                        NodeIx(ix.unwrap_or(UNRESOLVED))
+                    })
+                    .collect();
+                Effect::Wiper {
+                    seeds,
+                    spread: spread.0,
+                    hop_delay: *hop_delay,
+                    max_nodes: max_nodes.unwrap_or(u32::MAX),
+                }
+            }
+            Action::ElectionAttack {
+                target,
+                severity,
+                leak,
+            } => {
+                let target_ix = node(self, "target", target, "target");
+                if let Some(def) = w.nodes.get(target_ix.i())
+                    && def.sector != Sector::Elections
+                {
+                    self.report(|| {
+                        Problem::new(
+                            field("target")(),
+                            format!(
+                                "an ElectionAttack needs an elections node; `{target}` is {}",
+                                def.sector.name()
+                            ),
+                            "not an election system",
+                        )
+                        .help("use Disrupt for other sectors")
+                    });
+                }
+                let leak = leak.as_ref().map(|n| {
+                    let ix = self.refer(&w.ids.narratives, "narrative", n, field("leak"));
+                    NarrativeIx(ix.unwrap_or(UNRESOLVED))
+                });
+                Effect::ElectionAttack {
+                    target: target_ix,
+                    severity: severity.0,
+                    leak,
+                }
+            }
+            Action::Release {
+                country,
+                site,
+                agent,
+                exposed,
+                severe,
+                lethality,
+            } => {
+                let country_ix = self.refer(&w.ids.countries, "country", country, field("country"));
+                let population = country_ix.and_then(|k| w.countries.get(CountryIx(k).i()));
+                if *exposed == 0 {
+                    self.report(|| {
+                        Problem::new(
+                            field("exposed")(),
+                            "a release must expose at least one person",
+                            "zero",
+                        )
+                    });
+                } else if population.is_some_and(|c| u64::from(*exposed) > c.population) {
+                    self.report(|| {
+                        Problem::new(
+                            field("exposed")(),
+                            "a release cannot expose more people than the country has",
+                            "more than the population",
+                        )
+                    });
+                }
+                let site = site.as_ref().map(|n| node(self, "site", n, "site"));
+                Effect::Release {
+                    country: CountryIx(country_ix.unwrap_or(UNRESOLVED)),
+                    site,
+                    agent: match agent {
+                        Agent::Chemical(_) => AgentClass::Chemical,
+                        Agent::Biological(_) => AgentClass::Biological,
+                        Agent::Radiological(_) => AgentClass::Radiological,
+                    },
+                    agent_name: agent.describe().to_string(),
+                    exposed: *exposed,
+                    severe: severe.0,
+                    lethality: lethality.0,
+                }
+            }
+            // Declared, and its audiences resolved, by `narratives`.
+            Action::Narrative { id, .. } => {
+                Effect::Narrative(NarrativeIx(w.ids.narratives.get(id).unwrap_or(UNRESOLVED)))
+            }
+            Action::Amplify {
+                narrative,
+                factor,
+                duration,
+            } => {
+                let ix = self.refer(
+                    &w.ids.narratives,
+                    "narrative",
+                    narrative,
+                    field("narrative"),
+                );
+                if !(factor.is_finite() && *factor > 0.0 && *factor <= 100.0) {
+                    self.report(|| {
+                        Problem::new(
+                            field("factor")(),
+                            "an amplification factor is a number above 0 and at most 100",
+                            "out of range",
+                        )
+                    });
+                }
+                Effect::Amplify {
+                    narrative: NarrativeIx(ix.unwrap_or(UNRESOLVED)),
+                    factor: *factor,
+                    duration: *duration,
+                }
+            }
+        }
+    }
+
+    fn injects(&mut self, s: &Scenario, w: &World, step_ids: &[Table<u16>]) -> Vec<InjectDef> {
+        self.fits(
+            s.msel.len(),
+            ENTITY_POSITIONS.len(),
+            |n, max| format!("{n} injects; the compiled world holds at most {max}"),
+            |k| ValuePath::of("msel").index(k),
+        );
+        let ids = w.ids;
+        let mut numbers = BTreeSet::new();
+        let mut out = Vec::with_capacity(s.msel.len());
+        for (k, inj) in s.msel.iter().enumerate() {
+            let at = |field| ValuePath::of("msel").index(k).key(field);
+            if !numbers.insert(inj.number) {
+                self.report(|| {
+                    Problem::new(
+                        at("number"),
+                        format!("inject number {} is used twice", inj.number),
+                        "duplicate",
+                    )
+                    .help("inject numbers must be unique")
+                });
+            }
+            self.refer(&ids.senders, "sender", &inj.from, || at("from"));
+            self.refer(&ids.senders, "recipient", &inj.to, || at("to"));
+            let objective = inj.objective.as_ref().map(|o| {
+                let ix = self.refer(&ids.objectives, "objective", o, || at("objective"));
+                ObjectiveIx(ix.unwrap_or(UNRESOLVED))
+            });
+            let when = match &inj.at {
+                InjectTime::Time(_) => None,
+                InjectTime::When(cond) => {
+                    Some(self.trigger(cond, ids, step_ids, || at("at").index(0)))
+                }
+            };
+            let effect = inj
+                .effect
+                .as_ref()
+                .map(|a| self.effect(a, ActionAt::Effect { inject: k }, w));
+            out.push(InjectDef {
+                inject: inj.clone(),
+                when,
+                objective,
+                effect,
+            });
+        }
+        out
+    }
+
+    /// A resolved inject condition; `at` is the path of the condition.
+    fn trigger(
+        &mut self,
+        cond: &Condition,
+        ids: &Ids,
+        step_ids: &[Table<u16>],
+        at: impl Fn() -> ValuePath,
+    ) -> Trigger {
+        match cond {
+            Condition::NodeDown(n) => {
+                let ix = self.refer(&ids.nodes, "infrastructure node", n, || at().index(0));
+                Trigger::NodeDown(NodeIx(ix.unwrap_or(UNRESOLVED)))
+            }
+            Condition::StepSucceeded { campaign, step } => {
+                let c = self.refer(&ids.campaigns, "campaign", campaign, || {
+                    at().key("campaign")
+                });
+                // The step is looked up only in a campaign that exists.
+                let k = c.and_then(|c| {
+                    let steps = step_ids.get(CampaignIx(c).i())?;
+                    self.refer(steps, "step", step, || at().key("step"))
+                });
+                Trigger::StepSucceeded(StepRef {
+                    campaign: CampaignIx(c.unwrap_or(UNRESOLVED)),
+                    step: k.unwrap_or(u16::MAX),
+                })
+            }
+            Condition::CasualtiesAbove(n) => Trigger::CasualtiesAbove(*n),
+            Condition::ReachAbove { narrative, share } => {
+                let ix = self.refer(&ids.narratives, "narrative", narrative, || {
+                    at().key("narrative")
+                });
+                Trigger::ReachAbove(NarrativeIx(ix.unwrap_or(UNRESOLVED)), share.0)
+            }
+            Condition::TrustBelow { country, trust } => {
+                let ix = self.refer(&ids.countries, "country", country, || at().key("country"));
+                Trigger::TrustBelow(CountryIx(ix.unwrap_or(UNRESOLVED)), trust.0)
+            }
+        }
+    }
+
+    fn objectives(&mut self, s: &Scenario, ids: &Ids) -> Vec<ObjectiveDef> {
+        let mut out = Vec::with_capacity(s.objectives.len());
+        for (i, o) in s.objectives.iter().enumerate() {
+            let at = |field| {
+                ValuePath::of("objectives")
+                    .index(i)
+                    .key("criterion")
+                    .key(field)
+            };
+            let country = |r: &mut Self, k: &Option<String>| {
+                k.as_ref().map(|k| {
+                    let ix = r.refer(&ids.countries, "country", k, || at("country"));
+                    CountryIx(ix.unwrap_or(UNRESOLVED))
+                })
+            };
+            let criterion = match &o.criterion {
+                Criterion::DetectWithin { campaign, within } => {
+                    let ix = self.refer(&ids.campaigns, "campaign", campaign, || at("campaign"));
+                    Measure::DetectWithin {
+                        campaign: CampaignIx(ix.unwrap_or(UNRESOLVED)),
+                        within: *within,
+                    }
+                }
+                Criterion::RestoreWithin {
+                    sector,
+                    country: k,
+                    within,
+                } => Measure::RestoreWithin {
+                    sector: *sector,
+                    country: country(self, k),
+                    within: *within,
+                },
+                Criterion::ServiceLossBelow {
+                    sector,
+                    country: k,
+                    node_hours,
+                } => {
+                    if !(node_hours.is_finite() && *node_hours >= 0.0) {
+                        self.report(|| {
+                            Problem::new(
+                                at("node_hours"),
+                                "node_hours must be a number of hours, 0 or more",
+                                "invalid",
+                            )
+                        });
+                    }
+                    Measure::ServiceLossBelow {
+                        sector: *sector,
+                        country: country(self, k),
+                        node_hours: *node_hours,
+                    }
+                }
+                Criterion::IdentifyWithin { within } => Measure::IdentifyWithin { within: *within },
+                Criterion::CasualtiesBelow { deaths } => {
+                    Measure::CasualtiesBelow { deaths: *deaths }
+                }
+                Criterion::TrustAbove { country: k, trust } => {
+                    let ix = self.refer(&ids.countries, "country", k, || at("country"));
+                    Measure::TrustAbove {
+                        country: CountryIx(ix.unwrap_or(UNRESOLVED)),
+                        trust: trust.0,
+                    }
+                }
+                Criterion::ReachBelow { narrative, share } => {
+                    let ix =
+                        self.refer(&ids.narratives, "narrative", narrative, || at("narrative"));
+                    Measure::ReachBelow {
+                        narrative: NarrativeIx(ix.unwrap_or(UNRESOLVED)),
+                        share: share.0,
+                    }
+                }
+            };
+            out.push(ObjectiveDef {
+                id: o.id.as_str().into(),
+                title: o.title.clone(),
+                description: o.description.clone(),
+                criterion,
+            });
+        }
+        out
+    }
+}
+
+/// A step's `after` names no earlier step of its campaign.
+fn unknown_or_later_step(
+    cp: &Campaign,
+    st: &Step,
+    after: &str,
+    earlier: &Table<u16>,
+    c: usize,
+    k: usize,
+) -> Problem {
+    let message = if cp.steps.iter().any(|x| x.id == after) {
+        format!(
+            "step `{}` waits for `{after}`, which comes later; a step can only wait for an earlier one",
+            st.id
+        )
+    } else {
+        format!("campaign `{}` has no step `{after}`", cp.id)
+    };
+    let p = Problem::new(
+        step_path(c, k).key("after"),
+        message,
+        "unknown or later step",
+    );
+    match nearest(after, earlier.ids().iter().copied()) {
+        Some(n) => p.help(format!("did you mean `{n}`?")),
+        None => p,
+    }
+}
+
+/// The catalog from resolved sections, with the indexes the run needs:
+/// each node's supply edges, each country's nodes and hospitals, and the
+/// network malware spreads along. Only called when every reference resolved.
+#[allow(clippy::too_many_arguments)]
+fn assemble(
+    s: &Scenario,
+    countries: Vec<CountryDef>,
+    actors: Vec<ActorDef>,
+    nodes: Vec<NodeDef>,
+    deps: Vec<DepDef>,
+    audiences: Vec<AudienceDef>,
+    narratives: Vec<NarrativeDef>,
+    campaigns: Vec<CampaignDef>,
+    injects: Vec<InjectDef>,
+    objectives: Vec<ObjectiveDef>,
+) -> Catalog {
+    let mut supplies = vec![Vec::new(); nodes.len()];
+    let mut network = UnGraph::with_capacity(nodes.len(), deps.len());
+    let mut country_nodes = vec![Vec::new(); countries.len()];
+    let mut health_nodes = vec![Vec::new(); countries.len()];
+    for (ix, n) in ENTITY_POSITIONS.map(NodeIx).zip(&nodes) {
+        network.add_node(ix);
+        country_nodes[n.country.i()].push(ix);
+        if n.sector == Sector::Health {
+            health_nodes[n.country.i()].push(ix);
+        }
+    }
+    for (e, d) in ENTITY_POSITIONS.map(EdgeIx).zip(&deps) {
+        supplies[d.supplier.i()].push(e);
+        network.add_edge(
+            NodeIndex::new(d.supplier.i()),
+            NodeIndex::new(d.dependent.i()),
+            e,
+        );
+    }
+    Catalog {
+        name: s.name.clone(),
+        description: s.description.clone(),
+        start: s.start.0,
+        duration: s.duration,
+        default_seed: s.seed,
+        playbooks: s.playbooks.clone(),
+        countries,
+        actors,
+        nodes,
+        deps,
+        supplies,
+        country_nodes,
+        health_nodes,
+        network,
+        audiences,
+        narratives,
+        campaigns,
+        injects,
+        objectives,
+        response: crate::playbook::Response::default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::SourceFile;
+
+    fn mini() -> Scenario {
+        let text = include_str!("../../tests/data/mini.ron");
+        super::super::load::parse(&SourceFile::new("mini.ron", text), "Scenario").unwrap()
+    }
+
+    fn paths(s: &Scenario) -> Vec<String> {
+        let problems = resolve(s).unwrap_err();
+        problems.found.iter().map(|p| p.at.to_string()).collect()
+    }
+
+    #[test]
+    fn problems_name_the_path_of_the_value_at_fault() {
+        let mut s = mini();
+        s.infrastructure.dependencies[3].dependent = "nowhere".into();
+        s.campaigns[0].steps[1].action = Action::Disrupt {
+            target: "EE-gird".into(),
+            severity: Fraction(1.0),
+        };
+        s.msel[1].to = "XX".into();
+        s.objectives[5].criterion = Criterion::ServiceLossBelow {
+            sector: None,
+            country: Some("EE".into()),
+            node_hours: -1.0,
+        };
+        assert_eq!(
+            paths(&s),
+            [
+                "infrastructure.dependencies[3].dependent",
+                "campaigns[0].steps[1].action.target",
+                "msel[1].to",
+                "objectives[5].criterion.node_hours",
+            ]
+        );
+    }
+
+    #[test]
+    fn references_into_empty_lists_are_problems_not_panics() {
+        let mut s = mini();
+        s.countries.clear();
+        s.infrastructure.nodes.clear();
+        s.audiences.clear();
+        s.actors.clear();
+        let found = paths(&s);
+        assert!(
+            found.contains(&"campaigns[0].steps[0].action.target".to_string()),
+            "{found:?}"
+        );
+        assert!(found.contains(&"msel[1].at[0][0]".to_string()), "{found:?}");
+    }
+
+    #[test]
+    fn past_the_limit_problems_are_counted_not_kept() {
+        let mut s = mini();
+        let bad = Dependency {
+            supplier: "nope".into(),
+            ..s.infrastructure.dependencies[0].clone()
+        };
+        s.infrastructure.dependencies = vec![bad; 250];
+        let problems = resolve(&s).unwrap_err();
+        assert_eq!((problems.found.len(), problems.more), (MAX_PROBLEMS, 150));
+    }
+
+    #[test]
+    fn a_valid_scenario_compiles_to_indices_in_file_order() {
+        let cat = resolve(&mini()).unwrap();
+        let grid = NodeIx(0);
+        assert_eq!(&*cat.nodes[grid.i()].id, "EE-grid");
+        assert_eq!(cat.country_nodes[0], (0..4).map(NodeIx).collect::<Vec<_>>());
+        assert_eq!(cat.health_nodes[0], [NodeIx(3)]);
+        assert_eq!(cat.supplies[grid.i()], [EdgeIx(0), EdgeIx(2), EdgeIx(3)]);
+        assert_eq!(cat.neighbours(grid), [NodeIx(1), NodeIx(3), NodeIx(4)]);
+        // `wipe` waits for `phish`; the others for the step before.
+        let afters: Vec<_> = cat.campaigns[0].steps.iter().map(|s| s.after).collect();
+        assert_eq!(afters, [None, Some(0), Some(0)]);
+        assert!(matches!(
+            cat.injects[1].when,
+            Some(Trigger::NodeDown(NodeIx(0)))
+        ));
+        assert_eq!(&*cat.narratives[0].id, "blackout");
+        assert_eq!(cat.narratives[0].countries, [CountryIx(0), CountryIx(1)]);
+    }
+}
