@@ -29,6 +29,7 @@ pub mod engine;
 pub mod error;
 pub mod exercise;
 pub mod infra;
+pub mod input;
 pub mod log;
 pub mod metrics;
 pub mod opinion;

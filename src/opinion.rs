@@ -13,9 +13,9 @@ use crate::infra::{InfraRecord, Totals};
 use crate::log::{Context, Described, Domain, Record, kinds, round3};
 use crate::response::national::NationalRecord;
 use crate::scenario::Exploit;
+use crate::scenario::catalog::{Catalog, CountryIx};
 use crate::threats::cbrn::CbrnRecord;
 use crate::threats::cyber::CyberRecord;
-use crate::world::catalog::{Catalog, CountryIx};
 use crate::world::{
     CatalogRes, Exposure, NarrativeState, Nation, Reports, Sim, in_order, in_order_ref,
 };

@@ -1,8 +1,6 @@
 //! One headless exercise: compile a scenario with its playbooks, run it to
-//! an instant, measure it, compare it with national responders alone, and
-//! write its run directory (`events.jsonl`, `summary.json`, `report.md`).
+//! an instant, measure it, and compare it with national responders alone.
 
-use std::path::Path;
 use std::sync::Arc;
 
 use crate::diag::Diagnostic;
@@ -11,11 +9,10 @@ use crate::error::Failure;
 use crate::exercise::Exercise;
 use crate::metrics::Summary;
 use crate::metrics::compare::Comparison;
-use crate::output::{write_atomic, write_json};
 use crate::playbook::LoadedPlaybook;
 use crate::response::eu::mechanisms;
 use crate::scenario::LoadedScenario;
-use crate::world::catalog::Catalog;
+use crate::scenario::catalog::Catalog;
 
 /// A finished (or stopped) run.
 pub struct Finished {
@@ -64,28 +61,4 @@ pub fn compare_with_national(
     let baseline = execute(base, seed, Some(Duration(done.until.0)));
     done.summary.versus_baseline = Some(Comparison::new(&baseline.summary, &done.summary));
     Ok(())
-}
-
-/// Writes a run directory: `events.jsonl`, `summary.json` and the
-/// `report.md` that `pacesim report DIR --format md` prints. Returns the log hash.
-pub fn write_run_dir(dir: &Path, done: &Finished) -> Result<String, Failure> {
-    if dir.exists() && !dir.is_dir() {
-        return Err(Failure::input(
-            &dir.display().to_string(),
-            "--out must name a directory, and this is a file",
-        ));
-    }
-    std::fs::create_dir_all(dir)
-        .map_err(|e| Failure::Run(format!("cannot create {}: {e}", dir.display())))?;
-    let mut hash = String::new();
-    write_atomic(&dir.join("events.jsonl"), |w| {
-        hash = done.sim.model.write_log(w)?;
-        Ok(())
-    })
-    .map_err(Failure::Run)?;
-    write_json(&dir.join("summary.json"), &done.summary).map_err(Failure::Run)?;
-    // The same document `pacesim report DIR --format md` prints, from the same files.
-    let md = crate::report::aar::markdown(&crate::report::aar::build(dir)?);
-    write_atomic(&dir.join("report.md"), |w| w.write_all(md.as_bytes())).map_err(Failure::Run)?;
-    Ok(hash)
 }

@@ -26,7 +26,7 @@ use crate::output::{write_atomic, write_json};
 use crate::playbook::LoadedPlaybook;
 use crate::run::{compile, execute};
 use crate::scenario::LoadedScenario;
-use crate::world::catalog::Catalog;
+use crate::scenario::catalog::Catalog;
 use stats::{Paired, Stats};
 
 /// One playbook set: the playbooks combined for a column of replications.

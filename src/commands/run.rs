@@ -9,7 +9,8 @@ use crate::cli::RunArgs;
 use crate::engine::SimTime;
 use crate::error::Failure;
 use crate::metrics::Summary;
-use crate::run::{compare_with_national, compile, execute, write_run_dir};
+use crate::report::write_run_dir;
+use crate::run::{compare_with_national, compile, execute};
 
 /// What `run --json` prints: the summary, with the log hash in it.
 #[derive(Serialize)]

@@ -71,7 +71,7 @@ pub fn find_input(recorded: &str, journal: &Path) -> Option<SourceFile> {
     let near = journal.parent().map(|d| d.join(recorded));
     for p in std::iter::once(PathBuf::from(recorded)).chain(near) {
         if p.is_file()
-            && let Ok(src) = scenario::load::read_source(&p)
+            && let Ok(src) = crate::input::load::read_source(&p)
         {
             return Some(src);
         }

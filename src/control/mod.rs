@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use crate::engine::{SimTime, Simulation};
 use crate::exercise::Ev;
 use crate::exercise::{ControlEv, Exercise};
-use crate::world::catalog::{Catalog, InjectIx, StepRef};
+use crate::scenario::catalog::{Catalog, InjectIx, StepRef};
 use journal::{Journal, JournalError};
 
 /// What a controller can do. Pauses, speeds and marks change nothing in the
@@ -295,7 +295,7 @@ fn find_step(cat: &Catalog, campaign: &str, step: &str) -> Option<StepRef> {
     let c = cat.campaigns.iter().position(|c| &*c.id == campaign)?;
     let s = cat.campaigns[c].steps.iter().position(|s| &*s.id == step)?;
     Some(StepRef {
-        campaign: crate::world::catalog::CampaignIx(c as u32),
+        campaign: crate::scenario::catalog::CampaignIx(c as u32),
         step: s as u16,
     })
 }

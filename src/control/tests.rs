@@ -19,7 +19,7 @@ use crate::exercise::{ControlRecord, What};
 use crate::playbook::IpcrMode;
 use crate::response::eu::decision::DecisionRecord;
 use crate::response::eu::{DecisionKind, EuState};
-use crate::world::catalog::{Catalog, InjectIx};
+use crate::scenario::catalog::{Catalog, InjectIx};
 
 const SCENARIO: &str = include_str!("../../tests/data/tui_exercise.ron");
 const PLAYBOOK: &str = include_str!("../../tests/data/tui_playbook.ron");

@@ -3,9 +3,9 @@
 //! step ad hoc, answer a decision point, note something for the record).
 
 use crate::log::{Context, Described, Domain, Origin, Record, kinds};
+use crate::scenario::catalog::{Catalog, InjectIx, StepRef};
 use crate::threats;
 use crate::world::Sim;
-use crate::world::catalog::{Catalog, InjectIx, StepRef};
 
 /// What exercise control logs.
 #[derive(Clone, Copy, Debug, PartialEq)]

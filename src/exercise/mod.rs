@@ -8,7 +8,7 @@
 //! ```no_run
 //! use std::sync::Arc;
 //! let loaded = pacesim::scenario::default_scenario().unwrap();
-//! let cat = Arc::new(pacesim::world::catalog::Catalog::compile(&loaded.scenario).unwrap());
+//! let cat = Arc::new(pacesim::scenario::catalog::Catalog::compile(&loaded.scenario).unwrap());
 //! let mut run = pacesim::exercise::Exercise::start(cat, 7);
 //! run.run_until(pacesim::engine::SimTime(86_400));
 //! println!("{} events on day one", run.model.log().len());
@@ -33,10 +33,10 @@ use crate::log::{Context, Event};
 use crate::opinion::{self, OpinionRecord};
 use crate::response::{eu, national};
 use crate::scenario::InjectTime;
+use crate::scenario::catalog::{Catalog, InjectIx, Trigger};
 use crate::threats::cbrn::{self, CbrnRecord, HospitalLoad};
 use crate::threats::disinfo::{self, DisinfoRecord};
 use crate::threats::{self, cyber};
-use crate::world::catalog::{Catalog, InjectIx, Trigger};
 use crate::world::{
     CatalogRes, Clock, Deterrence, Incident, Index, Reports, Rngs, Sim, StepStatus,
 };

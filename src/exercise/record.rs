@@ -21,12 +21,12 @@ use crate::response::eu::stratcom::StratComRecord;
 use crate::response::eu::toolbox::ToolboxRecord;
 use crate::response::eu::ucpm::UcpmRecord;
 use crate::response::national::{NationalEv, NationalRecord};
+use crate::scenario::catalog::{Catalog, InjectIx};
 use crate::threats::cbrn::CbrnRecord;
 use crate::threats::cyber::CyberRecord;
 use crate::threats::disinfo::DisinfoRecord;
 use crate::threats::{CampaignRecord, ThreatEv};
 use crate::world::Bus;
-use crate::world::catalog::{Catalog, InjectIx};
 
 use super::control::{ControlEv, ControlRecord};
 

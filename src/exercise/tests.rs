@@ -9,11 +9,11 @@ use crate::exercise::What;
 use crate::infra::{Cause, InfraRecord};
 use crate::response::national::NationalRecord;
 use crate::run::{Finished, execute};
+use crate::scenario::catalog::Catalog;
 use crate::scenario::from_source;
 use crate::threats::cbrn::CbrnRecord;
 use crate::threats::cyber::CyberRecord;
 use crate::threats::{CampaignRecord, Failure};
-use crate::world::catalog::Catalog;
 
 /// A two-country world (EE with capacities `caps`, LV average) with a grid,
 /// telecom and bank in EE, a grid in LV, and the given campaigns, injects
@@ -64,8 +64,8 @@ fn events(f: &Finished) -> Vec<What> {
     f.sim.model.log().iter().map(|e| e.what).collect()
 }
 
-fn node(cat: &Catalog, id: &str) -> crate::world::catalog::NodeIx {
-    crate::world::catalog::NodeIx(cat.nodes.iter().position(|n| &*n.id == id).unwrap() as u32)
+fn node(cat: &Catalog, id: &str) -> crate::scenario::catalog::NodeIx {
+    crate::scenario::catalog::NodeIx(cat.nodes.iter().position(|n| &*n.id == id).unwrap() as u32)
 }
 
 #[test]

@@ -15,7 +15,7 @@ use serde_json::{Map, Value, json};
 use crate::engine::Duration;
 use crate::log::{Context, Described, Domain, Origin, Record, kinds, round3};
 use crate::scenario::Sector;
-use crate::world::catalog::{Catalog, CountryIx, EdgeIx, NodeIx};
+use crate::scenario::catalog::{Catalog, CountryIx, EdgeIx, NodeIx};
 use crate::world::{Clock, Reports, Sim};
 
 /// Why a node lost service.
@@ -221,7 +221,7 @@ pub struct Totals {
 }
 
 impl Totals {
-    pub fn new(cat: &crate::world::catalog::Catalog) -> Totals {
+    pub fn new(cat: &crate::scenario::catalog::Catalog) -> Totals {
         let n = cat.countries.len();
         let mut t = Totals {
             service: vec![[0.0; 9]; n],

@@ -14,8 +14,8 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use crate::engine::SimTime;
-pub use crate::world::catalog::Origin;
-use crate::world::catalog::{
+pub use crate::scenario::catalog::Origin;
+use crate::scenario::catalog::{
     ActorDef, CampaignDef, Catalog, CountryIx, NarrativeDef, NarrativeIx, NodeDef, NodeIx, StepRef,
 };
 

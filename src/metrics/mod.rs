@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 pub use summary::{ObjectiveResult, Rating, Summary};
 
 use crate::response::eu::Mechanism;
-use crate::world::catalog::Catalog;
+use crate::scenario::catalog::Catalog;
 
 /// Which way is better for a metric.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

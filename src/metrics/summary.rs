@@ -18,10 +18,10 @@ use crate::log::{Domain, Event, Origin, Record};
 use crate::opinion::OpinionRecord;
 use crate::response::national::NationalRecord;
 use crate::scenario::Sector;
+use crate::scenario::catalog::{CampaignIx, Catalog, CountryIx, Measure, NarrativeIx};
 use crate::threats::cbrn::CbrnRecord;
 use crate::threats::cyber::CyberRecord;
 use crate::threats::disinfo::DisinfoRecord;
-use crate::world::catalog::{CampaignIx, Catalog, CountryIx, Measure, NarrativeIx};
 use crate::world::{
     CampaignState, Incident, InfraState, NarrativeState, Nation, StepStatus, all_in_order,
 };
@@ -515,7 +515,7 @@ fn rate(
     cat: &Catalog,
     nodes: &[&InfraState],
     s: &Summary,
-    o: &crate::world::catalog::ObjectiveDef,
+    o: &crate::scenario::catalog::ObjectiveDef,
     found: &Evidence,
 ) -> ObjectiveResult {
     let (times, detections, lost) = (&found.times, &found.detections, &found.lost);

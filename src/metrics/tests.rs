@@ -9,7 +9,7 @@ use crate::scenario::default_scenario;
 
 /// The default scenario with national responders only: no decision waits
 /// for players, so a live session and a headless run play the same events.
-fn national_only() -> std::sync::Arc<crate::world::catalog::Catalog> {
+fn national_only() -> std::sync::Arc<crate::scenario::catalog::Catalog> {
     compile(
         &default_scenario().expect("the bundled scenario loads"),
         &[],

@@ -14,8 +14,8 @@ pub use model::*;
 
 use crate::diag::{Diagnostic, SourceFile};
 use crate::engine::Dist;
-use crate::scenario::load;
-use crate::scenario::locate::{Locator, ValuePath};
+use crate::input::load;
+use crate::input::locate::{Locator, ValuePath};
 
 /// Playbooks shipped in `playbooks/`, built into the binary so that the
 /// bundled default scenario finds the playbooks it names from any directory.

@@ -7,7 +7,7 @@ use super::{hours, mechanism_rows};
 use crate::engine::SimTime;
 use crate::metrics::Summary;
 use crate::response::eu::metrics::EuMetrics;
-use crate::world::catalog::Catalog;
+use crate::scenario::catalog::Catalog;
 
 pub fn run_summary(
     cat: &Catalog,

@@ -16,10 +16,10 @@
 use crate::engine::{Dist, Duration};
 use crate::infra;
 use crate::log::{Context, Described, Domain, Origin, Record, kinds};
+use crate::scenario::catalog::{AgentClass, Catalog, CountryIx, Effect, NarrativeIx, NodeIx};
 use crate::threats::cbrn::{CbrnRecord, DECON_PER_UNIT_HOUR};
 use crate::threats::cyber::CyberRecord;
 use crate::threats::disinfo::DisinfoRecord;
-use crate::world::catalog::{AgentClass, Catalog, CountryIx, Effect, NarrativeIx, NodeIx};
 use crate::world::{Foothold, Incident, Repair, Sim};
 
 /// Reach in a country at which government communication starts to notice a narrative.

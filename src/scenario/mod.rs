@@ -7,8 +7,7 @@
 //! capacities, the critical-infrastructure graph, the audiences narratives
 //! reach, the hostile campaigns, the MSEL and the objectives.
 
-pub mod load;
-pub mod locate;
+pub mod catalog;
 pub mod model;
 pub mod msel;
 pub mod resolve;
@@ -18,8 +17,9 @@ use std::path::Path;
 pub use model::*;
 
 use crate::diag::{Diagnostic, SourceFile};
-use crate::world::catalog::Catalog;
-use locate::{Locator, Seg};
+use crate::input::load;
+use crate::input::locate::{Locator, Seg};
+use catalog::Catalog;
 use resolve::Problems;
 
 /// The default scenario, built into the binary so `pacesim run` works anywhere.

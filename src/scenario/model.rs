@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::engine::{Dist, Duration};
+pub use crate::input::Fraction;
 
 /// An entity id as written in the file, e.g. `"EE"` or `"EE-grid-tallinn"`.
 pub type Id = String;
@@ -66,28 +67,6 @@ impl<'de> Deserialize<'de> for StartTime {
 impl Serialize for StartTime {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(&self.0.format("%Y-%m-%dT%H:%M:%SZ"))
-    }
-}
-
-/// A number between 0 and 1: a probability, a capacity index, a share of people.
-#[derive(Clone, Copy, Debug, Default, PartialEq, PartialOrd, Serialize, Deserialize)]
-#[serde(try_from = "f64", into = "f64")]
-pub struct Fraction(pub f64);
-
-impl TryFrom<f64> for Fraction {
-    type Error = String;
-    fn try_from(v: f64) -> Result<Self, String> {
-        if (0.0..=1.0).contains(&v) {
-            Ok(Fraction(v))
-        } else {
-            Err(format!("expected a fraction between 0 and 1, found {v}"))
-        }
-    }
-}
-
-impl From<Fraction> for f64 {
-    fn from(f: Fraction) -> f64 {
-        f.0
     }
 }
 

@@ -10,9 +10,9 @@
 use std::ops::Range;
 use std::path::Path;
 
-use super::locate::{Locator, Seg};
 use super::model::{Action, Condition, Inject, InjectTime, Method, Scenario};
 use crate::diag::{Diagnostic, SourceFile};
+use crate::input::locate::{Locator, Seg};
 
 pub const COLUMNS: [&str; 10] = [
     "number",
@@ -335,7 +335,7 @@ fn decode_cell(raw: &str) -> (String, Vec<usize>) {
 /// Reads the CSV a scenario names, relative to the scenario file.
 pub fn load_for(scenario_path: &str, csv: &str) -> Result<(Vec<Inject>, Sheet), Vec<Diagnostic>> {
     let base = Path::new(scenario_path).parent().unwrap_or(Path::new(""));
-    let src = super::load::read_source(&base.join(csv)).map_err(|d| vec![d])?;
+    let src = crate::input::load::read_source(&base.join(csv)).map_err(|d| vec![d])?;
     import(src)
 }
 
@@ -363,11 +363,11 @@ mod tests {
             1,1h,EXCON,EE,Email,a,\"two\nlines, \"\"quoted\"\"\",c,,\"Amplify(narrative:\"\"nope\"\",factor:1.5,duration:\"\"6h\"\")\"\n\
             2,\"when NodeDown(\"\"EE-gird\"\")\",EXCON,XX,Email,a,b,c,,\n";
         let (_, sheet) = import(SourceFile::new("m.csv", text)).unwrap();
-        let at = |row, path: crate::scenario::locate::ValuePath| {
+        let at = |row, path: crate::input::locate::ValuePath| {
             let span = sheet.locate(row, path.segs());
             (&text[span.clone()], sheet.source.line_col(span.start))
         };
-        use crate::scenario::locate::ValuePath as P;
+        use crate::input::locate::ValuePath as P;
         let expected_col = text.find(",c,,").unwrap() + 1;
         assert_eq!(
             at(0, P::of("expected_action")),

@@ -19,11 +19,11 @@ use std::fmt;
 
 use petgraph::graph::{NodeIndex, UnGraph};
 
-use super::locate::ValuePath;
 use super::model::*;
 use crate::diag::nearest;
 use crate::engine::Duration;
-use crate::world::catalog::*;
+use crate::input::locate::ValuePath;
+use crate::scenario::catalog::*;
 
 /// Bodies every scenario may name in injects without declaring them: the
 /// EU and NATO mechanisms that pacesim models, and exercise control.
@@ -1107,7 +1107,7 @@ mod tests {
 
     fn mini() -> Scenario {
         let text = include_str!("../../tests/data/mini.ron");
-        super::super::load::parse(&SourceFile::new("mini.ron", text), "Scenario").unwrap()
+        crate::input::load::parse(&SourceFile::new("mini.ron", text), "Scenario").unwrap()
     }
 
     fn paths(s: &Scenario) -> Vec<String> {

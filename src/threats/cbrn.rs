@@ -10,7 +10,7 @@ use rand_distr::{Binomial, Distribution};
 
 use crate::infra::{self, Cause};
 use crate::log::{Context, Described, Domain, Origin, Record, kinds};
-use crate::world::catalog::{AgentClass, Catalog, CountryIx, Effect, NodeIx};
+use crate::scenario::catalog::{AgentClass, Catalog, CountryIx, Effect, NodeIx};
 use crate::world::{CatalogRes, Incident, Nation, Reports, Sim, in_order, in_order_ref};
 
 /// What CBRN incidents log.

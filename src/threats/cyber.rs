@@ -7,7 +7,7 @@ use rand::RngExt;
 use super::{DEFENCE_WEIGHT, Failure, ThreatEv};
 use crate::infra::{self, Cause};
 use crate::log::{Context, Described, Domain, Origin, Record, kinds, round3};
-use crate::world::catalog::{Catalog, Effect, NodeIx};
+use crate::scenario::catalog::{Catalog, Effect, NodeIx};
 use crate::world::{Foothold, Sim};
 
 /// What cyber operations log.
@@ -122,7 +122,7 @@ pub struct FootholdNodes(pub Vec<NodeIx>);
 /// country order and then file order (the order a scan of every node gives).
 pub fn foothold_nodes(
     sim: &Sim,
-    keep: impl Fn(crate::world::catalog::CountryIx) -> bool,
+    keep: impl Fn(crate::scenario::catalog::CountryIx) -> bool,
 ) -> Vec<NodeIx> {
     let cat = sim.cat;
     let mut v: Vec<NodeIx> = sim

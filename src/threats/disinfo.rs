@@ -18,7 +18,7 @@ use bevy_ecs::world::Mut;
 use super::ThreatEv;
 use crate::engine::Duration;
 use crate::log::{Context, Described, Domain, Origin, Record, kinds, round3};
-use crate::world::catalog::{Catalog, CountryIx, NarrativeDef, NarrativeIx};
+use crate::scenario::catalog::{Catalog, CountryIx, NarrativeDef, NarrativeIx};
 use crate::world::{
     CatalogRes, Exposure, NarrativeState, Nation, Reports, Sim, in_order, in_order_ref,
 };

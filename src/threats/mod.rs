@@ -15,7 +15,7 @@ use rand::RngExt;
 
 use crate::engine::{Priority, SimTime};
 use crate::log::{Context, Described, Domain, Origin, Record, kinds};
-use crate::world::catalog::{
+use crate::scenario::catalog::{
     CampaignIx, Catalog, Effect, NarrativeIx, NodeIx, StepRef, ThreatDomain,
 };
 use crate::world::{Deterrence, Sim, StepStatus};

@@ -12,7 +12,7 @@ use crate::exercise::What;
 use crate::infra::InfraRecord;
 use crate::log::Domain;
 use crate::metrics::Summary;
-use crate::world::catalog::{CountryIx, InjectIx};
+use crate::scenario::catalog::{CountryIx, InjectIx};
 
 /// Speeds offered, in simulated seconds per real second; `None` is as fast as possible.
 pub const SPEEDS: [Option<u32>; 7] = [

@@ -32,7 +32,7 @@ use crate::diag::SourceFile;
 use crate::engine::SimTime;
 use crate::exercise::{ControlRecord, What};
 use crate::response::eu::decision::DecisionRecord;
-use crate::world::catalog::Catalog;
+use crate::scenario::catalog::Catalog;
 
 const SCENARIO: &str = include_str!("../../tests/data/tui_exercise.ron");
 const PLAYBOOK: &str = include_str!("../../tests/data/tui_playbook.ron");

@@ -264,7 +264,7 @@ fn msel_panel(f: &mut Frame, app: &App, area: Rect) {
         .iter()
         .enumerate()
         .map(|(k, i)| {
-            let fired = model.inject_fired(crate::world::catalog::InjectIx(k as u32));
+            let fired = model.inject_fired(crate::scenario::catalog::InjectIx(k as u32));
             let when = match &i.inject.at {
                 InjectTime::Time(d) => SimTime(d.0).to_string(),
                 InjectTime::When(_) => "on condition".into(),
@@ -438,7 +438,7 @@ fn opinion_panel(f: &mut Frame, app: &App, area: Rect) {
         .iter()
         .enumerate()
         .map(|(c, country)| {
-            let ci = crate::world::catalog::CountryIx(c as u32);
+            let ci = crate::scenario::catalog::CountryIx(c as u32);
             let trust = model
                 .world()
                 .get::<crate::world::Nation>(model.index().nations[c])

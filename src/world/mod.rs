@@ -7,7 +7,6 @@
 //! sorted by their index ([`in_order`]), never in the ECS's storage order, so
 //! that no outcome depends on how the ECS stores them.
 
-pub mod catalog;
 mod sim;
 
 use std::collections::VecDeque;
@@ -22,7 +21,9 @@ pub use sim::{Bus, Rngs, Sim};
 use crate::engine::{SimRng, SimTime};
 use crate::log::Origin;
 use crate::scenario::Exploit;
-use catalog::{AgentClass, CampaignIx, Catalog, CountryIx, EdgeIx, NarrativeIx, NodeIx};
+use crate::scenario::catalog::{
+    self, AgentClass, CampaignIx, Catalog, CountryIx, EdgeIx, NarrativeIx, NodeIx,
+};
 
 /// The catalog, for systems: they see the world only through their parameters.
 #[derive(Resource)]

@@ -7,10 +7,10 @@ use std::any::Any;
 use bevy_ecs::prelude::*;
 use bevy_ecs::world::Mut;
 
-use super::catalog::{Catalog, CountryIx, NarrativeIx, NodeIx, StepRef};
 use super::{CampaignState, Incident, Index, InfraState, NarrativeState, Nation};
 use crate::engine::{Duration, Priority, RngStreams, SimRng, SimTime};
 use crate::log::Record;
+use crate::scenario::catalog::{Catalog, CountryIx, NarrativeIx, NodeIx, StepRef};
 
 /// Random streams, one per consumer, derived from the run seed and a stable name.
 pub struct Rngs {

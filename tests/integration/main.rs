@@ -1,6 +1,7 @@
 //! Integration tests for pacesim: every test runs the real `pacesim` binary,
 //! in a temporary directory, the way a controller, planner or script would.
 //!
+//! - [`architecture`]: the source rooms import each other without a circle.
 //! - [`cli_run`]: `pacesim run` and its outputs (stdout, events.jsonl,
 //!   summary.json, report.md) for the bundled default scenario.
 //! - [`cli_args`]: malformed command lines and unusable `--out` targets.
@@ -19,6 +20,7 @@
 //! Shared helpers (running the binary, reading logs, checking invariants)
 //! live in [`util`].
 
+mod architecture;
 mod batch;
 mod cli_args;
 mod cli_run;

@@ -17,9 +17,9 @@ use crate::infra::{Cause, InfraRecord};
 use crate::log::{Context, Described, Domain, Origin, Record, kinds, round3};
 use crate::playbook::{Body, NatoMode};
 use crate::response::national::NationalRecord;
+use crate::scenario::catalog::{CampaignIx, Catalog, CountryIx};
 use crate::threats::cbrn::CbrnRecord;
 use crate::threats::cyber::CyberRecord;
-use crate::world::catalog::{CampaignIx, Catalog, CountryIx};
 use crate::world::{Foothold, Incident, Sim};
 
 /// What the Fusion Cell and NATO's Hybrid Analysis Branch log.
@@ -501,7 +501,7 @@ fn alert_member_states(sim: &mut Sim) {
     }
 }
 
-fn hunt(sim: &mut Sim, by: Origin, node: crate::world::catalog::NodeIx) {
+fn hunt(sim: &mut Sim, by: Origin, node: crate::scenario::catalog::NodeIx) {
     if let Some(f) = &sim.cat.response.fusion_cell {
         super::warned_hunt(sim, by, node, &f.alerted_hunt, |r| &mut r.fusion);
     }

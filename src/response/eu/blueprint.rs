@@ -17,8 +17,8 @@ use crate::engine::{SimTime, show_secs};
 use crate::log::{Context, Described, Domain, Origin, Record, kinds};
 use crate::playbook::IpcrMode;
 use crate::response::national::{self, NationalRecord};
+use crate::scenario::catalog::{Catalog, CountryIx, Effect, NodeIx, StepRef};
 use crate::threats::cyber::CyberRecord;
-use crate::world::catalog::{Catalog, CountryIx, Effect, NodeIx, StepRef};
 use crate::world::{Foothold, Sim};
 
 /// What the Blueprint's CSIRTs network and ENISA log.

@@ -7,8 +7,8 @@ use super::{EuEv, draw, eu, eu_ref, holds, ipcr, later, solidarity, toolbox, ucp
 use crate::engine::SimTime;
 use crate::log::{Context, Described, Domain, Record, kinds};
 use crate::playbook::{self as pb, IpcrMode, Need, Policy};
+use crate::scenario::catalog::{Catalog, CountryIx};
 use crate::world::Sim;
-use crate::world::catalog::{Catalog, CountryIx};
 
 /// A political decision the procedure calls for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

@@ -14,8 +14,8 @@ use super::{EuEv, eu, eu_ref, holds, later};
 use crate::engine::{SimTime, show_secs};
 use crate::log::{Context, Described, Domain, Record, kinds, round3};
 use crate::playbook::IpcrMode;
+use crate::scenario::catalog::Catalog;
 use crate::world::Sim;
-use crate::world::catalog::Catalog;
 
 /// What IPCR logs.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -17,7 +17,7 @@ use super::{
     EuState, analysis, blueprint, ipcr, nato, protocol, solidarity, stratcom, toolbox, ucpm,
 };
 use crate::playbook::{LoadedPlaybook, Playbook, Response};
-use crate::world::catalog::Catalog;
+use crate::scenario::catalog::Catalog;
 
 /// The EU and NATO mechanisms a playbook can bring, in [`MECHANISMS`] order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

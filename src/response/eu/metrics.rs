@@ -9,8 +9,8 @@ use bevy_ecs::world::World;
 
 use super::{EuState, Stage, ucpm};
 use crate::playbook::IpcrMode;
+use crate::scenario::catalog::{CampaignIx, Catalog};
 use crate::world::Deterrence;
-use crate::world::catalog::{CampaignIx, Catalog};
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct EuMetrics {
@@ -136,7 +136,7 @@ pub fn measure(
 ) -> Option<EuMetrics> {
     let st = world.get_resource::<EuState>()?;
     let r = &cat.response;
-    let cid = |c: crate::world::catalog::CountryIx| cat.countries[c.i()].id.to_string();
+    let cid = |c: crate::scenario::catalog::CountryIx| cat.countries[c.i()].id.to_string();
     let deterred = world.resource::<Deterrence>().steps_deterred;
 
     let since = |c: usize, t: Option<u64>| match (first_effect[c], t) {

@@ -57,10 +57,10 @@ use crate::infra::{self, InfraRecord};
 use crate::log::Origin;
 use crate::playbook::Trigger;
 use crate::response::national::NationalRecord;
+use crate::scenario::catalog::{CampaignIx, CountryIx, NodeIx};
 use crate::threats::cbrn::CbrnRecord;
 use crate::threats::cyber::CyberRecord;
 use crate::threats::disinfo::DisinfoRecord;
-use crate::world::catalog::{CampaignIx, CountryIx, NodeIx};
 use crate::world::{Incident, Sim};
 
 /// How often mechanisms check their triggers.
@@ -119,7 +119,7 @@ pub struct EuState {
 }
 
 impl EuState {
-    fn new(streams: &RngStreams, cat: &crate::world::catalog::Catalog) -> Self {
+    fn new(streams: &RngStreams, cat: &crate::scenario::catalog::Catalog) -> Self {
         EuState {
             rng: EuRngs {
                 links: streams.stream("eu/links"),
@@ -318,7 +318,7 @@ pub fn holds(sim: &Sim, t: &Trigger, country: Option<CountryIx>) -> bool {
             down >= *n
         }
         Trigger::Reach(x) => (0..cat.narratives.len()).any(|ni| {
-            let ns = sim.narrative_ref(crate::world::catalog::NarrativeIx(ni as u32));
+            let ns = sim.narrative_ref(crate::scenario::catalog::NarrativeIx(ni as u32));
             cat.narratives[ni]
                 .countries
                 .iter()

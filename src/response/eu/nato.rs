@@ -9,8 +9,8 @@ use crate::engine::show_secs;
 use crate::log::{Context, Described, Domain, Record, kinds};
 use crate::playbook::{Response, SupportKind};
 use crate::response::national;
+use crate::scenario::catalog::{Catalog, CountryIx, NarrativeIx};
 use crate::world::Sim;
-use crate::world::catalog::{Catalog, CountryIx, NarrativeIx};
 
 /// What NATO logs (its analysis logs as the Fusion Cell's does).
 #[derive(Clone, Copy, Debug, PartialEq)]

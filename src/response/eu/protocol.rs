@@ -6,8 +6,8 @@
 use super::eu;
 use crate::engine::show_secs;
 use crate::log::{Context, Described, Domain, Record, kinds};
+use crate::scenario::catalog::Catalog;
 use crate::world::Sim;
-use crate::world::catalog::Catalog;
 
 /// The EU Hybrid Playbook's stages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

@@ -9,8 +9,8 @@ use super::{eu, eu_ref, holds, ipcr, ucpm};
 use crate::engine::SimTime;
 use crate::log::{Context, Described, Domain, Record, kinds};
 use crate::playbook::IpcrMode;
+use crate::scenario::catalog::{Catalog, CountryIx};
 use crate::world::Sim;
-use crate::world::catalog::{Catalog, CountryIx};
 
 /// What the solidarity clause logs.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -15,9 +15,9 @@ use crate::engine::SimTime;
 use crate::log::{Context, Described, Domain, Record, kinds};
 use crate::playbook::Body;
 use crate::response::national::{self, NationalEv};
+use crate::scenario::catalog::{Catalog, CountryIx, NarrativeIx};
 use crate::threats::disinfo::DisinfoRecord;
 use crate::world::Sim;
-use crate::world::catalog::{Catalog, CountryIx, NarrativeIx};
 
 /// What the StratCom task forces and the Rapid Alert System log.
 #[derive(Clone, Copy, Debug, PartialEq)]

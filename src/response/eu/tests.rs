@@ -22,11 +22,11 @@ use crate::exercise::What;
 use crate::playbook::{Body, IpcrMode, Need};
 use crate::response::national::NationalRecord;
 use crate::run::{Finished, execute};
+use crate::scenario::catalog::{Catalog, CountryIx};
 use crate::scenario::from_source;
 use crate::threats::cbrn::CbrnRecord;
 use crate::threats::cyber::CyberRecord;
 use crate::threats::{CampaignRecord, Failure};
-use crate::world::catalog::{Catalog, CountryIx};
 
 const EE: CountryIx = CountryIx(0);
 const LV: CountryIx = CountryIx(1);
@@ -817,7 +817,7 @@ fn detected_footholds(f: &Finished, campaign: u32) -> Vec<(u64, CountryIx)> {
         .into_iter()
         .filter_map(|(t, w)| match w {
             What::National(NationalRecord::IntrusionDetected { by, country, .. })
-                if by.campaign() == Some(crate::world::catalog::CampaignIx(campaign)) =>
+                if by.campaign() == Some(crate::scenario::catalog::CampaignIx(campaign)) =>
             {
                 Some((t, country))
             }

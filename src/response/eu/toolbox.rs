@@ -8,7 +8,7 @@ use super::protocol::{self, Stage};
 use super::{analysis, eu, eu_ref, holds};
 use crate::engine::{SimTime, show_at, show_secs};
 use crate::log::{Context, Described, Domain, Record, kinds, round3};
-use crate::world::catalog::Catalog;
+use crate::scenario::catalog::Catalog;
 use crate::world::{Deterrence, Sim};
 
 /// What the Toolbox logs.

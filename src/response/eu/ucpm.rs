@@ -19,7 +19,7 @@ use crate::log::{Context, Described, Domain, Record, kinds};
 use crate::playbook::{Capability, Module, Need, Response};
 use crate::response::national::NationalRecord;
 use crate::response::national::{self, NationalEv};
-use crate::world::catalog::{AgentClass, Catalog, CountryIx};
+use crate::scenario::catalog::{AgentClass, Catalog, CountryIx};
 use crate::world::{Incident, Sim};
 
 /// What the ERCC and the UCPM log.
