@@ -79,7 +79,8 @@ pub fn replication_seed(base: u64, index: u64) -> u64 {
 /// The `[first, end)` slice of `runs` that shard `k` of `n` runs.
 pub fn slice(runs: u64, k: u64, n: u64) -> (u64, u64) {
     // In u128: runs × (k + 1) can pass u64 for huge K and N.
-    let at = |k: u64| (runs as u128 * k as u128 / n as u128) as u64;
+    let at =
+        |k: u64| u64::try_from(u128::from(runs) * u128::from(k) / u128::from(n)).unwrap_or(runs);
     (at(k), at(k + 1))
 }
 

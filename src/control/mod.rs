@@ -48,7 +48,7 @@ pub enum Action {
     /// Answer decision point `decision`; `approve: None` when the time-out
     /// applied the playbook's policy.
     Decide {
-        decision: u16,
+        decision: u32,
         approve: Option<bool>,
     },
     Note {
@@ -77,7 +77,7 @@ pub enum Advance {
     /// The clock reached the time asked for.
     Reached,
     /// A decision point waits for the players.
-    Waiting(u16),
+    Waiting(u32),
     /// The time budget for this slice ran out.
     Budget,
     /// The exercise is over.
@@ -120,7 +120,7 @@ impl Session {
     }
 
     /// Decision points waiting for the players, oldest first.
-    pub fn pending(&self) -> Vec<u16> {
+    pub fn pending(&self) -> Vec<u32> {
         self.sim.model.pending_decisions()
     }
 
@@ -197,7 +197,7 @@ impl Session {
                 .injects
                 .iter()
                 .position(|i| i.inject.number == *inject)
-                .map(|k| ControlEv::FireInject(InjectIx(k as u32))),
+                .map(|k| ControlEv::FireInject(InjectIx::at(k))),
             Action::AdHoc {
                 campaign,
                 step,
@@ -294,10 +294,7 @@ impl Session {
 fn find_step(cat: &Catalog, campaign: &str, step: &str) -> Option<StepRef> {
     let c = cat.campaigns.iter().position(|c| &*c.id == campaign)?;
     let s = cat.campaigns[c].steps.iter().position(|s| &*s.id == step)?;
-    Some(StepRef {
-        campaign: crate::scenario::catalog::CampaignIx(c as u32),
-        step: s as u16,
-    })
+    Some(StepRef::at(crate::scenario::catalog::CampaignIx::at(c), s))
 }
 
 /// Re-runs `entries` on a fresh session (with `journal` to keep recording),

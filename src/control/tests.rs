@@ -104,7 +104,7 @@ fn inject_ix(cat: &Catalog, number: u32) -> InjectIx {
         .iter()
         .position(|i| i.inject.number == number)
         .unwrap_or_else(|| panic!("MSEL #{number} is not in the test exercise"));
-    InjectIx(k as u32)
+    InjectIx::at(k)
 }
 
 /// Times at which MSEL inject `number` was logged as fired.

@@ -38,6 +38,23 @@ pub use queue::{EventQueue, Priority, Scheduled};
 pub use rng::{RngStreams, SimRng};
 pub use time::{Duration, DurationParseError, SimTime, show_at, show_secs};
 
+/// A count, or the position of something a run creates as it goes (an
+/// incident, a note, a decision point, a request), as a `u32`: a list that
+/// long would have filled memory long before, so it saturates rather than wraps.
+pub fn count_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// A count shown in a record (a queue's length), saturating at `u16::MAX`.
+pub fn count_u16(n: usize) -> u16 {
+    u16::try_from(n).unwrap_or(u16::MAX)
+}
+
+/// A count shown in a record, saturating at `u8::MAX`.
+pub fn count_u8(n: usize) -> u8 {
+    u8::try_from(n).unwrap_or(u8::MAX)
+}
+
 /// A model reacts to the events it scheduled, and may schedule more.
 pub trait Model {
     /// What the model schedules on the queue.

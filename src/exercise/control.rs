@@ -17,12 +17,12 @@ pub enum ControlRecord {
     },
     /// A controller's note (its text is kept by the exercise, by number).
     ControllerNote {
-        note: u16,
+        note: u32,
     },
     /// The controller plays a campaign step now (an ad-hoc inject).
     AdHocInject {
         step: StepRef,
-        note: u16,
+        note: u32,
     },
 }
 
@@ -91,14 +91,14 @@ pub enum ControlEv {
     /// Fire an MSEL inject now, whatever its time or condition.
     FireInject(InjectIx),
     /// Play a campaign step's action now, as the simulation cell (an ad-hoc inject).
-    AdHoc { step: StepRef, note: u16 },
+    AdHoc { step: StepRef, note: u32 },
     /// The players answer a decision point (`None`: its time-out applies the playbook's policy).
     Decide {
-        decision: u16,
+        decision: u32,
         approve: Option<bool>,
     },
     /// A controller's note for the record.
-    Note(u16),
+    Note(u32),
 }
 
 /// Carries out a controller's action at once.

@@ -92,7 +92,7 @@ impl Exercise {
             .iter()
             .enumerate()
             .filter(|(_, i)| i.when.is_some())
-            .map(|(k, _)| InjectIx(k as u32))
+            .map(|(k, _)| InjectIx::at(k))
             .collect();
         let fired_injects = vec![false; cat.injects.len()];
         let ex = Exercise {
@@ -124,9 +124,9 @@ impl Exercise {
     }
 
     /// Keeps a note's text; its log entry refers to it by number.
-    pub fn add_note(&mut self, text: String) -> u16 {
+    pub fn add_note(&mut self, text: String) -> u32 {
         self.notes.push(text);
-        (self.notes.len() - 1) as u16
+        crate::engine::count_u32(self.notes.len() - 1)
     }
 
     pub fn notes(&self) -> &[String] {
@@ -145,7 +145,7 @@ impl Exercise {
     }
 
     /// Decision points waiting for the players, oldest first.
-    pub fn pending_decisions(&self) -> Vec<u16> {
+    pub fn pending_decisions(&self) -> Vec<u32> {
         eu::pending(&self.world)
     }
 
@@ -199,11 +199,7 @@ impl Exercise {
         let cat = &self.cat;
         for (k, inj) in cat.injects.iter().enumerate() {
             if let InjectTime::Time(d) = inj.inject.at {
-                queue.schedule_at(
-                    SimTime(d.0),
-                    Priority::URGENT,
-                    Ev::Inject(InjectIx(k as u32)),
-                );
+                queue.schedule_at(SimTime(d.0), Priority::URGENT, Ev::Inject(InjectIx::at(k)));
             }
         }
         queue.schedule_at(SimTime(TICK), Priority::LATE, Ev::Tick);

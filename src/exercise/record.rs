@@ -155,3 +155,14 @@ impl Bus for Outbox<'_> {
         self.queue.schedule_at(at, priority, ev);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// A run keeps every event in memory: records stay a few words. The
+    /// largest is an incident's casualties (seven 32-bit figures).
+    #[test]
+    fn an_event_stays_small() {
+        assert!(std::mem::size_of::<crate::log::Event<super::What>>() <= 48);
+        assert!(std::mem::size_of::<super::Ev>() <= 24);
+    }
+}

@@ -393,7 +393,7 @@ pub fn sample(clock: Res<Clock>, t: Res<Totals>, mut reports: ResMut<Reports<Inf
                 (t.nodes[c][k] > 0).then(|| t.service[c][k] / f64::from(t.nodes[c][k]))
             });
             reports.0.push(InfraRecord::ServiceSample {
-                country: CountryIx(c as u32),
+                country: CountryIx::at(c),
                 by_sector,
             });
         }

@@ -154,8 +154,8 @@ impl<'a> Context<'a> {
     pub fn actor(&self, s: StepRef) -> &'a ActorDef {
         &self.cat.actors[self.campaign(s).actor.i()]
     }
-    pub fn note(&self, n: u16) -> &'a str {
-        self.notes.get(usize::from(n)).map_or("", String::as_str)
+    pub fn note(&self, n: u32) -> &'a str {
+        self.notes.get(n as usize).map_or("", String::as_str)
     }
     /// The actor behind an origin: the campaign's threat actor, or exercise control.
     pub fn actor_of(&self, o: Origin) -> &'a str {

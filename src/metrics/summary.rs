@@ -137,7 +137,7 @@ pub struct CbrnMetrics {
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct IncidentMetrics {
-    pub incident: u16,
+    pub incident: u32,
     pub country: String,
     pub released_s: u64,
     pub exposed: u32,
@@ -218,7 +218,7 @@ struct Evidence {
     lost: Vec<(u64, Sector, CountryIx)>,
     identified: Vec<u64>,
     /// Last casualty update of each incident.
-    casualties: BTreeMap<u16, u64>,
+    casualties: BTreeMap<u32, u64>,
     lowest_trust: BTreeMap<CountryIx, (f32, u64)>,
     peak_reach: BTreeMap<NarrativeIx, (f32, u64)>,
 }
@@ -243,7 +243,7 @@ impl Summary {
             detections: vec![Vec::new(); cat.campaigns.len()],
             ..Default::default()
         };
-        let mut incident_origin: BTreeMap<u16, Origin> = BTreeMap::new();
+        let mut incident_origin: BTreeMap<u32, Origin> = BTreeMap::new();
         let mut narrative_origin: BTreeMap<NarrativeIx, Origin> = BTreeMap::new();
         let mut narrative_spotted: BTreeMap<NarrativeIx, SimTime> = BTreeMap::new();
         let mut infra = InfraMetrics::default();
@@ -462,7 +462,7 @@ impl Summary {
                 id: cat.narratives[i].id.to_string(),
                 title: cat.narratives[i].title.clone(),
                 launched_s: st.launched.map(|(t, _)| t.0),
-                first_detected_s: narrative_spotted.get(&NarrativeIx(i as u32)).map(|t| t.0),
+                first_detected_s: narrative_spotted.get(&NarrativeIx::at(i)).map(|t| t.0),
                 peak_reach: round4(st.peak_reach),
             });
         }

@@ -57,20 +57,20 @@ pub enum NationalRecord {
         secs: u32,
     },
     CbrnDetected {
-        incident: u16,
+        incident: u32,
         country: CountryIx,
     },
     AgentIdentified {
-        incident: u16,
+        incident: u32,
         country: CountryIx,
     },
     DeconDeployed {
-        incident: u16,
+        incident: u32,
         country: CountryIx,
         units: u32,
     },
     SiteDecontaminated {
-        incident: u16,
+        incident: u32,
         node: NodeIx,
     },
     NarrativeDetected {
@@ -236,13 +236,13 @@ pub enum NationalEv {
         country: CountryIx,
     },
     RepairDone(NodeIx),
-    CbrnSuspected(u16),
-    AgentIdentified(u16),
+    CbrnSuspected(u32),
+    AgentIdentified(u32),
     DeconArrives {
-        incident: u16,
+        incident: u32,
         units: u32,
     },
-    SiteCleared(u16),
+    SiteCleared(u32),
     NarrativeSpotted {
         narrative: NarrativeIx,
         country: CountryIx,
@@ -453,7 +453,7 @@ fn open_incident(sim: &mut Sim, by: Origin, node: NodeIx) {
         0
     } else {
         nation.csirt_queue.push_back((by, node));
-        nation.csirt_queue.len() as u16
+        crate::engine::count_u16(nation.csirt_queue.len())
     };
     sim.emit(NationalRecord::IncidentOpened {
         by,
@@ -520,7 +520,7 @@ fn request_repair(sim: &mut Sim, n: NodeIx) {
         start_repair(sim, n);
     } else {
         nation.repair_queue.push_back(n);
-        let waiting = nation.repair_queue.len() as u16;
+        let waiting = crate::engine::count_u16(nation.repair_queue.len());
         sim.node(n).repair = Repair::Queued;
         sim.emit(NationalRecord::RestorationQueued { node: n, waiting });
     }
@@ -542,7 +542,7 @@ fn start_repair(sim: &mut Sim, n: NodeIx) {
     sim.node(n).repair = Repair::InProgress;
     sim.emit(NationalRecord::RestorationStarted {
         node: n,
-        secs: d.0.min(u32::MAX as u64) as u32,
+        secs: u32::try_from(d.0).unwrap_or(u32::MAX),
     });
     later(sim, d, NationalEv::RepairDone(n));
 }
@@ -567,7 +567,7 @@ fn repair_done(sim: &mut Sim, n: NodeIx) {
 }
 
 /// Has the agent of incident `id` (by name) been identified in an earlier incident?
-fn agent_already_identified(sim: &Sim, id: u16) -> bool {
+fn agent_already_identified(sim: &Sim, id: u32) -> bool {
     let name = |by: Origin| match sim.cat.effect_of(by) {
         Some(Effect::Release { agent_name, .. }) => Some(agent_name.as_str()),
         _ => None,
@@ -654,7 +654,7 @@ pub fn withdraw_teams(sim: &mut Sim, country: CountryIx, teams: u32) {
     n.teams_leaving += teams - idle;
 }
 
-fn cbrn_suspected(sim: &mut Sim, id: u16) {
+fn cbrn_suspected(sim: &mut Sim, id: u32) {
     let now = sim.now;
     let mut inc = sim.incident(id);
     inc.detected_at = Some(now);

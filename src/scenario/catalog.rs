@@ -17,6 +17,11 @@ macro_rules! index_type {
         pub struct $name(pub u32);
         impl $name {
             pub fn i(self) -> usize { self.0 as usize }
+            /// The index of the `i`th entity of its list. The resolver
+            /// refuses longer lists than `u32` positions, at their `line:col`.
+            pub fn at(i: usize) -> Self {
+                Self(u32::try_from(i).expect("the resolver keeps every list within u32 positions"))
+            }
         }
     )*};
 }
@@ -31,6 +36,17 @@ index_type!(
     InjectIx,
     ObjectiveIx
 );
+
+impl StepRef {
+    /// The `i`th step of `campaign`. The resolver refuses campaigns of more
+    /// steps than `u16` positions, at their `line:col`.
+    pub fn at(campaign: CampaignIx, i: usize) -> StepRef {
+        StepRef {
+            campaign,
+            step: u16::try_from(i).expect("the resolver keeps campaigns within u16 steps"),
+        }
+    }
+}
 
 /// A step's place: campaign and position in it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

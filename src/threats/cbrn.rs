@@ -18,7 +18,7 @@ use crate::world::{CatalogRes, Incident, Nation, Reports, Sim, in_order, in_orde
 pub enum CbrnRecord {
     Release {
         by: Origin,
-        incident: u16,
+        incident: u32,
         country: CountryIx,
         site: Option<NodeIx>,
         agent: AgentClass,
@@ -26,7 +26,7 @@ pub enum CbrnRecord {
     },
     /// An incident's casualties, whenever they change.
     Casualties {
-        incident: u16,
+        incident: u32,
         country: CountryIx,
         symptomatic: u32,
         hospitalised: u32,
@@ -35,7 +35,7 @@ pub enum CbrnRecord {
         exposed: u32,
     },
     /// National countermeasure stocks ran out while patients wait for them.
-    CountermeasuresExhausted { incident: u16, country: CountryIx },
+    CountermeasuresExhausted { incident: u32, country: CountryIx },
 }
 
 impl Record for CbrnRecord {
@@ -156,7 +156,7 @@ pub fn release(sim: &mut Sim, by: Origin, effect: &Effect) {
     else {
         return;
     };
-    let id = sim.ix.incidents.len() as u16;
+    let id = crate::engine::count_u32(sim.ix.incidents.len());
     let mut rng = sim
         .rng
         .streams
@@ -206,7 +206,8 @@ fn binomial(rng: &mut crate::engine::SimRng, n: u32, p: f64) -> u32 {
     if n == 0 || p <= 0.0 {
         return 0;
     }
-    Binomial::new(n as u64, p.min(1.0)).map_or(0, |b| b.sample(rng) as u32)
+    // A binomial draw never exceeds n.
+    Binomial::new(u64::from(n), p.min(1.0)).map_or(0, |b| u32::try_from(b.sample(rng)).unwrap_or(n))
 }
 
 /// A country's hospitals are under a new load (share of service lost), to

@@ -114,10 +114,7 @@ pub fn start(sim: &mut Sim) {
     for (c, camp) in cat.campaigns.iter().enumerate() {
         for (i, st) in camp.steps.iter().enumerate() {
             if st.after.is_none() {
-                let s = StepRef {
-                    campaign: CampaignIx(c as u32),
-                    step: i as u16,
-                };
+                let s = StepRef::at(CampaignIx::at(c), i);
                 let delay = camp
                     .start
                     .0
@@ -155,13 +152,7 @@ pub fn step_due(sim: &mut Sim, s: StepRef) {
                 if next.after == Some(s.step) {
                     let delay = next.delay.sample(&mut sim.rng.steps[c][j]);
                     sim.campaign(s).steps[j] = StepStatus::Scheduled;
-                    sim.after(
-                        delay,
-                        ThreatEv::StepDue(StepRef {
-                            campaign: s.campaign,
-                            step: j as u16,
-                        }),
-                    );
+                    sim.after(delay, ThreatEv::StepDue(StepRef::at(s.campaign, j)));
                 }
             }
         }

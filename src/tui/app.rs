@@ -62,7 +62,7 @@ pub struct App {
     pub verbose: bool,
     pub decision_timeout: Option<RealDuration>,
     /// When the current decision point was first shown (real time).
-    pub decision_since: Option<(u16, Instant)>,
+    pub decision_since: Option<(u32, Instant)>,
     pub status: String,
     pub quit: bool,
     pub summary: Option<Summary>,
@@ -113,7 +113,7 @@ impl App {
     }
 
     /// The decision point on screen, if the engine waits for one.
-    pub fn waiting(&self) -> Option<u16> {
+    pub fn waiting(&self) -> Option<u32> {
         self.session.pending().first().copied()
     }
 
@@ -212,7 +212,7 @@ impl App {
     pub fn unfired(&self) -> Vec<InjectIx> {
         let model = &self.session.sim.model;
         (0..self.session.cat().injects.len())
-            .map(|k| InjectIx(k as u32))
+            .map(|k| InjectIx::at(k))
             .filter(|&i| !model.inject_fired(i))
             .collect()
     }
@@ -374,7 +374,7 @@ impl App {
                 self.scroll = 0;
             }
             KeyCode::Char('c') => {
-                let n = self.session.cat().countries.len() as u32;
+                let n = crate::engine::count_u32(self.session.cat().countries.len());
                 self.country_filter = match self.country_filter {
                     None if n > 0 => Some(CountryIx(0)),
                     Some(c) if c.0 + 1 < n => Some(CountryIx(c.0 + 1)),

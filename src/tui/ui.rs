@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, List, ListItem, Paragraph, Sparkline, Wrap};
 
 use super::app::{App, Mode};
-use crate::engine::SimTime;
+use crate::engine::{SimTime, count_u16};
 use crate::log::Record;
 use crate::metrics::Rating;
 use crate::response::eu::{EuState, decision, mechanisms};
@@ -35,9 +35,9 @@ pub fn draw(f: &mut Frame, app: &App) {
     msel_panel(f, app, msel);
     // Panels as tall as their content; the mechanisms panel takes what is left.
     let cat = app.session.cat();
-    let countries = cat.countries.len() as u16;
+    let countries = count_u16(cat.countries.len());
     // The objectives, and a line of the run's headline figures so far.
-    let objectives_h = (cat.objectives.len() as u16).max(1) + 3;
+    let objectives_h = count_u16(cat.objectives.len()).clamp(1, 100) + 3;
     // Short terminals get one-line-per-few-countries summaries instead of tables.
     let compact = right.height < 2 * countries + 16;
     let per_row = (right.width.saturating_sub(2) / 11).max(1);
@@ -264,7 +264,7 @@ fn msel_panel(f: &mut Frame, app: &App, area: Rect) {
         .iter()
         .enumerate()
         .map(|(k, i)| {
-            let fired = model.inject_fired(crate::scenario::catalog::InjectIx(k as u32));
+            let fired = model.inject_fired(crate::scenario::catalog::InjectIx::at(k));
             let when = match &i.inject.at {
                 InjectTime::Time(d) => SimTime(d.0).to_string(),
                 InjectTime::When(_) => "on condition".into(),
@@ -402,7 +402,7 @@ fn infra_panel(f: &mut Frame, app: &App, area: Rect) {
         }
         lines.push(Line::from(spans));
     }
-    let table_width = 4 + 5 * sectors.len() as u16 + 2;
+    let table_width = 4 + 5 * count_u16(sectors.len()) + 2;
     let [table, trend] = Layout::horizontal([
         Constraint::Length(table_width.min(inner.width)),
         Constraint::Min(0),
@@ -411,7 +411,7 @@ fn infra_panel(f: &mut Frame, app: &App, area: Rect) {
     f.render_widget(Paragraph::new(lines), table);
     // One sparkline row per country: mean service over the last hours.
     for (c, h) in app.history.iter().enumerate().take(rows) {
-        let y = trend.y + 1 + c as u16;
+        let y = trend.y.saturating_add(1).saturating_add(count_u16(c));
         if y >= trend.y + trend.height || trend.width == 0 {
             break;
         }
@@ -438,7 +438,7 @@ fn opinion_panel(f: &mut Frame, app: &App, area: Rect) {
         .iter()
         .enumerate()
         .map(|(c, country)| {
-            let ci = crate::scenario::catalog::CountryIx(c as u32);
+            let ci = crate::scenario::catalog::CountryIx::at(c);
             let trust = model
                 .world()
                 .get::<crate::world::Nation>(model.index().nations[c])
@@ -601,7 +601,7 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
 }
 
 fn small_popup(f: &mut Frame, area: Rect, title: &str, lines: Vec<Line>) {
-    let r = centered(area, 70, lines.len() as u16 + 2);
+    let r = centered(area, 70, count_u16(lines.len()).saturating_add(2));
     f.render_widget(Clear, r);
     f.render_widget(
         Paragraph::new(lines)
@@ -633,7 +633,7 @@ fn picker(f: &mut Frame, area: Rect, title: &str, items: Vec<String>, sel: usize
     f.render_widget(List::new(list).block(block(title)), r);
 }
 
-fn decision_popup(f: &mut Frame, app: &App, id: u16, area: Rect) {
+fn decision_popup(f: &mut Frame, app: &App, id: u32, area: Rect) {
     let world = app.session.sim.model.world();
     let Some(st) = world.get_resource::<EuState>() else {
         return;
@@ -676,7 +676,7 @@ fn decision_popup(f: &mut Frame, app: &App, id: u16, area: Rect) {
         Line::from(""),
         Line::from(Span::styled(countdown, Style::new().dim())),
     ];
-    let r = centered(area, 72, lines.len() as u16 + 2);
+    let r = centered(area, 72, count_u16(lines.len()).saturating_add(2));
     f.render_widget(Clear, r);
     f.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: true }).block(
@@ -728,7 +728,7 @@ fn help_popup(f: &mut Frame, area: Rect) {
             ])
         })
         .collect();
-    let r = centered(area, 92, lines.len() as u16 + 2);
+    let r = centered(area, 92, count_u16(lines.len()).saturating_add(2));
     f.render_widget(Clear, r);
     f.render_widget(
         Paragraph::new(lines).block(block("Keys (any key closes)")),

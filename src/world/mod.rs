@@ -257,8 +257,8 @@ impl Ordered for NarrativeState {
 }
 
 impl Ordered for Incident {
-    type Key = u16;
-    fn key(&self) -> u16 {
+    type Key = u32;
+    fn key(&self) -> u32 {
         self.id
     }
 }
@@ -266,7 +266,7 @@ impl Ordered for Incident {
 /// A CBRN incident and its casualties.
 #[derive(Component, Debug)]
 pub struct Incident {
-    pub id: u16,
+    pub id: u32,
     pub by: Origin,
     pub country: CountryIx,
     pub site: Option<NodeIx>,
@@ -346,7 +346,7 @@ impl Index {
             ix.nations.push(
                 world
                     .spawn(Nation {
-                        ix: CountryIx(i as u32),
+                        ix: CountryIx::at(i),
                         trust: c.trust,
                         hostile_reach: 0.0,
                         trust_min: c.trust,
@@ -371,7 +371,7 @@ impl Index {
             ix.nodes.push(
                 world
                     .spawn(InfraState {
-                        ix: NodeIx(i as u32),
+                        ix: NodeIx::at(i),
                         service: 1.0,
                         own_damage: 0.0,
                         overload: 0.0,
@@ -392,7 +392,7 @@ impl Index {
             ix.narratives.push(
                 world
                     .spawn(NarrativeState {
-                        ix: NarrativeIx(i as u32),
+                        ix: NarrativeIx::at(i),
                         launched: None,
                         amplification: 1.0,
                         platform: 1.0,
@@ -408,7 +408,7 @@ impl Index {
                     .map(|(a, slot)| {
                         world
                             .spawn(Exposure {
-                                narrative: NarrativeIx(i as u32),
+                                narrative: NarrativeIx::at(i),
                                 slot,
                                 audience: *a,
                                 reach: 0.0,
@@ -423,7 +423,7 @@ impl Index {
             ix.campaigns.push(
                 world
                     .spawn(CampaignState {
-                        ix: CampaignIx(i as u32),
+                        ix: CampaignIx::at(i),
                         steps: vec![StepStatus::Waiting; c.steps.len()],
                     })
                     .id(),

@@ -161,7 +161,7 @@ impl Sim<'_> {
             .expect("every campaign has an entity")
     }
 
-    pub fn incident(&mut self, id: u16) -> Mut<'_, Incident> {
+    pub fn incident(&mut self, id: u32) -> Mut<'_, Incident> {
         self.world
             .get_mut::<Incident>(self.ix.incidents[id as usize])
             .expect("incident ids index the incident list")

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use super::protocol::{self, Stage};
 use super::{EuEv, draw, eu, eu_ref, later};
-use crate::engine::{SimTime, show_at, show_secs};
+use crate::engine::{SimTime, count_u8, count_u16, count_u32, show_at, show_secs};
 use crate::infra::{Cause, InfraRecord};
 use crate::log::{Context, Described, Domain, Origin, Record, kinds, round3};
 use crate::playbook::{Body, NatoMode};
@@ -344,11 +344,11 @@ fn arrives(sim: &mut Sim, to: Body, ind: Indicator) {
             true
         } else {
             p.queue.push_back(ind);
-            p.longest_queue = p.longest_queue.max(p.queue.len() as u32);
+            p.longest_queue = p.longest_queue.max(count_u32(p.queue.len()));
             false
         }
     };
-    let waiting = picture(&mut eu(sim), to).queue.len() as u16;
+    let waiting = count_u16(picture(&mut eu(sim), to).queue.len());
     sim.emit(AnalysisRecord::IndicatorReceived {
         by: to,
         from: ind.source,
@@ -436,9 +436,9 @@ fn done(sim: &mut Sim, by: Body, ind: Indicator) {
         sim.emit(AnalysisRecord::Assessment {
             by,
             confidence: confidence as f32,
-            indicators: indicators.min(u16::MAX as u32) as u16,
-            campaigns: campaigns.min(255) as u8,
-            domains: domains as u8,
+            indicators: u16::try_from(indicators).unwrap_or(u16::MAX),
+            campaigns: count_u8(campaigns),
+            domains: count_u8(domains),
             alert: first_alert,
         });
     }

@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 use super::decision::{DecisionKind, raise};
 use super::protocol::{self, Stage};
 use super::{EuEv, analysis, answered, draw, eu, eu_ref, ipcr, later};
-use crate::engine::{SimTime, show_secs};
+use crate::engine::{SimTime, count_u32, show_secs};
 use crate::log::{Context, Described, Domain, Origin, Record, kinds};
 use crate::playbook::IpcrMode;
 use crate::response::national::{self, NationalRecord};
@@ -278,7 +278,7 @@ fn shared(sim: &mut Sim, by: Origin, country: CountryIx) {
     {
         if b.isolate_on_wiper && matches!(cat.effect_of(by), Some(Effect::Wiper { .. })) {
             for (c, def) in cat.countries.iter().enumerate() {
-                let c = CountryIx(c as u32);
+                let c = CountryIx::at(c);
                 if !def.eu
                     || c == country
                     || sim
@@ -312,7 +312,7 @@ fn levels(sim: &mut Sim) {
     let now = sim.now;
     let (states, level) = {
         let st = eu_ref(sim);
-        (st.blueprint.states.len() as u32, st.blueprint.level)
+        (count_u32(st.blueprint.states.len()), st.blueprint.level)
     };
     if states >= b.operational && level < Some(Level::Operational) {
         {
@@ -322,7 +322,7 @@ fn levels(sim: &mut Sim) {
         }
         sim.emit(BlueprintRecord::LevelConvened {
             level: Level::Operational,
-            states: states as u8,
+            states: u8::try_from(states).unwrap_or(u8::MAX),
         });
         protocol::reach(sim, Stage::Response);
         if let Some(e) = &b.enisa {
@@ -340,7 +340,7 @@ fn levels(sim: &mut Sim) {
         }
         sim.emit(BlueprintRecord::LevelConvened {
             level: Level::Political,
-            states: states as u8,
+            states: u8::try_from(states).unwrap_or(u8::MAX),
         });
         // The political level brings the crisis to IPCR.
         if let Some(i) = &sim.cat.response.ipcr
@@ -359,7 +359,7 @@ fn levels(sim: &mut Sim) {
 /// The member state with most cyber incidents open or waiting.
 pub fn hardest_hit(sim: &Sim) -> CountryIx {
     (0..sim.cat.countries.len())
-        .map(|c| CountryIx(c as u32))
+        .map(|c| CountryIx::at(c))
         .filter(|c| sim.cat.countries[c.i()].eu)
         .max_by_key(|&c| {
             let n = sim.nation_ref(c);

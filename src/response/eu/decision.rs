@@ -215,12 +215,12 @@ pub(crate) fn raise(
             decided: None,
             overtaken: false,
         });
-        (st.decisions.len() - 1) as u16
+        crate::engine::count_u32(st.decisions.len() - 1)
     };
     sim.emit(DecisionRecord::Raised {
         kind,
         country,
-        due: d.0.min(u32::MAX as u64) as u32,
+        due: u32::try_from(d.0).unwrap_or(u32::MAX),
     });
     // At the dashboard the players deliberate; headless, the playbook's
     // deliberation time passes and its policy decides.
@@ -230,7 +230,7 @@ pub(crate) fn raise(
 }
 
 /// Decision points raised and not decided yet, oldest first.
-pub fn pending(world: &bevy_ecs::world::World) -> Vec<u16> {
+pub fn pending(world: &bevy_ecs::world::World) -> Vec<u32> {
     world
         .get_resource::<super::EuState>()
         .map(|st| {
@@ -238,7 +238,7 @@ pub fn pending(world: &bevy_ecs::world::World) -> Vec<u16> {
                 .iter()
                 .enumerate()
                 .filter(|(_, d)| d.decided.is_none() && !d.overtaken)
-                .map(|(i, _)| i as u16)
+                .map(|(i, _)| crate::engine::count_u32(i))
                 .collect()
         })
         .unwrap_or_default()
@@ -246,10 +246,10 @@ pub fn pending(world: &bevy_ecs::world::World) -> Vec<u16> {
 
 /// The players answer decision `id` (`None`: the time-out applies the
 /// playbook's policy).
-pub fn answer(sim: &mut Sim, id: u16, approve: Option<bool>) {
+pub fn answer(sim: &mut Sim, id: u32, approve: Option<bool>) {
     let open = eu_ref(sim)
         .decisions
-        .get(usize::from(id))
+        .get(id as usize)
         .is_some_and(|d| d.decided.is_none() && !d.overtaken);
     if open {
         settle(sim, id, approve.map(|a| (a, true)));
@@ -257,14 +257,14 @@ pub fn answer(sim: &mut Sim, id: u16, approve: Option<bool>) {
 }
 
 /// The deliberation is over: the playbook's policy decides.
-pub(crate) fn decide(sim: &mut Sim, id: u16) {
+pub(crate) fn decide(sim: &mut Sim, id: u32) {
     settle(sim, id, None);
 }
 
 /// Takes decision `id`: as `choice` says (approve, by the players), or by
 /// the playbook's policy.
-fn settle(sim: &mut Sim, id: u16, choice: Option<(bool, bool)>) {
-    let rec = eu_ref(sim).decisions[usize::from(id)].clone();
+fn settle(sim: &mut Sim, id: u32, choice: Option<(bool, bool)>) {
+    let rec = eu_ref(sim).decisions[id as usize].clone();
     // IPCR may already be where the decision would take it (Art. 222).
     let target = match rec.kind {
         DecisionKind::IpcrInformationSharing => Some(IpcrMode::InformationSharing),
@@ -272,7 +272,7 @@ fn settle(sim: &mut Sim, id: u16, choice: Option<(bool, bool)>) {
         _ => None,
     };
     if target.is_some_and(|m| eu_ref(sim).ipcr.mode >= m) {
-        eu(sim).decisions[usize::from(id)].overtaken = true;
+        eu(sim).decisions[id as usize].overtaken = true;
         sim.emit(DecisionRecord::Overtaken {
             kind: rec.kind,
             country: rec.country,
@@ -284,7 +284,7 @@ fn settle(sim: &mut Sim, id: u16, choice: Option<(bool, bool)>) {
         None => (default_choice(sim, id), false),
     };
     let now = sim.now;
-    eu(sim).decisions[usize::from(id)].decided = Some((now, approved));
+    eu(sim).decisions[id as usize].decided = Some((now, approved));
     sim.emit(DecisionRecord::Taken {
         kind: rec.kind,
         country: rec.country,
@@ -313,8 +313,8 @@ fn settle(sim: &mut Sim, id: u16, choice: Option<(bool, bool)>) {
 }
 
 /// What the playbook's policy would decide on `id` now.
-pub fn default_choice(sim: &Sim, id: u16) -> bool {
-    let rec = &eu_ref(sim).decisions[usize::from(id)];
+pub fn default_choice(sim: &Sim, id: u32) -> bool {
+    let rec = &eu_ref(sim).decisions[id as usize];
     match rec.kind.policy(&sim.cat.response) {
         Some(Policy::Approve) => true,
         Some(Policy::Decline) | None => false,

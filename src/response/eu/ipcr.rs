@@ -24,7 +24,7 @@ pub enum IpcrRecord {
         mode: IpcrMode,
     },
     IsaaReport {
-        number: u16,
+        number: u32,
         mode: IpcrMode,
         affected: u8,
         confidence: f32,
@@ -68,16 +68,16 @@ impl Record for IpcrRecord {
 pub enum IpcrEv {
     /// The next situational-awareness report of a cadence is due; a change
     /// of mode starts a new cadence and retires the old one.
-    Isaa { cadence: u16 },
+    Isaa { cadence: u32 },
 }
 
 #[derive(Debug)]
 pub struct IpcrState {
     pub mode: IpcrMode,
     pub entered: BTreeMap<IpcrMode, SimTime>,
-    pub reports: u16,
+    pub reports: u32,
     /// The current report cadence (one per mode entered).
-    pub cadence: u16,
+    pub cadence: u32,
 }
 
 impl Default for IpcrState {
@@ -207,7 +207,10 @@ fn isaa(sim: &mut Sim) {
     };
     let (affected, confidence) = {
         let st = eu_ref(sim);
-        (st.affected.len() as u8, st.hfc.confidence as f32)
+        (
+            crate::engine::count_u8(st.affected.len()),
+            st.hfc.confidence as f32,
+        )
     };
     sim.emit(IpcrRecord::IsaaReport {
         number,

@@ -49,7 +49,7 @@ pub struct IpcrMetrics {
     pub information_sharing_s: Option<u64>,
     pub full_activation_s: Option<u64>,
     pub final_mode: String,
-    pub isaa_reports: u16,
+    pub isaa_reports: u32,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -148,7 +148,7 @@ pub fn measure(
         .iter()
         .enumerate()
         .map(|(c, def)| {
-            let cx = CampaignIx(c as u32);
+            let cx = CampaignIx::at(c);
             let in_picture = st.hfc.campaigns.get(&cx).map(|t| t.0);
             let assessed = match (in_picture, st.hfc.assessed) {
                 (Some(a), Some(b)) => Some(a.max(b.0)),

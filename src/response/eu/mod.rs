@@ -71,7 +71,7 @@ pub const REVIEW: Duration = Duration::minutes(30);
 pub enum EuEv {
     Review,
     Analysis(analysis::AnalysisEv),
-    Decide(u16),
+    Decide(u32),
     Ipcr(ipcr::IpcrEv),
     Ucpm(ucpm::UcpmEv),
     Blueprint(blueprint::BlueprintEv),
@@ -275,7 +275,7 @@ fn review(sim: &mut Sim) {
     ipcr::review(sim);
     for (c, def) in sim.cat.countries.iter().enumerate() {
         if def.eu {
-            let c = CountryIx(c as u32);
+            let c = CountryIx::at(c);
             solidarity::review_country(sim, c);
             ucpm::review_country(sim, c);
         }
@@ -293,14 +293,14 @@ pub fn holds(sim: &Sim, t: &Trigger, country: Option<CountryIx>) -> bool {
     let cat = sim.cat;
     let scope = match country {
         Some(c) => c.0..c.0 + 1,
-        None => 0..cat.countries.len() as u32,
+        None => 0..crate::engine::count_u32(cat.countries.len()),
     };
     let countries = || scope.clone().map(CountryIx);
     match t {
         Trigger::Always => true,
         Trigger::Confidence(x) => analysis::joint_confidence(sim) >= x.0,
         Trigger::NatoConfidence(x) => st.nato_picture.confidence >= x.0,
-        Trigger::StatesAffected(n) => st.affected.len() as u32 >= *n,
+        Trigger::StatesAffected(n) => crate::engine::count_u32(st.affected.len()) >= *n,
         Trigger::Casualties(n) => {
             let total: u32 = sim
                 .ix
@@ -318,7 +318,7 @@ pub fn holds(sim: &Sim, t: &Trigger, country: Option<CountryIx>) -> bool {
             down >= *n
         }
         Trigger::Reach(x) => (0..cat.narratives.len()).any(|ni| {
-            let ns = sim.narrative_ref(crate::scenario::catalog::NarrativeIx(ni as u32));
+            let ns = sim.narrative_ref(crate::scenario::catalog::NarrativeIx::at(ni));
             cat.narratives[ni]
                 .countries
                 .iter()

@@ -15,7 +15,7 @@ use crate::world::Sim;
 /// What NATO logs (its analysis logs as the Fusion Cell's does).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum NatoRecord {
-    SupportArrives { support: u16, country: CountryIx },
+    SupportArrives { support: u32, country: CountryIx },
 }
 
 impl Record for NatoRecord {
@@ -34,7 +34,7 @@ impl Record for NatoRecord {
             .response
             .nato
             .as_ref()
-            .and_then(|n| n.support.get(usize::from(support)))
+            .and_then(|n| n.support.get(support as usize))
             .map_or("support", |s| s.name.as_str());
         Described::new(format!(
             "NATO: {name} arrives in {}",
@@ -48,8 +48,8 @@ impl Record for NatoRecord {
 
 #[derive(Clone, Copy, Debug)]
 pub enum NatoEv {
-    Arrives { support: u16, country: CountryIx },
-    Leaves { support: u16, country: CountryIx },
+    Arrives { support: u32, country: CountryIx },
+    Leaves { support: u32, country: CountryIx },
 }
 
 #[derive(Debug, Default)]
@@ -82,7 +82,7 @@ pub fn review(sim: &mut Sim) {
             sim,
             d,
             EuEv::Nato(NatoEv::Arrives {
-                support: i as u16,
+                support: crate::engine::count_u32(i),
                 country,
             }),
         );
@@ -93,7 +93,7 @@ pub fn review(sim: &mut Sim) {
 fn target(sim: &Sim, kind: SupportKind) -> Option<CountryIx> {
     let cat = sim.cat;
     let allies = (0..cat.countries.len())
-        .map(|c| CountryIx(c as u32))
+        .map(|c| CountryIx::at(c))
         .filter(|c| cat.countries[c.i()].nato);
     match kind {
         SupportKind::CyberRapidReaction(_) => allies
@@ -110,7 +110,7 @@ fn target(sim: &Sim, kind: SupportKind) -> Option<CountryIx> {
                     .filter_map(|ni| {
                         let def = &cat.narratives[ni];
                         let k = def.countries.binary_search(&c).ok()?;
-                        Some(sim.narrative_ref(NarrativeIx(ni as u32)).countries[k].reach)
+                        Some(sim.narrative_ref(NarrativeIx::at(ni)).countries[k].reach)
                     })
                     .fold(0.0, f64::max)
             };
@@ -138,7 +138,7 @@ pub fn handle(sim: &mut Sim, ev: NatoEv) {
                         let Ok(k) = cat.narratives[ni].countries.binary_search(&country) else {
                             continue;
                         };
-                        let mut st = sim.narrative(NarrativeIx(ni as u32));
+                        let mut st = sim.narrative(NarrativeIx::at(ni));
                         let pc = &mut st.countries[k];
                         if pc.spotted {
                             pc.debunk = (pc.debunk + strength.0).min(0.6);

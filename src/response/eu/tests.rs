@@ -209,7 +209,7 @@ const DECON_MODULE_2: &str = r#"(id: "FR-decon", name: "Second decontamination m
     capability: Decontamination(2), lead_time: Fixed("3h"), stay: "1d")"#;
 
 /// (request, country, need) of every request, with the time it was made.
-fn requests(f: &Finished) -> Vec<(u64, u16, CountryIx, Need, u16)> {
+fn requests(f: &Finished) -> Vec<(u64, u32, CountryIx, Need, u16)> {
     log(f)
         .into_iter()
         .filter_map(|(t, w)| match w {
@@ -224,7 +224,7 @@ fn requests(f: &Finished) -> Vec<(u64, u16, CountryIx, Need, u16)> {
         .collect()
 }
 
-fn decon_requests(f: &Finished) -> Vec<(u64, u16, CountryIx, u16)> {
+fn decon_requests(f: &Finished) -> Vec<(u64, u32, CountryIx, u16)> {
     requests(f)
         .into_iter()
         .filter(|r| r.3 == Need::Decontamination)
@@ -232,7 +232,7 @@ fn decon_requests(f: &Finished) -> Vec<(u64, u16, CountryIx, u16)> {
         .collect()
 }
 
-fn deployed_at(f: &Finished, id: u16) -> Option<u64> {
+fn deployed_at(f: &Finished, id: u32) -> Option<u64> {
     times(
         f,
         |w| matches!(w, What::Ucpm(UcpmRecord::ModuleDeployed { request, .. }) if *request == id),
@@ -241,7 +241,7 @@ fn deployed_at(f: &Finished, id: u16) -> Option<u64> {
     .copied()
 }
 
-fn offered_at(f: &Finished, id: u16) -> Option<u64> {
+fn offered_at(f: &Finished, id: u32) -> Option<u64> {
     times(
         f,
         |w| matches!(w, What::Ucpm(UcpmRecord::OfferAccepted { request, .. }) if *request == id),
@@ -262,7 +262,7 @@ fn a_second_request_waits_while_the_only_module_of_its_capability_is_deployed() 
         "both states ask for decontamination: {reqs:?}"
     );
     let (first, second) = (reqs[0].1, reqs[1].1);
-    let waiting: Vec<u16> = log(&f)
+    let waiting: Vec<u32> = log(&f)
         .iter()
         .filter_map(|(_, w)| match w {
             What::Ucpm(UcpmRecord::AwaitingModule { request, .. }) => Some(*request),

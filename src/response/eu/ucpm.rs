@@ -26,33 +26,33 @@ use crate::world::{Incident, Sim};
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum UcpmRecord {
     AssistanceRequested {
-        request: u16,
+        request: u32,
         country: CountryIx,
         need: Need,
         queued: u16,
     },
     AwaitingModule {
-        request: u16,
+        request: u32,
         country: CountryIx,
         need: Need,
     },
     NoModule {
-        request: u16,
+        request: u32,
         country: CountryIx,
         need: Need,
     },
     OfferAccepted {
-        request: u16,
-        module: u16,
+        request: u32,
+        module: u32,
         country: CountryIx,
     },
     ModuleDeployed {
-        request: u16,
-        module: u16,
+        request: u32,
+        module: u32,
         country: CountryIx,
     },
     ModuleReturned {
-        module: u16,
+        module: u32,
         country: CountryIx,
     },
 }
@@ -126,7 +126,7 @@ impl Record for UcpmRecord {
                 module: mi,
                 country,
             } => {
-                let md = module(r, usize::from(mi));
+                let md = module(r, mi as usize);
                 Described::new(format!(
                     "ERCC: {} accepts the offer of {} from {}",
                     cx.country_name(country),
@@ -144,7 +144,7 @@ impl Record for UcpmRecord {
                 module: mi,
                 country,
             } => {
-                let md = module(r, usize::from(mi));
+                let md = module(r, mi as usize);
                 Described::new(format!(
                     "UCPM: {} deployed in {}",
                     md.name,
@@ -160,7 +160,7 @@ impl Record for UcpmRecord {
                 module: mi,
                 country,
             } => {
-                let md = module(r, usize::from(mi));
+                let md = module(r, mi as usize);
                 Described::new(format!(
                     "UCPM: {} leaves {}",
                     md.name,
@@ -180,11 +180,11 @@ const IDENTIFICATION_PATIENCE_H: f64 = 12.0;
 #[derive(Clone, Copy, Debug)]
 pub enum UcpmEv {
     /// The ERCC has worked a request through.
-    Processed(u16),
+    Processed(u32),
     /// A module arrives on the ground.
-    Deployed { request: u16, module: u16 },
+    Deployed { request: u32, module: u32 },
     /// A module's stay is over.
-    Returns { request: u16, module: u16 },
+    Returns { request: u32, module: u32 },
 }
 
 #[derive(Clone, Debug)]
@@ -194,7 +194,7 @@ pub struct Request {
     pub requested: SimTime,
     pub offered: Option<SimTime>,
     pub deployed: Option<SimTime>,
-    pub module: Option<u16>,
+    pub module: Option<u32>,
 }
 
 #[derive(Debug)]
@@ -203,10 +203,10 @@ pub struct UcpmState {
     pub available: Vec<bool>,
     pub busy: Vec<bool>,
     pub desks_busy: u32,
-    pub desk_queue: VecDeque<u16>,
+    pub desk_queue: VecDeque<u32>,
     pub longest_desk_queue: u32,
     /// Processed requests waiting for a module to come back.
-    pub waiting: VecDeque<u16>,
+    pub waiting: VecDeque<u32>,
     pub requests: Vec<Request>,
     /// Needs with a request raised and not yet served to the end.
     pub open: BTreeSet<(CountryIx, Need)>,
@@ -316,7 +316,7 @@ pub fn request(sim: &mut Sim, c: CountryIx, need: Need) {
             deployed: None,
             module: None,
         });
-        let id = (st.ucpm.requests.len() - 1) as u16;
+        let id = crate::engine::count_u32(st.ucpm.requests.len() - 1);
         let start = st.ucpm.desks_busy < u.ercc_desks;
         if start {
             st.ucpm.desks_busy += 1;
@@ -325,9 +325,13 @@ pub fn request(sim: &mut Sim, c: CountryIx, need: Need) {
             st.ucpm.longest_desk_queue = st
                 .ucpm
                 .longest_desk_queue
-                .max(st.ucpm.desk_queue.len() as u32);
+                .max(crate::engine::count_u32(st.ucpm.desk_queue.len()));
         }
-        (id, start, st.ucpm.desk_queue.len() as u16)
+        (
+            id,
+            start,
+            crate::engine::count_u16(st.ucpm.desk_queue.len()),
+        )
     };
     sim.emit(UcpmRecord::AssistanceRequested {
         request: id,
@@ -340,7 +344,7 @@ pub fn request(sim: &mut Sim, c: CountryIx, need: Need) {
     }
 }
 
-fn process(sim: &mut Sim, id: u16) {
+fn process(sim: &mut Sim, id: u32) {
     let u = sim.cat.response.ucpm.as_ref().expect("UCPM present");
     let d = draw(sim, |r| &mut r.ucpm, &u.processing, ipcr::speed(sim));
     later(sim, d, EuEv::Ucpm(UcpmEv::Processed(id)));
@@ -368,7 +372,7 @@ pub fn handle(sim: &mut Sim, ev: UcpmEv) {
 }
 
 /// Matches a free module to the request, or makes it wait for one.
-fn offer(sim: &mut Sim, id: u16) {
+fn offer(sim: &mut Sim, id: u32) {
     let r = &sim.cat.response;
     let req = eu_ref(sim).ucpm.requests[id as usize].clone();
     let n = eu_ref(sim).ucpm.available.len();
@@ -378,7 +382,7 @@ fn offer(sim: &mut Sim, id: u16) {
         fits(i) && st.available[i] && !st.busy[i]
     });
     match free {
-        Some(m) => accept(sim, id, m as u16),
+        Some(m) => accept(sim, id, crate::engine::count_u32(m)),
         None if (0..n).any(fits) => {
             let mut st = eu(sim);
             st.ucpm.waiting.push_back(id);
@@ -400,7 +404,7 @@ fn offer(sim: &mut Sim, id: u16) {
     }
 }
 
-fn accept(sim: &mut Sim, id: u16, m: u16) {
+fn accept(sim: &mut Sim, id: u32, m: u32) {
     let r = &sim.cat.response;
     let now = sim.now;
     let country = {
@@ -437,7 +441,7 @@ fn accept(sim: &mut Sim, id: u16, m: u16) {
     );
 }
 
-fn deployed(sim: &mut Sim, id: u16, m: u16) {
+fn deployed(sim: &mut Sim, id: u32, m: u32) {
     let r = &sim.cat.response;
     let now = sim.now;
     let country = {
@@ -475,7 +479,7 @@ fn deployed(sim: &mut Sim, id: u16, m: u16) {
                 .filter_map(|(k, &e)| sim.world.get::<Incident>(e).map(|i| (k, i)))
                 .filter(|(_, i)| i.country == country)
                 .max_by_key(|(k, i)| (i.awaiting_decon, std::cmp::Reverse(*k)))
-                .map(|(k, _)| k as u16);
+                .map(|(k, _)| crate::engine::count_u32(k));
             match target {
                 Some(k) => {
                     sim.incident(k).decon_units += units;
@@ -491,14 +495,14 @@ fn deployed(sim: &mut Sim, id: u16, m: u16) {
         Capability::Countermeasures(doses) => sim.nation(country).doses += doses,
         Capability::MedicalBeds(beds) => sim.nation(country).beds_free += beds,
         Capability::CbrnDetection(boost) => {
-            let pending: Vec<(u16, AgentClass)> = sim
+            let pending: Vec<(u32, AgentClass)> = sim
                 .ix
                 .incidents
                 .iter()
                 .enumerate()
                 .filter_map(|(k, &e)| sim.world.get::<Incident>(e).map(|i| (k, i)))
                 .filter(|(_, i)| i.country == country && i.identified_at.is_none())
-                .map(|(k, i)| (k as u16, i.agent))
+                .map(|(k, i)| (crate::engine::count_u32(k), i.agent))
                 .collect();
             let base = sim.cat.countries[country.i()].caps.cbrn_detection.0;
             let detection = (base + boost.0).min(0.95);
@@ -524,7 +528,7 @@ fn deployed(sim: &mut Sim, id: u16, m: u16) {
     );
 }
 
-fn returns(sim: &mut Sim, id: u16, m: u16) {
+fn returns(sim: &mut Sim, id: u32, m: u32) {
     let r = &sim.cat.response;
     let (country, need) = {
         let st = eu_ref(sim);
@@ -544,7 +548,7 @@ fn returns(sim: &mut Sim, id: u16, m: u16) {
                 if left == 0 {
                     break;
                 }
-                let mut inc = sim.incident(k as u16);
+                let mut inc = sim.incident(crate::engine::count_u32(k));
                 if inc.country == country {
                     let take = left.min(inc.decon_units);
                     inc.decon_units -= take;
@@ -577,7 +581,7 @@ pub(crate) fn serve_waiting(sim: &mut Sim) {
         let pick = {
             let st = eu_ref(sim);
             let n = st.ucpm.available.len();
-            let mut order: Vec<(usize, u16)> =
+            let mut order: Vec<(usize, u32)> =
                 st.ucpm.waiting.iter().copied().enumerate().collect();
             order.sort_by_key(|(pos, id)| {
                 let c = st.ucpm.requests[*id as usize].country;
@@ -591,7 +595,7 @@ pub(crate) fn serve_waiting(sim: &mut Sim) {
                             && !st.ucpm.busy[i]
                             && module(r, i).capability.need() == need
                     })
-                    .map(|m| (pos, id, m as u16))
+                    .map(|m| (pos, id, crate::engine::count_u32(m)))
             })
         };
         let Some((pos, id, m)) = pick else {
