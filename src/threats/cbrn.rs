@@ -88,7 +88,7 @@ impl Record for CbrnRecord {
                 "Incident {incident}: {exposed} exposed, {symptomatic} ill, {hospitalised} in hospital, {dead} dead, {decontaminated} decontaminated"
             ))
             .country(cx.country(country))
-            .detail("incident", u32::from(incident))
+            .detail("incident", incident)
             .detail("symptomatic", symptomatic)
             .detail("hospitalised", hospitalised)
             .detail("dead", dead)

@@ -212,7 +212,7 @@ impl App {
     pub fn unfired(&self) -> Vec<InjectIx> {
         let model = &self.session.sim.model;
         (0..self.session.cat().injects.len())
-            .map(|k| InjectIx::at(k))
+            .map(InjectIx::at)
             .filter(|&i| !model.inject_fired(i))
             .collect()
     }

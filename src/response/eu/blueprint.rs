@@ -359,7 +359,7 @@ fn levels(sim: &mut Sim) {
 /// The member state with most cyber incidents open or waiting.
 pub fn hardest_hit(sim: &Sim) -> CountryIx {
     (0..sim.cat.countries.len())
-        .map(|c| CountryIx::at(c))
+        .map(CountryIx::at)
         .filter(|c| sim.cat.countries[c.i()].eu)
         .max_by_key(|&c| {
             let n = sim.nation_ref(c);

@@ -93,7 +93,7 @@ pub fn review(sim: &mut Sim) {
 fn target(sim: &Sim, kind: SupportKind) -> Option<CountryIx> {
     let cat = sim.cat;
     let allies = (0..cat.countries.len())
-        .map(|c| CountryIx::at(c))
+        .map(CountryIx::at)
         .filter(|c| cat.countries[c.i()].nato);
     match kind {
         SupportKind::CyberRapidReaction(_) => allies
