@@ -15,8 +15,8 @@ use std::time::Instant;
 
 use pacesim::engine::RngStreams;
 use pacesim::engine::models::{MmcQueue, Phold, TICKS};
+use pacesim::engine::sample::Exp;
 use rand::RngExt;
-use rand_distr::{Distribution, Exp};
 
 fn ticks(x: f64) -> u64 {
     (x * TICKS).round().max(1.0) as u64

@@ -2,11 +2,11 @@
 //! `Fixed("2h")`, `Uniform(min: "1h", max: "3h")`, `Exponential(mean: "6h")`,
 //! `LogNormal(median: "2h", sigma: 0.8)`, `Triangular(min: "1h", mode: "2h", max: "6h")`.
 
-use rand_distr::{Distribution, Exp, LogNormal, Triangular};
+use rand::RngExt;
 use serde::{Deserialize, Serialize};
 
-use super::{Duration, SimRng};
-use rand::RngExt;
+use super::sample::{exponential, log_normal, triangular};
+use super::{Duration, SimRng, math};
 
 /// A distribution of durations. Samples are whole seconds.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -117,14 +117,10 @@ impl Dist {
         let secs = match *self {
             Dist::Fixed(d) => d.0 as f64,
             Dist::Uniform { min, max } => rng.random_range(min.0..=max.0) as f64,
-            Dist::Exponential { mean } => {
-                Exp::new(1.0 / mean.0 as f64).map_or(0.0, |e| e.sample(rng))
-            }
-            Dist::LogNormal { median, sigma } => LogNormal::new((median.0 as f64).ln(), sigma)
-                .map_or(median.0 as f64, |l| l.sample(rng)),
+            Dist::Exponential { mean } => exponential(rng, mean.0 as f64),
+            Dist::LogNormal { median, sigma } => log_normal(rng, median.0 as f64, sigma),
             Dist::Triangular { min, mode, max } if min < max => {
-                Triangular::new(min.0 as f64, max.0 as f64, mode.0 as f64)
-                    .map_or(mode.0 as f64, |t| t.sample(rng))
+                triangular(rng, min.0 as f64, mode.0 as f64, max.0 as f64)
             }
             Dist::Triangular { mode, .. } => mode.0 as f64,
         };
@@ -142,7 +138,7 @@ impl Dist {
             Dist::Fixed(d) => d.0 as f64,
             Dist::Uniform { min, max } => (min.0 + max.0) as f64 / 2.0,
             Dist::Exponential { mean } => mean.0 as f64,
-            Dist::LogNormal { median, sigma } => median.0 as f64 * (sigma * sigma / 2.0).exp(),
+            Dist::LogNormal { median, sigma } => median.0 as f64 * math::exp(sigma * sigma / 2.0),
             Dist::Triangular { min, mode, max } => (min.0 + mode.0 + max.0) as f64 / 3.0,
         }
     }

@@ -31,7 +31,9 @@ mod queue;
 mod rng;
 mod time;
 
+pub mod math;
 pub mod models;
+pub mod sample;
 
 pub use dist::{Dist, DistError};
 pub use queue::{EventQueue, Priority, Scheduled};

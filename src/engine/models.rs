@@ -5,8 +5,8 @@
 
 use std::collections::VecDeque;
 
+use crate::engine::sample::Exp;
 use rand::RngExt;
-use rand_distr::{Distribution, Exp};
 
 use super::{EventQueue, Model, Priority, RngStreams, SimRng, SimTime, Simulation};
 
@@ -27,8 +27,8 @@ pub enum QueueEv {
 /// M/M/c: Poisson arrivals at rate `lambda`, `servers` exponential servers at
 /// rate `mu` each, first come first served. Records each customer's wait.
 pub struct MmcQueue {
-    arrivals: Exp<f64>,
-    service: Exp<f64>,
+    arrivals: Exp,
+    service: Exp,
     rng_arrivals: SimRng,
     rng_service: SimRng,
     servers: u32,
@@ -124,7 +124,7 @@ pub fn erlang_c_wait(lambda: f64, mu: f64, c: u32) -> f64 {
 /// event schedules one more at a uniformly chosen process after 0.1 + Exp(1).
 pub struct Phold {
     lps: u32,
-    delay: Exp<f64>,
+    delay: Exp,
     rng: SimRng,
     pub events: u64,
     pub limit: u64,
@@ -179,7 +179,7 @@ mod tests {
     fn ci(xs: &[f64]) -> (f64, f64) {
         let n = xs.len() as f64;
         let mean = xs.iter().sum::<f64>() / n;
-        let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
+        let var = xs.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1.0);
         // t quantile for 29 degrees of freedom.
         (mean, 2.045 * (var / n).sqrt())
     }

@@ -240,7 +240,7 @@ fn identifying_the_agent_and_countermeasures_save_lives() {
             "csirt_teams: 4, repair_crews: 4, decon_units: 4, surge_beds: 1000, countermeasure_doses: {doses}"
         );
         let cat = world(caps, &res, "", release);
-        (0..10)
+        (0..40)
             .map(|s| execute(cat.clone(), s, None).summary.cbrn.dead)
             .sum::<u64>()
     };

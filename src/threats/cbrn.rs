@@ -6,8 +6,8 @@
 //! until civil protection declares it clean.
 
 use bevy_ecs::prelude::*;
-use rand_distr::{Binomial, Distribution};
 
+use crate::engine::math;
 use crate::infra::{self, Cause};
 use crate::log::{Context, Described, Domain, Origin, Record, kinds};
 use crate::scenario::catalog::{AgentClass, Catalog, CountryIx, Effect, NodeIx};
@@ -203,11 +203,8 @@ pub fn release(sim: &mut Sim, by: Origin, effect: &Effect) {
 }
 
 fn binomial(rng: &mut crate::engine::SimRng, n: u32, p: f64) -> u32 {
-    if n == 0 || p <= 0.0 {
-        return 0;
-    }
     // A binomial draw never exceeds n.
-    Binomial::new(u64::from(n), p.min(1.0)).map_or(0, |b| u32::try_from(b.sample(rng)).unwrap_or(n))
+    u32::try_from(crate::engine::sample::binomial(rng, u64::from(n), p)).unwrap_or(n)
 }
 
 /// A country's hospitals are under a new load (share of service lost), to
@@ -246,7 +243,7 @@ fn progress(inc: &mut Incident, nation: &mut Nation, reports: &mut Vec<CbrnRecor
     let rng = &mut inc.rng;
 
     // Onset.
-    let onset = binomial(rng, inc.incubating, 1.0 - (-1.0 / p.onset_h).exp());
+    let onset = binomial(rng, inc.incubating, 1.0 - math::exp(-1.0 / p.onset_h));
     inc.incubating -= onset;
     inc.ill += onset;
     inc.symptomatic_total += onset;
@@ -268,7 +265,7 @@ fn progress(inc: &mut Incident, nation: &mut Nation, reports: &mut Vec<CbrnRecor
     }
     // Deaths: untreated cases die at the agent's rate, supportive care halves it,
     // specific countermeasures cut it by nine tenths.
-    let hazard = -(1.0 - inc.lethality.min(0.999)).ln() / p.course_h;
+    let hazard = -math::ln(1.0 - inc.lethality.min(0.999)) / p.course_h;
     let d_ill = binomial(rng, inc.ill, hazard);
     let d_hosp = binomial(rng, inc.hospitalised - inc.treated, hazard * 0.5);
     let d_treated = binomial(rng, inc.treated, hazard * 0.1);

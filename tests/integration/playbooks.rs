@@ -221,12 +221,22 @@ fn a_small_playbook_after_a_full_one_replaces_only_its_section() {
     );
     let events = parse_log(combined.events());
     let eu_alone = parse_log(shipped_runs()[0].events());
-    let alerts = |ev: &[Value]| ev.iter().filter(|e| e["kind"] == "rapid_alert").count();
+    let alerts = |ev: &[Value]| -> Vec<u64> {
+        ev.iter()
+            .filter(|e| e["kind"] == "rapid_alert")
+            .map(|e| e["t"].as_u64().unwrap_or(0))
+            .collect()
+    };
+    let (low, high) = (alerts(&events), alerts(&eu_alone));
+    // A 3 % threshold alerts on at least as many narratives as 15 %, and sooner.
     assert!(
-        alerts(&events) > alerts(&eu_alone),
-        "a 3 % threshold alerts on more narratives than 15 %: {} vs {}",
-        alerts(&events),
-        alerts(&eu_alone)
+        low.len() >= high.len() && !low.is_empty(),
+        "{low:?} vs {high:?}"
+    );
+    assert!(
+        high.first().is_none_or(|h| low[0] < *h),
+        "the first alert at 3 % ({}) should come before the first at 15 % ({high:?})",
+        low[0]
     );
     // Everything else of eu_2019.ron is still there.
     for m in ["IPCR", "UCPM/ERCC", "Fusion Cell", "NATO"] {

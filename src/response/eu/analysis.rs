@@ -408,7 +408,7 @@ fn done(sim: &mut Sim, by: Body, ind: Indicator) {
         let p = picture(&mut st, by);
         let new_link = p.domains.insert(ind.domain) | p.countries.insert(ind.country);
         p.evidence += weight * if new_link { bonus } else { 1.0 };
-        p.confidence = 1.0 - (-p.evidence / scale).exp();
+        p.confidence = 1.0 - crate::engine::math::exp(-p.evidence / scale);
         p.analysed += 1;
         if let Some(c) = ind.campaign {
             p.campaigns.entry(c).or_insert(now);

@@ -773,7 +773,7 @@ fn fusion_cell_confidence_grows_with_evidence() {
     );
     let hfc = &state(&f).hfc;
     assert!(hfc.analysed >= 8 && hfc.evidence > 0.0);
-    let expected = 1.0 - (-hfc.evidence / 4.0).exp();
+    let expected = 1.0 - crate::engine::math::exp(-hfc.evidence / 4.0);
     assert!((hfc.confidence - expected).abs() < 1e-12);
     // Half the evidence scale: the same indicators make the cell surer.
     let half = playbook(&fusion(0.0, 4).replace("evidence_scale: 4.0", "evidence_scale: 2.0"));
