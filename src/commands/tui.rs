@@ -96,6 +96,7 @@ pub fn tui(a: TuiArgs) -> Result<(), Failure> {
     let timeout =
         (decision_timeout.0 > 0).then(|| std::time::Duration::from_secs(decision_timeout.0));
     let mut app = tui::app::App::new(session, speed, timeout);
+    app.monochrome = super::no_color();
     if let Some(msg) = resumed {
         // A resumed exercise waits for the controller.
         app.running = false;

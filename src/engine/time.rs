@@ -47,7 +47,7 @@ pub fn show_secs(t: Option<u64>) -> String {
 }
 
 /// A length of simulated time in seconds. Reads and writes as `90s`, `45m`,
-/// `6h`, `2d`, `1w`, or combinations such as `1d 6h 30m`.
+/// `6h`, `2d`, `1w`, or combinations such as `1d 6h 30m` (or `1d6h30m`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Duration(pub u64);
 
@@ -87,13 +87,22 @@ impl FromStr for Duration {
         };
         let mut total: u64 = 0;
         let mut parts = 0;
-        for part in text.split_whitespace() {
-            let split = part
+        let mut rest = text.trim_start();
+        // Number-unit pairs, with or without spaces between them: `1d 6h`, `1d6h`.
+        while !rest.is_empty() {
+            let digits = rest
                 .find(|c: char| !c.is_ascii_digit())
-                .ok_or(err("a number needs a unit"))?;
-            let (num, unit) = part.split_at(split);
+                .unwrap_or(rest.len());
+            let (num, after) = rest.split_at(digits);
             if num.is_empty() {
                 return Err(err("a unit needs a number before it"));
+            }
+            let unit_len = after
+                .find(|c: char| c.is_ascii_digit() || c.is_whitespace())
+                .unwrap_or(after.len());
+            let (unit, after) = after.split_at(unit_len);
+            if unit.is_empty() {
+                return Err(err("a number needs a unit"));
             }
             let n: u64 = num.parse().map_err(|_| err("number too large"))?;
             let scale = match unit {
@@ -107,6 +116,7 @@ impl FromStr for Duration {
             let secs = n.checked_mul(scale).ok_or(err("too long"))?;
             total = total.checked_add(secs).ok_or(err("too long"))?;
             parts += 1;
+            rest = after.trim_start();
         }
         if parts == 0 {
             return Err(err("empty"));
@@ -161,6 +171,8 @@ mod tests {
         assert_eq!(p("6h"), Ok(21_600));
         assert_eq!(p("2d"), Ok(172_800));
         assert_eq!(p("1d 6h"), Ok(108_000));
+        assert_eq!(p("1d6h"), Ok(108_000));
+        assert_eq!(p("1w2d3h4m5s"), p("1w 2d 3h 4m 5s"));
         assert_eq!(
             p(" 1w  2d 3h 4m 5s "),
             Ok(604_800 + 172_800 + 10_800 + 240 + 5)
@@ -177,6 +189,9 @@ mod tests {
             "5x",
             "-5m",
             "1.5h",
+            "1dh",
+            "6h5",
+            "d1",
             "99999999999999999999s",
             "18446744073709551615d",
         ] {

@@ -75,6 +75,8 @@ pub struct App {
     history_seen: usize,
     /// Time the last frame took: the engine's slice, the panels' data and drawing.
     pub frame: RealDuration,
+    /// Draw without colour (`NO_COLOR`).
+    pub monochrome: bool,
 }
 
 impl App {
@@ -101,6 +103,7 @@ impl App {
             history: vec![Vec::new(); countries],
             history_seen: 0,
             frame: RealDuration::ZERO,
+            monochrome: false,
         }
     }
 

@@ -279,6 +279,42 @@ fn at_80x24_the_essentials_still_show() {
 }
 
 #[test]
+fn no_color_draws_without_colour_and_reverses_highlights() {
+    let mut app = app();
+    app.tick(Instant::now());
+    let draw = |app: &App| {
+        let mut t = Terminal::new(TestBackend::new(120, 40)).unwrap();
+        t.draw(|f| ui::draw(f, app)).unwrap();
+        t.backend().buffer().clone()
+    };
+    let coloured = draw(&app);
+    assert!(
+        coloured
+            .content
+            .iter()
+            .any(|c| c.fg != ratatui::style::Color::Reset),
+        "the dashboard has colour by default"
+    );
+    app.monochrome = true;
+    let plain = draw(&app);
+    assert!(
+        plain
+            .content
+            .iter()
+            .all(|c| c.fg == ratatui::style::Color::Reset && c.bg == ratatui::style::Color::Reset),
+        "NO_COLOR leaves no colour"
+    );
+    assert!(
+        plain
+            .content
+            .iter()
+            .any(|c| c.modifier.contains(ratatui::style::Modifier::REVERSED)),
+        "the state badge still stands out"
+    );
+    assert_eq!(text(&coloured), text(&plain), "the same text");
+}
+
+#[test]
 fn at_80x24_the_status_message_shows() {
     let mut app = app();
     let t0 = Instant::now();

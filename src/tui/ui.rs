@@ -18,7 +18,22 @@ const KEYS: &str = "space pause  +/- speed  s step  j jump  i inject  a ad-hoc  
 const KEYS_SHORT: &str =
     "SPC pause +/- speed s step j jump i/a inject 1/2 decide e note m EU ?help q quit";
 
+/// Draws the frame, without colour when the controller asked for none
+/// (`NO_COLOR`): highlighted cells are shown reversed instead.
 pub fn draw(f: &mut Frame, app: &App) {
+    draw_panels(f, app);
+    if app.monochrome {
+        for cell in &mut f.buffer_mut().content {
+            if cell.bg != Color::Reset {
+                cell.modifier |= Modifier::REVERSED;
+            }
+            cell.fg = Color::Reset;
+            cell.bg = Color::Reset;
+        }
+    }
+}
+
+fn draw_panels(f: &mut Frame, app: &App) {
     let area = f.area();
     let [top, main, footer] = Layout::vertical([
         Constraint::Length(4),

@@ -5,6 +5,8 @@
 //! - [`cli_run`]: `pacesim run` and its outputs (stdout, events.jsonl,
 //!   summary.json, report.md) for the bundled default scenario.
 //! - [`cli_args`]: malformed command lines and unusable `--out` targets.
+//! - [`cli_conventions`]: help with examples, completions, the man page,
+//!   `--json`, `-` for standard output, closed pipes, `NO_COLOR`, durations.
 //! - [`cli_validate`]: `pacesim validate` and the scenarios shipped in
 //!   `scenarios/`.
 //! - [`determinism`]: same inputs, same bytes; `--until` gives a prefix.
@@ -23,6 +25,7 @@
 mod architecture;
 mod batch;
 mod cli_args;
+mod cli_conventions;
 mod cli_run;
 mod cli_validate;
 mod determinism;
