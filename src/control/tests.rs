@@ -17,6 +17,7 @@ use crate::diag::SourceFile;
 use crate::engine::SimTime;
 use crate::exercise::{ControlRecord, What};
 use crate::playbook::IpcrMode;
+use crate::response::eu::EuRecord;
 use crate::response::eu::decision::DecisionRecord;
 use crate::response::eu::{DecisionKind, EuState};
 use crate::scenario::catalog::{Catalog, InjectIx};
@@ -126,12 +127,12 @@ fn taken(s: &Session) -> Vec<(u64, DecisionKind, bool, bool)> {
         .log()
         .iter()
         .filter_map(|e| match e.what {
-            What::Decision(DecisionRecord::Taken {
+            What::Eu(EuRecord::Decision(DecisionRecord::Taken {
                 kind,
                 approved,
                 players,
                 ..
-            }) => Some((e.t.0, kind, approved, players)),
+            })) => Some((e.t.0, kind, approved, players)),
             _ => None,
         })
         .collect()
@@ -786,7 +787,7 @@ fn resume_does_not_panic_on_entries_naming_nothing_that_exists() {
         assert!(!s.sim.model.log().iter().any(|e| matches!(
             e.what,
             What::Control(ControlRecord::AdHocInject { .. })
-                | What::Decision(DecisionRecord::Taken { .. })
+                | What::Eu(EuRecord::Decision(DecisionRecord::Taken { .. }))
         )));
     }
 }

@@ -3,25 +3,14 @@
 //! through which rooms, which know only their own types, hand theirs over.
 
 use std::any::Any;
-use std::sync::LazyLock;
 
 use crate::engine::{EventQueue, Priority, SimTime};
 use crate::infra::{InfraEv, InfraRecord};
-use crate::log::{Context, Described, Domain, Event, Kind, Record};
+use crate::log::Event;
 use crate::opinion::OpinionRecord;
-use crate::response::eu::EuEv;
-use crate::response::eu::analysis::AnalysisRecord;
-use crate::response::eu::blueprint::BlueprintRecord;
-use crate::response::eu::decision::DecisionRecord;
-use crate::response::eu::ipcr::IpcrRecord;
-use crate::response::eu::nato::NatoRecord;
-use crate::response::eu::protocol::ProtocolRecord;
-use crate::response::eu::solidarity::SolidarityRecord;
-use crate::response::eu::stratcom::StratComRecord;
-use crate::response::eu::toolbox::ToolboxRecord;
-use crate::response::eu::ucpm::UcpmRecord;
+use crate::response::eu::{EuEv, EuRecord};
 use crate::response::national::{NationalEv, NationalRecord};
-use crate::scenario::catalog::{Catalog, InjectIx};
+use crate::scenario::catalog::InjectIx;
 use crate::threats::cbrn::CbrnRecord;
 use crate::threats::cyber::CyberRecord;
 use crate::threats::disinfo::DisinfoRecord;
@@ -30,77 +19,25 @@ use crate::world::Bus;
 
 use super::control::{ControlEv, ControlRecord};
 
-/// Declares the log's record type: one variant per room's record type, the
-/// conversions, and [`Record`] by delegation.
-macro_rules! records {
-    ($($(#[$doc:meta])* $variant:ident($ty:ty),)*) => {
-        /// Everything that can happen in an exercise, by the room that logs it.
-        #[derive(Clone, Copy, Debug, PartialEq)]
-        pub enum What {
-            $($(#[$doc])* $variant($ty),)*
-        }
-
-        $(impl From<$ty> for What {
-            fn from(r: $ty) -> What {
-                What::$variant(r)
-            }
-        })*
-
-        impl Record for What {
-            /// Every room's kinds.
-            fn kinds() -> &'static [Kind] {
-                static ALL: LazyLock<Vec<Kind>> =
-                    LazyLock::new(|| [$(<$ty as Record>::kinds()),*].concat());
-                &ALL
-            }
-            fn kind(&self) -> &'static str {
-                match self { $(What::$variant(r) => r.kind(),)* }
-            }
-            fn domain(&self, cat: &Catalog) -> Domain {
-                match self { $(What::$variant(r) => r.domain(cat),)* }
-            }
-            fn describe<'a>(&self, cx: &Context<'a>) -> Described<'a> {
-                match self { $(What::$variant(r) => r.describe(cx),)* }
-            }
-            fn is_key(&self) -> bool {
-                match self { $(What::$variant(r) => r.is_key(),)* }
-            }
-        }
-
-        impl What {
-            /// A record a room handed over, if it is of a room's record type.
-            fn from_any(r: &dyn Any) -> Option<What> {
-                $(if let Some(r) = r.downcast_ref::<$ty>() {
-                    return Some(What::$variant(*r));
-                })*
-                None
-            }
-        }
-    };
-}
-
-// The most frequent kinds first: `from_any` tries them in this order.
-records! {
-    /// Narratives: launch, amplification and hourly reach.
-    Disinfo(DisinfoRecord),
-    /// Trust, hourly.
-    Opinion(OpinionRecord),
-    Infra(InfraRecord),
-    Cbrn(CbrnRecord),
-    National(NationalRecord),
-    Analysis(AnalysisRecord),
-    Cyber(CyberRecord),
-    Campaign(CampaignRecord),
-    Control(ControlRecord),
-    Decision(DecisionRecord),
-    Protocol(ProtocolRecord),
-    Ipcr(IpcrRecord),
-    Ucpm(UcpmRecord),
-    Solidarity(SolidarityRecord),
-    Blueprint(BlueprintRecord),
-    Toolbox(ToolboxRecord),
-    StratCom(StratComRecord),
-    Nato(NatoRecord),
+// The most frequent kinds first: `gather` tries them in this order.
+crate::log::records! {
+    /// Everything that can happen in an exercise, by the room that logs it.
+    pub enum What {
+        /// Narratives: launch, amplification and hourly reach.
+        Disinfo(DisinfoRecord),
+        /// Trust, hourly.
+        Opinion(OpinionRecord),
+        Infra(InfraRecord),
+        Cbrn(CbrnRecord),
+        National(NationalRecord),
+        Cyber(CyberRecord),
+        Campaign(CampaignRecord),
+        Control(ControlRecord),
+    }
+    unions {
+        /// The EU and NATO mechanisms, each with its own record type.
+        Eu(EuRecord),
+    }
 }
 
 /// What the exercise schedules on the event queue: its own events, and
@@ -143,7 +80,7 @@ pub struct Outbox<'a> {
 
 impl Bus for Outbox<'_> {
     fn record(&mut self, t: SimTime, record: &dyn Any) {
-        let what = What::from_any(record).unwrap_or_else(|| {
+        let what = What::gather(record).unwrap_or_else(|| {
             panic!("a record type is missing from `What` in exercise/record.rs")
         });
         self.log.push(Event { t, what });

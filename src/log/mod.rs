@@ -118,6 +118,82 @@ macro_rules! kinds {
 }
 pub(crate) use kinds;
 
+/// Declares a union of record types: one variant per type, [`Record`] by
+/// delegation, and `gather`, which finds a record a room handed over as
+/// `&dyn Any` among the union's types. `unions` nests other unions (the EU
+/// mechanisms' records form one), so that adding a type touches one list.
+macro_rules! records {
+    (
+        $(#[$meta:meta])* $vis:vis enum $name:ident {
+            $($(#[$doc:meta])* $variant:ident($ty:ty),)*
+        }
+        unions {
+            $($(#[$udoc:meta])* $uvariant:ident($uty:ty),)*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq)]
+        $vis enum $name {
+            $($(#[$doc])* $variant($ty),)*
+            $($(#[$udoc])* $uvariant($uty),)*
+        }
+
+        impl $crate::log::Record for $name {
+            /// Every type's kinds.
+            fn kinds() -> &'static [$crate::log::Kind] {
+                static ALL: std::sync::LazyLock<Vec<$crate::log::Kind>> =
+                    std::sync::LazyLock::new(|| {
+                        [
+                            $(<$ty as $crate::log::Record>::kinds(),)*
+                            $(<$uty as $crate::log::Record>::kinds(),)*
+                        ]
+                        .concat()
+                    });
+                &ALL
+            }
+            fn kind(&self) -> &'static str {
+                match self {
+                    $($name::$variant(r) => r.kind(),)*
+                    $($name::$uvariant(r) => r.kind(),)*
+                }
+            }
+            fn domain(&self, cat: &$crate::scenario::catalog::Catalog) -> $crate::log::Domain {
+                match self {
+                    $($name::$variant(r) => r.domain(cat),)*
+                    $($name::$uvariant(r) => r.domain(cat),)*
+                }
+            }
+            fn describe<'a>(&self, cx: &$crate::log::Context<'a>) -> $crate::log::Described<'a> {
+                match self {
+                    $($name::$variant(r) => r.describe(cx),)*
+                    $($name::$uvariant(r) => r.describe(cx),)*
+                }
+            }
+            fn is_key(&self) -> bool {
+                match self {
+                    $($name::$variant(r) => r.is_key(),)*
+                    $($name::$uvariant(r) => r.is_key(),)*
+                }
+            }
+        }
+
+        impl $name {
+            /// A record a room handed over, if it is of one of the union's
+            /// types; types are tried in the order listed.
+            pub(crate) fn gather(r: &dyn std::any::Any) -> Option<$name> {
+                $(if let Some(r) = r.downcast_ref::<$ty>() {
+                    return Some($name::$variant(*r));
+                })*
+                $(if let Some(r) = <$uty>::gather(r) {
+                    return Some($name::$uvariant(r));
+                })*
+                None
+            }
+        }
+    };
+}
+pub(crate) use records;
+
 /// What a record's text may refer to: the catalog, and the texts of
 /// controller notes, which the log refers to by number.
 #[derive(Clone, Copy)]

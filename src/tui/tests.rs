@@ -31,6 +31,7 @@ use crate::control::{Action, Advance, Session};
 use crate::diag::SourceFile;
 use crate::engine::SimTime;
 use crate::exercise::{ControlRecord, What};
+use crate::response::eu::EuRecord;
 use crate::response::eu::decision::DecisionRecord;
 use crate::scenario::catalog::Catalog;
 
@@ -791,9 +792,9 @@ fn a_waiting_decision_shows_its_options_and_1_answers_it() {
         .log()
         .iter()
         .filter_map(|e| match e.what {
-            What::Decision(DecisionRecord::Taken {
+            What::Eu(EuRecord::Decision(DecisionRecord::Taken {
                 approved, players, ..
-            }) => Some((approved, players)),
+            })) => Some((approved, players)),
             _ => None,
         })
         .collect();
@@ -832,11 +833,11 @@ fn two_declines_the_decision() {
     assert_eq!(
         count(&app, |w| matches!(
             w,
-            What::Decision(DecisionRecord::Taken {
+            What::Eu(EuRecord::Decision(DecisionRecord::Taken {
                 approved: false,
                 players: true,
                 ..
-            })
+            }))
         )),
         1
     );
@@ -864,11 +865,11 @@ fn a_decision_times_out_to_the_playbooks_default() {
     assert_eq!(
         count(&app, |w| matches!(
             w,
-            What::Decision(DecisionRecord::Taken {
+            What::Eu(EuRecord::Decision(DecisionRecord::Taken {
                 approved: true,
                 players: false,
                 ..
-            })
+            }))
         )),
         1,
         "the playbook's policy (approve), not the players"

@@ -5,9 +5,10 @@
 //! participants, the mechanism rows and the dashboard panel all read
 //! [`MECHANISMS`].
 //!
-//! Adding a mechanism: its file in this folder (behaviour, record, state,
-//! its `dashboard` and `summary` lines), its entry here, its record in the
-//! exercise's `What`, its figures in [`super::metrics`], and its playbook
+//! Adding a mechanism (see `docs/ARCHITECTURE.md`): its file in this folder
+//! (behaviour, record, state, its `dashboard` and `summary` lines), its
+//! entry here, its module, state, events and record in `super` (`mod.rs`,
+//! [`super::EuRecord`]), its figures in [`super::metrics`], and its playbook
 //! section in `playbook::model` with a field of `playbook::Response`.
 
 use serde::{Deserialize, Serialize};

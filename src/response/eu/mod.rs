@@ -63,6 +63,23 @@ use crate::threats::cyber::CyberRecord;
 use crate::threats::disinfo::DisinfoRecord;
 use crate::world::{Incident, Sim};
 
+crate::log::records! {
+    /// What the EU and NATO mechanisms log, by the mechanism that logs it.
+    pub enum EuRecord {
+        Analysis(analysis::AnalysisRecord),
+        Decision(decision::DecisionRecord),
+        Protocol(protocol::ProtocolRecord),
+        Ipcr(ipcr::IpcrRecord),
+        Ucpm(ucpm::UcpmRecord),
+        Solidarity(solidarity::SolidarityRecord),
+        Blueprint(blueprint::BlueprintRecord),
+        Toolbox(toolbox::ToolboxRecord),
+        StratCom(stratcom::StratComRecord),
+        Nato(nato::NatoRecord),
+    }
+    unions {}
+}
+
 /// How often mechanisms check their triggers.
 pub const REVIEW: Duration = Duration::minutes(30);
 

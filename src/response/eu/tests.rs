@@ -16,7 +16,7 @@ use super::solidarity::SolidarityRecord;
 use super::stratcom::StratComRecord;
 use super::toolbox::ToolboxRecord;
 use super::ucpm::UcpmRecord;
-use super::{DecisionKind, EuState};
+use super::{DecisionKind, EuRecord, EuState};
 use crate::diag::SourceFile;
 use crate::exercise::What;
 use crate::playbook::{Body, IpcrMode, Need};
@@ -213,12 +213,12 @@ fn requests(f: &Finished) -> Vec<(u64, u32, CountryIx, Need, u16)> {
     log(f)
         .into_iter()
         .filter_map(|(t, w)| match w {
-            What::Ucpm(UcpmRecord::AssistanceRequested {
+            What::Eu(EuRecord::Ucpm(UcpmRecord::AssistanceRequested {
                 request,
                 country,
                 need,
                 queued,
-            }) => Some((t, request, country, need, queued)),
+            })) => Some((t, request, country, need, queued)),
             _ => None,
         })
         .collect()
@@ -235,7 +235,7 @@ fn decon_requests(f: &Finished) -> Vec<(u64, u32, CountryIx, u16)> {
 fn deployed_at(f: &Finished, id: u32) -> Option<u64> {
     times(
         f,
-        |w| matches!(w, What::Ucpm(UcpmRecord::ModuleDeployed { request, .. }) if *request == id),
+        |w| matches!(w, What::Eu(EuRecord::Ucpm(UcpmRecord::ModuleDeployed { request, .. })) if *request == id),
     )
     .first()
     .copied()
@@ -244,7 +244,7 @@ fn deployed_at(f: &Finished, id: u32) -> Option<u64> {
 fn offered_at(f: &Finished, id: u32) -> Option<u64> {
     times(
         f,
-        |w| matches!(w, What::Ucpm(UcpmRecord::OfferAccepted { request, .. }) if *request == id),
+        |w| matches!(w, What::Eu(EuRecord::Ucpm(UcpmRecord::OfferAccepted { request, .. })) if *request == id),
     )
     .first()
     .copied()
@@ -265,13 +265,16 @@ fn a_second_request_waits_while_the_only_module_of_its_capability_is_deployed() 
     let waiting: Vec<u32> = log(&f)
         .iter()
         .filter_map(|(_, w)| match w {
-            What::Ucpm(UcpmRecord::AwaitingModule { request, .. }) => Some(*request),
+            What::Eu(EuRecord::Ucpm(UcpmRecord::AwaitingModule { request, .. })) => Some(*request),
             _ => None,
         })
         .collect();
     assert_eq!(waiting, [second], "only the second request waits");
     let returned = times(&f, |w| {
-        matches!(w, What::Ucpm(UcpmRecord::ModuleReturned { module: 0, .. }))
+        matches!(
+            w,
+            What::Eu(EuRecord::Ucpm(UcpmRecord::ModuleReturned { module: 0, .. }))
+        )
     });
     let back = returned[0];
     let d1 = deployed_at(&f, first).expect("the first request is served");
@@ -290,7 +293,7 @@ fn a_second_request_waits_while_the_only_module_of_its_capability_is_deployed() 
     assert!(
         times(&g, |w| matches!(
             w,
-            What::Ucpm(UcpmRecord::AwaitingModule { .. })
+            What::Eu(EuRecord::Ucpm(UcpmRecord::AwaitingModule { .. }))
         ))
         .is_empty(),
         "two modules serve two requests at once"
@@ -416,7 +419,10 @@ fn a_state_can_ask_again_for_a_capability_after_its_module_has_left() {
     );
     let f = world.run(&[&playbook(&ucpm(2, "2h", DECON_MODULE))], 1);
     let returned = times(&f, |w| {
-        matches!(w, What::Ucpm(UcpmRecord::ModuleReturned { .. }))
+        matches!(
+            w,
+            What::Eu(EuRecord::Ucpm(UcpmRecord::ModuleReturned { .. }))
+        )
     });
     assert!(
         returned.first().is_some_and(|t| *t < 3 * D),
@@ -458,7 +464,7 @@ fn ipcr_modes(f: &Finished) -> Vec<(u64, IpcrMode)> {
     log(f)
         .into_iter()
         .filter_map(|(t, w)| match w {
-            What::Ipcr(IpcrRecord::Mode { mode }) => Some((t, mode)),
+            What::Eu(EuRecord::Ipcr(IpcrRecord::Mode { mode })) => Some((t, mode)),
             _ => None,
         })
         .collect()
@@ -468,7 +474,7 @@ fn isaa(f: &Finished) -> Vec<(u64, IpcrMode)> {
     log(f)
         .into_iter()
         .filter_map(|(t, w)| match w {
-            What::Ipcr(IpcrRecord::IsaaReport { mode, .. }) => Some((t, mode)),
+            What::Eu(EuRecord::Ipcr(IpcrRecord::IsaaReport { mode, .. })) => Some((t, mode)),
             _ => None,
         })
         .collect()
@@ -483,7 +489,9 @@ fn art_222_brings_ipcr_to_full_activation_at_once_and_overtakes_the_presidency()
     let invoked: Vec<(u64, CountryIx)> = log(&f)
         .into_iter()
         .filter_map(|(t, w)| match w {
-            What::Solidarity(SolidarityRecord::Invoked { country }) => Some((t, country)),
+            What::Eu(EuRecord::Solidarity(SolidarityRecord::Invoked { country })) => {
+                Some((t, country))
+            }
             _ => None,
         })
         .collect();
@@ -508,19 +516,19 @@ fn art_222_brings_ipcr_to_full_activation_at_once_and_overtakes_the_presidency()
     let raised = times(&f, |w| {
         matches!(
             w,
-            What::Decision(DecisionRecord::Raised {
+            What::Eu(EuRecord::Decision(DecisionRecord::Raised {
                 kind: DecisionKind::IpcrFullActivation,
                 ..
-            })
+            }))
         )
     });
     let overtaken = times(&f, |w| {
         matches!(
             w,
-            What::Decision(DecisionRecord::Overtaken {
+            What::Eu(EuRecord::Decision(DecisionRecord::Overtaken {
                 kind: DecisionKind::IpcrFullActivation,
                 ..
-            })
+            }))
         )
     });
     assert_eq!(
@@ -531,10 +539,10 @@ fn art_222_brings_ipcr_to_full_activation_at_once_and_overtakes_the_presidency()
     assert!(
         times(&f, |w| matches!(
             w,
-            What::Decision(DecisionRecord::Taken {
+            What::Eu(EuRecord::Decision(DecisionRecord::Taken {
                 kind: DecisionKind::IpcrFullActivation,
                 ..
-            })
+            }))
         ))
         .is_empty()
     );
@@ -571,7 +579,7 @@ fn art_222_opens_bilateral_offers_and_speeds_assistance_up() {
     let (t, id, _, _) = decon_requests(&f)[0];
     let waited = times(
         &f,
-        |w| matches!(w, What::Ucpm(UcpmRecord::AwaitingModule { request, .. }) if *request == id),
+        |w| matches!(w, What::Eu(EuRecord::Ucpm(UcpmRecord::AwaitingModule { request, .. })) if *request == id),
     );
     assert_eq!(
         waited,
@@ -581,7 +589,9 @@ fn art_222_opens_bilateral_offers_and_speeds_assistance_up() {
     let invoked = times(&f, |w| {
         matches!(
             w,
-            What::Solidarity(SolidarityRecord::Invoked { country: EE })
+            What::Eu(EuRecord::Solidarity(SolidarityRecord::Invoked {
+                country: EE
+            }))
         )
     });
     assert_eq!(invoked.len(), 1);
@@ -602,7 +612,7 @@ fn art_222_opens_bilateral_offers_and_speeds_assistance_up() {
     assert!(
         times(
             &g,
-            |w| matches!(w, What::Ucpm(UcpmRecord::NoModule { request, .. }) if *request == id)
+            |w| matches!(w, What::Eu(EuRecord::Ucpm(UcpmRecord::NoModule { request, .. })) if *request == id)
         )
         .len()
             == 1
@@ -749,13 +759,13 @@ fn assessments(f: &Finished) -> Vec<(u64, f32, u16, bool)> {
     log(f)
         .into_iter()
         .filter_map(|(t, w)| match w {
-            What::Analysis(AnalysisRecord::Assessment {
+            What::Eu(EuRecord::Analysis(AnalysisRecord::Assessment {
                 by: Body::FusionCell,
                 confidence,
                 indicators,
                 alert,
                 ..
-            }) => Some((t, confidence, indicators, alert)),
+            })) => Some((t, confidence, indicators, alert)),
             _ => None,
         })
         .collect()
@@ -878,11 +888,11 @@ fn fusion_cell_analysts_queue_when_indicators_outrun_them() {
         let waiting = log(&f)
             .into_iter()
             .filter_map(|(_, w)| match w {
-                What::Analysis(AnalysisRecord::IndicatorReceived {
+                What::Eu(EuRecord::Analysis(AnalysisRecord::IndicatorReceived {
                     by: Body::FusionCell,
                     waiting,
                     ..
-                }) => Some(waiting),
+                })) => Some(waiting),
                 _ => None,
             })
             .max()
@@ -915,20 +925,26 @@ fn restrictive_measures_are_never_raised_before_attribution() {
     };
     let f = world.run(&[&playbook(&toolbox("Approve"))], 1);
     let attributed = times(&f, |w| {
-        matches!(w, What::Toolbox(ToolboxRecord::Attributed { .. }))
+        matches!(
+            w,
+            What::Eu(EuRecord::Toolbox(ToolboxRecord::Attributed { .. }))
+        )
     });
     assert_eq!(attributed.len(), 1);
     let raised = times(&f, |w| {
         matches!(
             w,
-            What::Decision(DecisionRecord::Raised {
+            What::Eu(EuRecord::Decision(DecisionRecord::Raised {
                 kind: DecisionKind::RestrictiveMeasures,
                 ..
-            })
+            }))
         )
     });
     let adopted = times(&f, |w| {
-        matches!(w, What::Toolbox(ToolboxRecord::RestrictiveMeasures))
+        matches!(
+            w,
+            What::Eu(EuRecord::Toolbox(ToolboxRecord::RestrictiveMeasures))
+        )
     });
     assert_eq!(raised.len(), 1, "sanctions are considered once");
     assert!(
@@ -943,17 +959,17 @@ fn restrictive_measures_are_never_raised_before_attribution() {
     assert!(
         times(&g, |w| matches!(
             w,
-            What::Toolbox(ToolboxRecord::Attributed { .. })
+            What::Eu(EuRecord::Toolbox(ToolboxRecord::Attributed { .. }))
         ))
         .is_empty()
     );
     assert!(
         times(&g, |w| matches!(
             w,
-            What::Decision(DecisionRecord::Raised {
+            What::Eu(EuRecord::Decision(DecisionRecord::Raised {
                 kind: DecisionKind::RestrictiveMeasures,
                 ..
-            }) | What::Toolbox(ToolboxRecord::RestrictiveMeasures)
+            })) | What::Eu(EuRecord::Toolbox(ToolboxRecord::RestrictiveMeasures))
         ))
         .is_empty()
     );
@@ -991,7 +1007,10 @@ fn attribution_and_sanctions_deter_later_campaign_steps() {
     let with = world.run(&[&toolbox], 1);
     let without = world.run(&[&playbook("")], 1);
     let attributed = times(&with, |w| {
-        matches!(w, What::Toolbox(ToolboxRecord::Attributed { .. }))
+        matches!(
+            w,
+            What::Eu(EuRecord::Toolbox(ToolboxRecord::Attributed { .. }))
+        )
     })[0];
     assert_eq!(attributed, 12 * H);
     assert!(
@@ -1090,7 +1109,10 @@ fn a_rapid_alert_slows_a_narrative_and_alerts_states_that_had_not_spotted_it() {
     eprintln!("peak reach {p:.3} with the RAS, {q:.3} without");
     assert!(p < 0.85 * q, "peak reach {p:.3} with the RAS vs {q:.3}");
     let alert = times(&with, |w| {
-        matches!(w, What::StratCom(StratComRecord::RasAlert { .. }))
+        matches!(
+            w,
+            What::Eu(EuRecord::StratCom(StratComRecord::RasAlert { .. }))
+        )
     });
     assert_eq!(alert.len(), 1);
     let answer = alert[0] + H;
@@ -1129,7 +1151,10 @@ fn a_rapid_alert_makes_every_state_aware_that_was_not_yet() {
     );
     let without = world.run(&[&stratcom("None")], 1);
     let alert = times(&with, |w| {
-        matches!(w, What::StratCom(StratComRecord::RasAlert { .. }))
+        matches!(
+            w,
+            What::Eu(EuRecord::StratCom(StratComRecord::RasAlert { .. }))
+        )
     })[0];
     let answer = alert + H;
     let mut late = Vec::new();
@@ -1181,7 +1206,9 @@ fn csirts_network_warning_finds_the_campaign_elsewhere_sooner() {
     let with = world.run(&[&blueprint(false)], 1);
     let without = world.run(&[&playbook("")], 1);
     let shared = log(&with).into_iter().find_map(|(t, w)| match w {
-        What::Blueprint(BlueprintRecord::CsirtsShared { country, .. }) => Some((t, country)),
+        What::Eu(EuRecord::Blueprint(BlueprintRecord::CsirtsShared { country, .. })) => {
+            Some((t, country))
+        }
         _ => None,
     });
     assert_eq!(shared, Some((8 * H, EE)), "EE shares its incident after 2h");
@@ -1243,9 +1270,9 @@ fn warned_states_isolate_and_a_shared_wiper_stops_at_the_border() {
     let isolated: Vec<(u64, CountryIx)> = log(&isolating)
         .into_iter()
         .filter_map(|(t, w)| match w {
-            What::Blueprint(BlueprintRecord::PreemptiveIsolation { country, .. }) => {
-                Some((t, country))
-            }
+            What::Eu(EuRecord::Blueprint(BlueprintRecord::PreemptiveIsolation {
+                country, ..
+            })) => Some((t, country)),
             _ => None,
         })
         .collect();
@@ -1272,7 +1299,9 @@ fn a_wiper_after_an_earlier_attack_of_the_same_campaign_still_triggers_isolation
     let isolated = times(&f, |w| {
         matches!(
             w,
-            What::Blueprint(BlueprintRecord::PreemptiveIsolation { .. })
+            What::Eu(EuRecord::Blueprint(
+                BlueprintRecord::PreemptiveIsolation { .. }
+            ))
         )
     });
     assert_eq!(
@@ -1317,7 +1346,7 @@ fn nato(mode: &str, duplication: f64, support: &str) -> String {
 fn fusion_cell_arrivals(f: &Finished, from: Body) -> Vec<u64> {
     times(
         f,
-        |w| matches!(w, What::Analysis(AnalysisRecord::IndicatorReceived { by: Body::FusionCell, from: s, .. }) if *s == from),
+        |w| matches!(w, What::Eu(EuRecord::Analysis(AnalysisRecord::IndicatorReceived { by: Body::FusionCell, from: s, .. })) if *s == from),
     )
 }
 
@@ -1368,12 +1397,12 @@ fn nato_support_arrives_once_natos_confidence_holds() {
     let nato_alert = log(&f)
         .into_iter()
         .find_map(|(t, w)| match w {
-            What::Analysis(AnalysisRecord::Assessment {
+            What::Eu(EuRecord::Analysis(AnalysisRecord::Assessment {
                 by: Body::Nato,
                 alert: true,
                 confidence,
                 ..
-            }) => Some((t, confidence)),
+            })) => Some((t, confidence)),
             _ => None,
         })
         .expect("NATO assesses a campaign");
@@ -1381,7 +1410,9 @@ fn nato_support_arrives_once_natos_confidence_holds() {
     let arrived: Vec<(u64, CountryIx)> = log(&f)
         .into_iter()
         .filter_map(|(t, w)| match w {
-            What::Nato(NatoRecord::SupportArrives { country, .. }) => Some((t, country)),
+            What::Eu(EuRecord::Nato(NatoRecord::SupportArrives { country, .. })) => {
+                Some((t, country))
+            }
             _ => None,
         })
         .collect();
@@ -1408,7 +1439,7 @@ fn nato_support_arrives_once_natos_confidence_holds() {
     assert!(
         times(&g, |w| matches!(
             w,
-            What::Nato(NatoRecord::SupportArrives { .. })
+            What::Eu(EuRecord::Nato(NatoRecord::SupportArrives { .. }))
         ))
         .is_empty()
     );
