@@ -38,9 +38,15 @@ pub enum Command {
     Report(ReportArgs),
     Msel(MselArgs),
     Completions(CompletionsArgs),
-    /// Print the man page (roff) on standard output.
+    /// Print a man page (roff) on standard output: pacesim(1), or a command's.
     #[command(hide = true)]
-    Man,
+    Man(ManArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ManArgs {
+    /// The command whose page to print, as in pacesim-run(1) (default: pacesim(1)).
+    pub command: Option<String>,
 }
 
 /// Scenario and playbooks, as `run` and `tui` take them.
@@ -103,7 +109,7 @@ pub struct TuiArgs {
     #[arg(long)]
     pub seed: Option<u64>,
     /// Journal file: created when new; an existing journal is resumed where it
-    /// stopped. Default: a new pacesim-<scenario>-<seed>-<time>.journal.jsonl here.
+    /// stopped. Default: a new pacesim-SCENARIO-SEED-TIME.journal.jsonl here.
     #[arg(long, value_name = "FILE")]
     pub journal: Option<PathBuf>,
     /// Starting speed in simulated seconds per second: 1, 10, 60, 600, 3600, 21600 or max.

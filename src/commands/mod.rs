@@ -43,7 +43,7 @@ pub fn main() -> ExitCode {
             MselCommand::Export { scenario, out } => msel::export(&scenario, &out),
         },
         Command::Completions(a) => completions::completions(a.shell),
-        Command::Man => completions::man(),
+        Command::Man(a) => completions::man(a.command.as_deref()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -70,7 +70,7 @@ pub struct Kind {
 
 /// What every kind of record in the log says about itself.
 pub trait Record: Copy + std::fmt::Debug + 'static {
-    /// Every kind of record this type logs (see [`kinds!`]).
+    /// Every kind of record this type logs (declared with the `kinds!` macro).
     fn kinds() -> &'static [Kind];
     /// The log's `kind` field: a stable snake_case name.
     fn kind(&self) -> &'static str;

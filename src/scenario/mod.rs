@@ -1,7 +1,7 @@
 //! Scenario files: the format ([`model`]), reading with positioned errors
-//! ([`load`]), MSEL spreadsheets ([`msel`]), and resolution into the compiled
-//! world ([`resolve`]), whose problems are shown at their `file:line:col`
-//! ([`locate`]).
+//! ([`crate::input::load`]), MSEL spreadsheets ([`msel`]), and resolution
+//! into the compiled world ([`resolve`], [`catalog`]), whose problems are
+//! shown at their `file:line:col` ([`crate::input::locate`]).
 //!
 //! A scenario describes one exercise: the member states and their national
 //! capacities, the critical-infrastructure graph, the audiences narratives

@@ -50,18 +50,56 @@ fn completions_name_every_command() {
     pacesim(dir.path(), ["completions", "tcsh-2000"]).refused();
 }
 
+/// The commands `pacesim --help` lists, each with a page pacesim-NAME(1).
+const COMMANDS: &[&str] = &[
+    "run",
+    "validate",
+    "tui",
+    "replay",
+    "batch",
+    "merge",
+    "report",
+    "msel",
+    "completions",
+];
+
 #[test]
-fn the_shipped_man_page_is_the_one_the_binary_makes() {
+fn the_shipped_man_pages_are_the_ones_the_binary_makes() {
     let dir = tempdir();
-    let out = pacesim(dir.path(), ["man"]);
-    out.success();
-    let shipped = std::fs::read_to_string(root().join("docs/pacesim.1"))
-        .expect("docs/pacesim.1 ships with pacesim");
-    assert!(
-        out.stdout == shipped,
-        "docs/pacesim.1 is out of date: write it again with `cargo run -q -- man > docs/pacesim.1`"
+    let help = pacesim(dir.path(), ["--help"]);
+    for name in COMMANDS {
+        assert!(
+            help.stdout.contains(&format!("  {name} ")),
+            "{name} in --help"
+        );
+    }
+    let pages = std::iter::once(("pacesim".to_string(), vec!["man"])).chain(
+        COMMANDS
+            .iter()
+            .map(|c| (format!("pacesim-{c}"), vec!["man", *c])),
     );
-    assert!(shipped.contains(".TH pacesim"), "a man page");
+    for (page, args) in pages {
+        let out = pacesim(dir.path(), &args);
+        out.success();
+        let file = format!("docs/man/{page}.1");
+        let shipped = std::fs::read_to_string(root().join(&file))
+            .unwrap_or_else(|_| panic!("{file} ships with pacesim"));
+        assert!(
+            out.stdout == shipped,
+            "{file} is out of date: write it again with `cargo run -q -- {} > {file}`",
+            args.join(" ")
+        );
+        assert!(
+            shipped.contains(&format!(".TH {page} 1")),
+            "{file} is a man page"
+        );
+    }
+    let run = std::fs::read_to_string(root().join("docs/man/pacesim-run.1")).unwrap();
+    assert!(
+        run.contains("\\-\\-seed") && run.contains("Examples:"),
+        "options and examples"
+    );
+    pacesim(dir.path(), ["man", "nope"]).refused();
 }
 
 #[test]
