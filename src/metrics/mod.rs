@@ -390,45 +390,40 @@ pub struct Column {
 
 /// Every metric for every entity of `cat`, with the mechanisms' when `with_eu`
 /// (when any playbook of a batch has EU or NATO mechanisms): the metric, the
-/// entity's index in its scope, and the column.
-fn expand(cat: &Catalog, with_eu: bool) -> Vec<(&'static Metric, usize, Column)> {
-    let mut out = Vec::new();
-    for m in METRICS {
-        let column = |name: String, label: String| Column {
-            name,
-            label,
-            unit: m.unit,
-            better: m.better,
-            scope: m.scope,
+/// entity's index in its scope, and its id (`None` for a run-wide metric).
+fn expand(
+    cat: &Catalog,
+    with_eu: bool,
+) -> impl Iterator<Item = (&'static Metric, usize, Option<&str>)> {
+    METRICS.iter().flat_map(move |m| {
+        let ids: Vec<Option<&str>> = match m.scope {
+            Scope::Run => vec![None],
+            Scope::Threat => cat.campaigns.iter().map(|c| Some(&*c.id)).collect(),
+            Scope::Country => cat.countries.iter().map(|c| Some(&*c.id)).collect(),
+            Scope::Narrative => cat.narratives.iter().map(|n| Some(&*n.id)).collect(),
+            Scope::Mechanism(_) if with_eu => vec![None],
+            Scope::Mechanism(_) => vec![],
         };
-        let mut each = |ids: Vec<&str>| {
-            for (i, id) in ids.into_iter().enumerate() {
-                out.push((
-                    m,
-                    i,
-                    column(format!("{}.{id}", m.key), format!("{} ({id})", m.label)),
-                ));
-            }
-        };
-        match m.scope {
-            Scope::Run => out.push((m, 0, column(m.key.into(), m.label.into()))),
-            Scope::Threat => each(cat.campaigns.iter().map(|c| &*c.id).collect()),
-            Scope::Country => each(cat.countries.iter().map(|c| &*c.id).collect()),
-            Scope::Narrative => each(cat.narratives.iter().map(|n| &*n.id).collect()),
-            Scope::Mechanism(_) if with_eu => {
-                out.push((m, 0, column(m.key.into(), m.label.into())))
-            }
-            Scope::Mechanism(_) => {}
-        }
-    }
-    out
+        ids.into_iter().enumerate().map(move |(i, id)| (m, i, id))
+    })
 }
 
 /// The columns of a batch of `cat`'s runs.
 pub fn columns(cat: &Catalog, with_eu: bool) -> Vec<Column> {
     expand(cat, with_eu)
-        .into_iter()
-        .map(|(_, _, c)| c)
+        .map(|(m, _, id)| {
+            let (name, label) = match id {
+                Some(id) => (format!("{}.{id}", m.key), format!("{} ({id})", m.label)),
+                None => (m.key.to_string(), m.label.to_string()),
+            };
+            Column {
+                name,
+                label,
+                unit: m.unit,
+                better: m.better,
+                scope: m.scope,
+            }
+        })
         .collect()
 }
 
@@ -440,8 +435,10 @@ pub fn round(x: f64) -> f64 {
 
 /// The values of [`columns`] for one run, rounded as printed.
 pub fn values(cat: &Catalog, with_eu: bool, s: &Summary) -> Vec<Option<f64>> {
-    expand(cat, with_eu)
-        .into_iter()
+    let mut v: Vec<Option<f64>> = expand(cat, with_eu)
         .map(|(m, i, _)| (m.value)(s, i).map(round))
-        .collect()
+        .collect();
+    // A batch keeps every run's values: no spare capacity.
+    v.shrink_to_fit();
+    v
 }
