@@ -273,6 +273,18 @@ pub const METRICS: &[Metric] = &[
         value: |s, i| hours(s.campaigns.get(i)?.time_to_detect_s),
     },
     Metric {
+        key: "eu_time_to_respond_h",
+        label: "time to the first EU or NATO answer",
+        short: "EU answer",
+        unit: Unit::Hours,
+        better: Better::Lower,
+        scope: Scope::Threat,
+        headline: false,
+        // From the campaign's first effect to the first share, isolation,
+        // debunk or alert, or module on the ground that answers it.
+        value: |s, i| hours(s.eu.as_ref()?.threats.get(i)?.time_to_respond_s),
+    },
+    Metric {
         key: "trust_min",
         label: "lowest trust",
         short: "low trust",
