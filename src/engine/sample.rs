@@ -2,13 +2,14 @@
 //! engine's [`math`](super::math) so that every draw is computed the same way
 //! on every machine and in every build profile.
 //!
-//! - [`exponential`] and [`triangular`] by inversion of the distribution function;
+//! - [`exponential`] by Marsaglia and Tsang's ziggurat, [`triangular`] by
+//!   inversion of the distribution function;
 //! - [`standard_normal`] by Marsaglia's polar method;
 //! - [`binomial`] by inversion for small means (BINV) and by Kachitvichyanukul
 //!   and Schmeiser's BTPE otherwise ("Binomial random variate generation",
 //!   Communications of the ACM 31(2), 1988), ported from `rand_distr`.
 
-use rand::RngExt;
+use rand::{Rng, RngExt};
 
 use super::SimRng;
 use super::math::{exp, ln, ln_1p, pow};
@@ -20,8 +21,66 @@ fn unit(rng: &mut SimRng) -> f64 {
 
 /// An exponential draw with mean `mean`.
 pub fn exponential(rng: &mut SimRng, mean: f64) -> f64 {
-    // 1 − U lies in (0, 1], so its logarithm is finite.
-    -mean * ln_1p(-unit(rng))
+    mean * standard_exponential(rng)
+}
+
+/// The exponential ziggurat of Marsaglia and Tsang ("The Ziggurat Method for
+/// Generating Random Variables", Journal of Statistical Software 5(8), 2000):
+/// 256 layers of equal area `V` under e^−x, the base layer carrying the tail
+/// beyond `R`. A draw is one 64-bit word and a comparison in 98.9 % of cases;
+/// only the wedges and the tail need `exp` or `ln`.
+struct Ziggurat {
+    /// Layer edges, x[0] = V / e^−R > x[1] = R > … > x[256] = 0.
+    x: [f64; 257],
+    /// e^−x at each edge.
+    f: [f64; 257],
+}
+
+/// Where the tail starts, and each layer's area, for 256 layers.
+const ZIG_R: f64 = 7.697_117_470_131_05;
+const ZIG_V: f64 = 0.003_949_659_822_581_557;
+
+/// Built once, with the engine's own `exp` and `ln`, so the same on every machine.
+static ZIGGURAT: std::sync::LazyLock<Ziggurat> = std::sync::LazyLock::new(|| {
+    let mut z = Ziggurat {
+        x: [0.0; 257],
+        f: [0.0; 257],
+    };
+    z.x[0] = ZIG_V / exp(-ZIG_R);
+    z.x[1] = ZIG_R;
+    for i in 1..256 {
+        // Each layer, x[i] wide, spans e^−x[i] to e^−x[i+1] with area V.
+        z.x[i + 1] = (-ln(ZIG_V / z.x[i] + exp(-z.x[i]))).max(0.0);
+    }
+    z.x[256] = 0.0;
+    for i in 0..257 {
+        z.f[i] = exp(-z.x[i]);
+    }
+    z
+});
+
+/// An exponential draw with mean 1.
+fn standard_exponential(rng: &mut SimRng) -> f64 {
+    let z = &*ZIGGURAT;
+    loop {
+        let bits = rng.next_u64();
+        let i = (bits & 0xff) as usize;
+        // The top 53 bits as a uniform in [0, 1), apart from the layer's 8.
+        let u = (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64);
+        let x = u * z.x[i];
+        if x < z.x[i + 1] {
+            return x;
+        }
+        if i == 0 {
+            // Beyond R the exponential is R plus another (it has no memory);
+            // 1 − U lies in (0, 1], so its logarithm is finite.
+            return ZIG_R - ln_1p(-unit(rng));
+        }
+        // A wedge: accept under the density.
+        if z.f[i + 1] + (z.f[i] - z.f[i + 1]) * unit(rng) < exp(-x) {
+            return x;
+        }
+    }
 }
 
 /// Exponential draws at a rate (the queueing models' arrivals and services).
@@ -282,6 +341,29 @@ mod tests {
         assert_eq!(binomial(&mut rng, 7, 1.0), 7);
         assert_eq!(binomial(&mut rng, 7, 0.0), 0);
         assert_eq!(binomial(&mut rng, 7, f64::NAN), 0);
+    }
+
+    /// The ziggurat's distribution function at points in every part of it
+    /// (narrow layers near 0, wide ones, wedges, the tail beyond R).
+    #[test]
+    fn exponential_draws_follow_the_distribution_function() {
+        let z = &*ZIGGURAT;
+        // The layers close at 0: the top one, from e^−x[255] to 1, has area V too.
+        let top = z.x[255] * (1.0 - z.f[255]);
+        assert!((top / ZIG_V - 1.0).abs() < 1e-6, "top layer area {top}");
+        let mut rng = RngStreams::new(5).stream("ziggurat-test");
+        let n = 400_000;
+        let draws: Vec<f64> = (0..n).map(|_| standard_exponential(&mut rng)).collect();
+        assert!(draws.iter().all(|x| x.is_finite() && *x >= 0.0));
+        for t in [0.01, 0.1, 0.5, 1.0, 2.0, 4.0, 7.0, ZIG_R, 9.0] {
+            let want = exp(-t);
+            let got = draws.iter().filter(|x| **x > t).count() as f64 / n as f64;
+            let se = (want * (1.0 - want) / n as f64).sqrt();
+            assert!(
+                (got - want).abs() <= 5.0 * se + 1e-6,
+                "P(X > {t}) = {got}, want {want}"
+            );
+        }
     }
 
     #[test]

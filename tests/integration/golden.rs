@@ -7,6 +7,8 @@
 //! without dev-dependencies, whose features may change how floating-point
 //! functions are computed) must give the same bytes. A change that moves a
 //! hash says why in its commit; `PACESIM_GOLDEN_WRITE=1` rewrites the file.
+//! When the log of seed 5 moves, the recorded session's event counts move
+//! with it: record it again first with `cargo run --example golden_session`.
 
 use std::path::PathBuf;
 
