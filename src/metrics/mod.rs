@@ -41,8 +41,10 @@ pub enum Unit {
     Objectives,
     Requests,
     Alerts,
-    /// A share of people, 0 to 1 (shown as a percentage).
-    Share,
+    /// A share of a country's population, 0 to 1 (shown as a percentage).
+    ShareOfPopulation,
+    /// A share of a narrative's audiences, 0 to 1 (shown as a percentage).
+    ShareOfAudience,
 }
 
 impl Unit {
@@ -57,14 +59,15 @@ impl Unit {
             Unit::Objectives => "objectives",
             Unit::Requests => "requests",
             Unit::Alerts => "alerts",
-            Unit::Share => "% of people",
+            Unit::ShareOfPopulation => "% of population",
+            Unit::ShareOfAudience => "% of audience",
         }
     }
 
     /// A value in this unit, as people read it.
     pub fn show(self, v: f64) -> String {
         match self {
-            Unit::Share => format!("{:.1}%", v * 100.0),
+            Unit::ShareOfPopulation | Unit::ShareOfAudience => format!("{:.1}%", v * 100.0),
             Unit::Hours => format!("{v:.1} h"),
             Unit::NodeHours => format!("{v:.1}"),
             Unit::MillionPeopleHours => format!("{v:.2}"),
@@ -87,7 +90,9 @@ impl Unit {
     pub fn show_change(self, d: f64) -> String {
         let sign = if d > 0.0 { "+" } else { "" };
         match self {
-            Unit::Share => format!("{sign}{:.1} pts", d * 100.0),
+            Unit::ShareOfPopulation | Unit::ShareOfAudience => {
+                format!("{sign}{:.1} pts", d * 100.0)
+            }
             _ => format!("{sign}{}", self.show(d)),
         }
     }
@@ -221,7 +226,7 @@ pub const METRICS: &[Metric] = &[
         key: "peak_reach_max",
         label: "highest narrative reach",
         short: "top reach",
-        unit: Unit::Share,
+        unit: Unit::ShareOfAudience,
         better: Better::Lower,
         scope: Scope::Run,
         headline: true,
@@ -239,7 +244,7 @@ pub const METRICS: &[Metric] = &[
         key: "trust_min_mean",
         label: "mean lowest trust",
         short: "low trust",
-        unit: Unit::Share,
+        unit: Unit::ShareOfPopulation,
         better: Better::Higher,
         scope: Scope::Run,
         headline: true,
@@ -288,7 +293,7 @@ pub const METRICS: &[Metric] = &[
         key: "trust_min",
         label: "lowest trust",
         short: "low trust",
-        unit: Unit::Share,
+        unit: Unit::ShareOfPopulation,
         better: Better::Higher,
         scope: Scope::Country,
         headline: false,
@@ -298,7 +303,7 @@ pub const METRICS: &[Metric] = &[
         key: "peak_reach",
         label: "peak reach",
         short: "reach",
-        unit: Unit::Share,
+        unit: Unit::ShareOfAudience,
         better: Better::Lower,
         scope: Scope::Narrative,
         headline: false,

@@ -154,13 +154,8 @@ pub fn run_summary(
         let _ = writeln!(o, "\nPlaybook effect (vs {}):", c.baseline);
         for r in &c.rows {
             let [b, w, _] = r.shown();
-            let _ = writeln!(
-                o,
-                "  {:<46} {b:>9} -> {w:>9} {:<22} {}",
-                r.metric,
-                r.unit.label(),
-                r.verdict()
-            );
+            let metric = format!("{} ({})", r.metric, r.unit.label());
+            let _ = writeln!(o, "  {metric:<62} {b:>9} -> {w:>9}  {}", r.verdict());
         }
         for (id, a, b) in &c.ratings_changed {
             let _ = writeln!(o, "  objective {id}: {a} -> {b}");
