@@ -244,3 +244,55 @@ fn outputs_are_readable_by_group_and_others_under_a_common_umask() {
         assert_eq!(mode, 0o644, "{f} has mode {mode:o}");
     }
 }
+
+/// `run --out` writes the report `pacesim report DIR --format md` prints: one
+/// document, not two.
+#[test]
+fn report_md_is_the_report_command_s_markdown() {
+    let dir = tempdir();
+    let m = mini();
+    let m = m.to_str().unwrap();
+    pacesim(dir.path(), ["run", m, "--seed", "3", "--out", "d"]).success();
+    let written = std::fs::read_to_string(dir.path().join("d/report.md")).unwrap();
+    let printed = pacesim(dir.path(), ["report", "d", "--format", "md"]);
+    printed.success();
+    assert!(
+        printed.stdout == written,
+        "run --out and report --format md differ"
+    );
+    assert!(
+        written.contains("Improvement plan"),
+        "the full AAR:\n{written}"
+    );
+}
+
+/// The report's participants are the bodies the playbook has: a StratCom-only
+/// playbook brings StratCom and the Rapid Alert System, and no one else.
+#[test]
+fn participants_are_the_bodies_of_the_playbook() {
+    let dir = tempdir();
+    let root = crate::util::root();
+    let m = mini();
+    let pb = root.join("tests/data/ras_low_threshold.ron");
+    let (m, pb) = (m.to_str().unwrap(), pb.to_str().unwrap());
+    pacesim(dir.path(), ["run", m, "--playbook", pb, "--out", "d"]).success();
+    let o = pacesim(dir.path(), ["report", "d", "--format", "json"]);
+    o.success();
+    let report: Value = serde_json::from_str(&o.stdout).unwrap();
+    let bodies: Vec<&str> = report["overview"]["participants"]
+        .as_array()
+        .expect("participants")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        bodies.contains(&"EEAS StratCom and the Rapid Alert System"),
+        "{bodies:?}"
+    );
+    for absent in ["Fusion Cell", "IPCR", "UCPM", "CSIRTs", "NATO", "Toolbox"] {
+        assert!(
+            !bodies.iter().any(|b| b.contains(absent)),
+            "{absent} is not in this playbook: {bodies:?}"
+        );
+    }
+}
