@@ -24,6 +24,7 @@ use crate::error::Failure;
 use crate::metrics::{self, Column, Rating};
 use crate::output::{write_atomic, write_json};
 use crate::playbook::LoadedPlaybook;
+use crate::response::eu::mechanisms::{self, Mechanism};
 use crate::run::{compile, execute};
 use crate::scenario::LoadedScenario;
 use crate::scenario::catalog::Catalog;
@@ -118,9 +119,7 @@ pub fn run(
         .map(|s| compile(loaded, &s.playbooks))
         .collect::<Result<_, _>>()?;
     let base = a.seed.unwrap_or(cats[0].default_seed);
-    let with_eu = cats
-        .iter()
-        .any(|c| !crate::response::eu::mechanisms::national_only(&c.response));
+    let with_eu = cats.iter().any(|c| !mechanisms::national_only(&c.response));
     let (k, n) = a.shard.unwrap_or((0, 1));
     let (first, end) = slice(a.runs, k, n);
     let meta = Meta {
@@ -187,7 +186,7 @@ pub fn run(
     .map_err(Failure::Run)?;
     let rows: Vec<Row> = rows.into_iter().flatten().collect();
     let secs = started.elapsed().as_secs_f64();
-    let json = write_outputs(a.out, &meta, &Columns::of(&cats[0], with_eu), &rows)?;
+    let json = write_outputs(a.out, &meta, &Columns::of(&cats, with_eu), &rows)?;
     Ok(Done {
         json,
         meta,
@@ -262,7 +261,26 @@ pub struct ObjectiveInfo {
 }
 
 impl Columns {
-    pub fn of(cat: &Catalog, with_eu: bool) -> Columns {
+    /// The columns of a batch over the sets' catalogs (one scenario, so the
+    /// same but for the mechanisms each set's playbooks bring).
+    pub fn of(cats: &[Arc<Catalog>], with_eu: bool) -> Columns {
+        let cat = &cats[0];
+        // The bodies of every mechanism some set brings.
+        let brought: Vec<Mechanism> = mechanisms::MECHANISMS
+            .iter()
+            .filter(|m| cats.iter().any(|c| (m.present)(&c.response)))
+            .map(|m| m.id)
+            .collect();
+        let participants = cat
+            .countries
+            .iter()
+            .map(|c| c.id.to_string())
+            .chain(
+                mechanisms::participants(&brought)
+                    .into_iter()
+                    .map(String::from),
+            )
+            .collect();
         Columns {
             defs: metrics::columns(cat, with_eu),
             objectives: cat
@@ -279,7 +297,7 @@ impl Columns {
                 end: (cat.start + chrono::Duration::seconds(cat.duration.0 as i64))
                     .format("%Y-%m-%dT%H:%M:%SZ")
                     .to_string(),
-                participants: cat.countries.iter().map(|c| c.id.to_string()).collect(),
+                participants,
                 threats: cat
                     .campaigns
                     .iter()

@@ -73,8 +73,39 @@ pub struct Paired {
     pub ci95: [f64; 2],
     /// The interval excludes zero.
     pub significant: bool,
-    /// `better`, `worse` or `no clear difference` for the candidate.
-    pub verdict: String,
+    pub verdict: Verdict,
+}
+
+/// What a paired difference says about the candidate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Verdict {
+    #[serde(rename = "better")]
+    Better,
+    #[serde(rename = "worse")]
+    Worse,
+    #[serde(rename = "no clear difference")]
+    NoClearDifference,
+}
+
+impl Verdict {
+    /// Whether the candidate did better; `None` without a clear difference.
+    pub fn better(self) -> Option<bool> {
+        match self {
+            Verdict::Better => Some(true),
+            Verdict::Worse => Some(false),
+            Verdict::NoClearDifference => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Verdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Verdict::Better => "better",
+            Verdict::Worse => "worse",
+            Verdict::NoClearDifference => "no clear difference",
+        })
+    }
 }
 
 pub fn paired(def: &Column, pairs: impl Iterator<Item = (f64, f64)>) -> Option<Paired> {
@@ -83,9 +114,9 @@ pub fn paired(def: &Column, pairs: impl Iterator<Item = (f64, f64)>) -> Option<P
     let significant = s.n > 1 && (s.ci95[0] > 0.0 || s.ci95[1] < 0.0);
     let lower = s.mean < 0.0;
     let verdict = match (significant, lower, def.better) {
-        (false, _, _) => "no clear difference",
-        (true, true, Better::Lower) | (true, false, Better::Higher) => "better",
-        _ => "worse",
+        (false, _, _) => Verdict::NoClearDifference,
+        (true, true, Better::Lower) | (true, false, Better::Higher) => Verdict::Better,
+        _ => Verdict::Worse,
     };
     Some(Paired {
         metric: def.name.clone(),
@@ -93,7 +124,7 @@ pub fn paired(def: &Column, pairs: impl Iterator<Item = (f64, f64)>) -> Option<P
         mean_difference: s.mean,
         ci95: s.ci95,
         significant,
-        verdict: verdict.to_string(),
+        verdict,
     })
 }
 
@@ -128,12 +159,12 @@ mod tests {
         .unwrap();
         assert_eq!(p.mean_difference, -2.0);
         assert!(p.significant);
-        assert_eq!(p.verdict, "better");
+        assert_eq!(p.verdict, Verdict::Better);
         let noise = paired(
             &def,
             (0..50).map(|i| (5.0, 5.0 + if i % 2 == 0 { 1.0 } else { -1.0 })),
         )
         .unwrap();
-        assert_eq!(noise.verdict, "no clear difference");
+        assert_eq!(noise.verdict, Verdict::NoClearDifference);
     }
 }

@@ -90,10 +90,14 @@ fn summary(b: &BatchJson, meta: &Meta, rows: usize, secs: f64, out: &Path) -> St
             c.candidate, c.baseline
         );
         for p in c.paired.iter().filter(|p| p.significant) {
+            let def = b.metrics.iter().find(|d| d.name == p.metric);
+            let label = def.map_or(p.metric.as_str(), |d| d.label.as_str());
+            let [d, lo, hi] = [p.mean_difference, p.ci95[0], p.ci95[1]]
+                .map(|v| def.map_or_else(|| format!("{v:+.3}"), |d| d.unit.show_change(v)));
             let _ = writeln!(
                 o,
-                "    {:<34} {:>+10.3}  95% CI [{:+.3}, {:+.3}]  {}",
-                p.metric, p.mean_difference, p.ci95[0], p.ci95[1], p.verdict
+                "    {label:<46} {d:>10}  95% CI [{lo}, {hi}]  {}",
+                p.verdict
             );
         }
         let unclear = c.paired.iter().filter(|p| !p.significant).count();

@@ -14,13 +14,15 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::svg;
-use crate::batch::{BatchJson, Comparison};
+use crate::batch::BatchJson;
+use crate::batch::stats::Paired;
 use crate::diag::Diagnostic;
 use crate::error::Failure;
 use crate::exercise::What;
 use crate::log::is_key_kind;
 use crate::log::jsonl::{self, Logged};
-use crate::metrics::{self, Rating, Summary};
+use crate::metrics::{self, Rating, Summary, Unit};
+use crate::response::eu::mechanisms;
 
 #[derive(Debug, Serialize)]
 pub struct Aar {
@@ -35,7 +37,7 @@ pub struct Aar {
     /// Batch only: per playbook set, headline metrics.
     pub distributions: Vec<Distribution>,
     /// Batch only: paired differences against the first set.
-    pub comparison: Vec<Comparison>,
+    pub comparison: Vec<ComparisonRows>,
     #[serde(skip)]
     charts: Vec<String>,
 }
@@ -92,10 +94,45 @@ pub struct PlanItem {
 pub struct Distribution {
     pub playbook: String,
     pub metric: String,
+    pub unit: Unit,
     pub mean: f64,
     pub ci95: [f64; 2],
     pub p5: f64,
     pub p95: f64,
+}
+
+/// A batch's paired differences of one set against the baseline set, each
+/// with its metric's label and unit from the batch's column definitions.
+#[derive(Debug, Serialize)]
+pub struct ComparisonRows {
+    pub baseline: String,
+    pub candidate: String,
+    pub paired: Vec<PairedRow>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PairedRow {
+    #[serde(flatten)]
+    pub paired: Paired,
+    pub label: String,
+    /// `None` for a metric the batch's columns do not define (shown as is).
+    pub unit: Option<Unit>,
+}
+
+impl PairedRow {
+    /// The mean difference and its interval as people read them.
+    fn shown(&self) -> [String; 3] {
+        let [d, lo, hi] = [
+            self.paired.mean_difference,
+            self.paired.ci95[0],
+            self.paired.ci95[1],
+        ]
+        .map(|v| {
+            self.unit
+                .map_or_else(|| format!("{v:+.4}"), |u| u.show_change(v))
+        });
+        [d, lo, hi]
+    }
 }
 
 /// Root cause, corrective action, capability element and owner for an
@@ -401,20 +438,32 @@ pub fn run_aar(sum: &Summary, events: &[Logged]) -> Aar {
         }
     }
     if let Some(c) = &sum.versus_baseline {
-        let rows: Vec<(String, f64, f64, f64)> = c
+        let rows: Vec<svg::Bar> = c
             .rows
             .iter()
-            .filter_map(|r| r.change_pct().map(|p| (r.metric.clone(), p, p, p)))
+            .filter_map(|r| {
+                r.change_pct().map(|p| svg::Bar {
+                    label: r.metric.clone(),
+                    value: p,
+                    low: p,
+                    high: p,
+                    shown: format!("{p:+.1} %"),
+                    fill: svg::verdict_fill(r.better),
+                })
+            })
             .collect();
         charts.push(svg::bars(
-            "Effect of the playbook against national responders only (same seed)",
-            "%",
+            "Effect of the playbook against national responders only (same seed), % change",
             &rows,
         ));
     }
     let end_h = sum.until_s as f64 / 3600.0;
     let end = chrono::DateTime::parse_from_rfc3339(&sum.start)
-        .map(|t| (t + chrono::Duration::seconds(sum.until_s as i64)).to_rfc3339())
+        .map(|t| {
+            (t.with_timezone(&chrono::Utc) + chrono::Duration::seconds(sum.until_s as i64))
+                .format("%Y-%m-%dT%H:%M:%SZ")
+                .to_string()
+        })
         .unwrap_or_default();
     let improvement_plan = plan_for(&improvements, &end, &kinds);
     let mut participants: Vec<String> = sum
@@ -424,13 +473,12 @@ pub fn run_aar(sum: &Summary, events: &[Logged]) -> Aar {
         .map(|c| c.country.clone())
         .collect();
     // Only the bodies of the mechanisms the playbooks brought.
-    for m in sum.eu.iter().flat_map(|e| &e.mechanisms) {
-        for p in m.info().participants {
-            if !participants.iter().any(|x| x == p) {
-                participants.push(p.to_string());
-            }
-        }
-    }
+    let brought = sum.eu.as_ref().map_or(&[][..], |e| &e.mechanisms[..]);
+    participants.extend(
+        mechanisms::participants(brought)
+            .into_iter()
+            .map(String::from),
+    );
     Aar {
         source: "run",
         overview: Overview {
@@ -479,6 +527,7 @@ fn build_batch(dir: &Path) -> Result<Aar, Failure> {
                 distributions.push(Distribution {
                     playbook: set.playbook.clone(),
                     metric: format!("{} ({})", m.label, m.unit.label()),
+                    unit: m.unit,
                     mean: st.mean,
                     ci95: st.ci95,
                     p5: st.p5,
@@ -489,15 +538,22 @@ fn build_batch(dir: &Path) -> Result<Aar, Failure> {
     }
     for m in metrics::headline() {
         let label = format!("{} ({})", m.label, m.unit.label());
-        let rows: Vec<(String, f64, f64, f64)> = distributions
+        let rows: Vec<svg::Bar> = distributions
             .iter()
             .filter(|d| d.metric == label)
-            .map(|d| (d.playbook.clone(), d.mean, d.ci95[0], d.ci95[1]))
+            .enumerate()
+            .map(|(i, d)| svg::Bar {
+                label: d.playbook.clone(),
+                value: d.mean,
+                low: d.ci95[0],
+                high: d.ci95[1],
+                shown: d.unit.show(d.mean),
+                fill: svg::colour(i),
+            })
             .collect();
         if !rows.is_empty() {
             charts.push(svg::bars(
                 &format!("{label}: mean and 95% confidence interval"),
-                "",
                 &rows,
             ));
         }
@@ -559,7 +615,7 @@ fn build_batch(dir: &Path) -> Result<Aar, Failure> {
     for c in &b.comparisons {
         // Differences in percent of the baseline's mean, so metrics of any unit share an axis.
         let base = b.sets.iter().find(|x| x.playbook == c.baseline);
-        let rows: Vec<(String, f64, f64, f64)> = c
+        let rows: Vec<svg::Bar> = c
             .paired
             .iter()
             .filter(|p| p.significant)
@@ -567,23 +623,26 @@ fn build_batch(dir: &Path) -> Result<Aar, Failure> {
                 let mean = base?.stats.get(&p.metric)?.mean;
                 (mean.abs() > 1e-9).then(|| {
                     let pct = |v: f64| 100.0 * v / mean.abs();
-                    (
-                        format!("{} ({})", p.metric, p.verdict),
-                        pct(p.mean_difference),
-                        pct(p.ci95[0]),
-                        pct(p.ci95[1]),
-                    )
+                    let label = b
+                        .metrics
+                        .iter()
+                        .find(|d| d.name == p.metric)
+                        .map_or(p.metric.as_str(), |d| d.label.as_str());
+                    svg::Bar {
+                        label: label.to_string(),
+                        value: pct(p.mean_difference),
+                        low: pct(p.ci95[0]),
+                        high: pct(p.ci95[1]),
+                        shown: format!("{:+.1} %", pct(p.mean_difference)),
+                        fill: svg::verdict_fill(p.verdict.better()),
+                    }
                 })
             })
             .take(16)
             .collect();
         if !rows.is_empty() {
             charts.push(svg::bars(
-                &format!(
-                    "{} against {}: significant paired differences, % of baseline mean",
-                    c.candidate, c.baseline
-                ),
-                "%",
+                &format!("{} vs {}: % of the baseline mean", c.candidate, c.baseline),
                 &rows,
             ));
         }
@@ -610,7 +669,26 @@ fn build_batch(dir: &Path) -> Result<Aar, Failure> {
         areas_for_improvement: improvements,
         improvement_plan,
         distributions,
-        comparison: b.comparisons,
+        comparison: b
+            .comparisons
+            .into_iter()
+            .map(|c| ComparisonRows {
+                paired: c
+                    .paired
+                    .into_iter()
+                    .map(|p| {
+                        let def = b.metrics.iter().find(|d| d.name == p.metric);
+                        PairedRow {
+                            label: def.map_or_else(|| p.metric.clone(), |d| d.label.clone()),
+                            unit: def.map(|d| d.unit),
+                            paired: p,
+                        }
+                    })
+                    .collect(),
+                baseline: c.baseline,
+                candidate: c.candidate,
+            })
+            .collect(),
         charts,
     })
 }
@@ -682,10 +760,12 @@ pub fn markdown(a: &Aar) -> String {
             "\n## Distributions\n\n| Playbook | Metric | Mean | 95% CI | p5 | p95 |\n|---|---|---|---|---|---|"
         );
         for d in &a.distributions {
+            let [mean, lo, hi, p5, p95] =
+                [d.mean, d.ci95[0], d.ci95[1], d.p5, d.p95].map(|v| d.unit.show(v));
             let _ = writeln!(
                 o,
-                "| {} | {} | {:.2} | [{:.2}, {:.2}] | {:.2} | {:.2} |",
-                d.playbook, d.metric, d.mean, d.ci95[0], d.ci95[1], d.p5, d.p95
+                "| {} | {} | {mean} | [{lo}, {hi}] | {p5} | {p95} |",
+                d.playbook, d.metric
             );
         }
     }
@@ -696,10 +776,11 @@ pub fn markdown(a: &Aar) -> String {
             c.candidate, c.baseline
         );
         for p in &c.paired {
+            let [d, lo, hi] = p.shown();
             let _ = writeln!(
                 o,
-                "| {} | {} | [{}, {}] | {} |",
-                p.metric, p.mean_difference, p.ci95[0], p.ci95[1], p.verdict
+                "| {} (`{}`) | {d} | [{lo}, {hi}] | {} |",
+                p.label, p.paired.metric, p.paired.verdict
             );
         }
     }
@@ -834,16 +915,13 @@ pub fn html(a: &Aar) -> String {
     if !a.distributions.is_empty() {
         o.push_str("<h2>Distributions</h2><table><tr><th>Playbook</th><th>Metric</th><th>Mean</th><th>95% CI</th><th>p5</th><th>p95</th></tr>");
         for d in &a.distributions {
+            let [mean, lo, hi, p5, p95] =
+                [d.mean, d.ci95[0], d.ci95[1], d.p5, d.p95].map(|v| h(&d.unit.show(v)));
             let _ = write!(
                 o,
-                "<tr><td>{}</td><td>{}</td><td>{:.2}</td><td>[{:.2}, {:.2}]</td><td>{:.2}</td><td>{:.2}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td>{mean}</td><td>[{lo}, {hi}]</td><td>{p5}</td><td>{p95}</td></tr>",
                 h(&d.playbook),
                 h(&d.metric),
-                d.mean,
-                d.ci95[0],
-                d.ci95[1],
-                d.p5,
-                d.p95
             );
         }
         o.push_str("</table>");
@@ -856,14 +934,13 @@ pub fn html(a: &Aar) -> String {
             h(&c.baseline)
         );
         for p in &c.paired {
+            let [d, lo, hi] = p.shown().map(|v| h(&v));
             let _ = write!(
                 o,
-                "<tr><td>{}</td><td>{}</td><td>[{}, {}]</td><td>{}</td></tr>",
-                h(&p.metric),
-                p.mean_difference,
-                p.ci95[0],
-                p.ci95[1],
-                h(&p.verdict)
+                "<tr><td>{} <code>{}</code></td><td>{d}</td><td>[{lo}, {hi}]</td><td>{}</td></tr>",
+                h(&p.label),
+                h(&p.paired.metric),
+                h(&p.paired.verdict.to_string())
             );
         }
         o.push_str("</table>");

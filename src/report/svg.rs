@@ -154,17 +154,38 @@ pub fn timeline(title: &str, lanes: &[(String, Vec<f64>)], x_max: f64) -> String
     s
 }
 
-/// Horizontal bars with a confidence interval each: (label, value, low, high).
-pub fn bars(title: &str, unit: &str, rows: &[(String, f64, f64, f64)]) -> String {
+/// One horizontal bar: a value with its confidence interval.
+pub struct Bar {
+    pub label: String,
+    pub value: f64,
+    pub low: f64,
+    pub high: f64,
+    /// The value as people read it, beside the bar.
+    pub shown: String,
+    pub fill: &'static str,
+}
+
+/// A bar's fill for a change: green when better, red when worse, grey when
+/// neither (so an improvement never shows in the colour of a loss).
+pub fn verdict_fill(better: Option<bool>) -> &'static str {
+    match better {
+        Some(true) => "#27ae60",
+        Some(false) => "#c0392b",
+        None => "#95a5a6",
+    }
+}
+
+/// Horizontal bars with a confidence interval each.
+pub fn bars(title: &str, rows: &[Bar]) -> String {
     let (w, bar_h, left, right, top) = (760.0, 22.0, 260.0, 60.0, 36.0);
     let h = top + bar_h * rows.len() as f64 + 30.0;
     let lo = rows
         .iter()
-        .map(|r| r.2.min(r.1).min(0.0))
+        .map(|r| r.low.min(r.value).min(0.0))
         .fold(0.0, f64::min);
     let hi = rows
         .iter()
-        .map(|r| r.3.max(r.1).max(0.0))
+        .map(|r| r.high.max(r.value).max(0.0))
         .fold(0.0, f64::max);
     let span = (hi - lo).max(1e-9);
     let px = |x: f64| left + (x - lo) / span * (w - left - right);
@@ -180,31 +201,31 @@ pub fn bars(title: &str, unit: &str, rows: &[(String, f64, f64, f64)]) -> String
         r##"<line x1="{zero}" x2="{zero}" y1="{top}" y2="{}" stroke="#555"/>"##,
         h - 30.0
     );
-    for (i, (label, v, l, u)) in rows.iter().enumerate() {
+    for (i, r) in rows.iter().enumerate() {
+        let (v, l, u) = (r.value, &r.low, &r.high);
         let y = top + bar_h * i as f64;
-        let (x0, x1) = (px(0.0f64.min(*v)), px(0.0f64.max(*v)));
+        let (x0, x1) = (px(0.0f64.min(v)), px(0.0f64.max(v)));
         let _ = write!(
             s,
             r#"<text x="{}" y="{}" class="ax" text-anchor="end">{}</text><rect x="{x0:.1}" y="{}" width="{:.1}" height="{}" fill="{}"/>"#,
             left - 8.0,
             y + bar_h * 0.65,
-            esc(label),
+            esc(&r.label),
             y + 4.0,
             (x1 - x0).max(0.5),
             bar_h - 8.0,
-            colour(i)
+            r.fill
         );
         let _ = write!(
             s,
-            r##"<line x1="{:.1}" x2="{:.1}" y1="{}" y2="{}" stroke="#000"/><text x="{}" y="{}" class="ax">{} {}</text>"##,
+            r##"<line x1="{:.1}" x2="{:.1}" y1="{}" y2="{}" stroke="#000"/><text x="{}" y="{}" class="ax">{}</text>"##,
             px(*l),
             px(*u),
             y + bar_h / 2.0,
             y + bar_h / 2.0,
             px(hi) + 4.0,
             y + bar_h * 0.65,
-            fmt_num(*v),
-            esc(unit)
+            esc(&r.shown)
         );
     }
     s.push_str("</svg>");

@@ -974,7 +974,7 @@ fn the_comparison_finds_the_playbook_that_saves_lives() {
         .unwrap_or_else(|| panic!("no playbook comparison in the batch report\n{}", o.stdout));
     let row = cmp
         .lines()
-        .find(|l| l.starts_with("| cbrn_deaths"))
+        .find(|l| l.starts_with("| deaths (`cbrn_deaths`)"))
         .unwrap_or_else(|| panic!("no cbrn_deaths row in the comparison:\n{cmp}"));
     assert!(row.contains("better"), "{row}");
 }
@@ -1307,6 +1307,13 @@ fn the_report_of_a_batch_has_dates_and_participants() {
     );
     let participants = o["participants"].as_array().unwrap();
     assert!(participants.iter().any(|c| c == "EE"), "{o}");
+    // The forward-leaning set brings the Fusion Cell: its bodies take part.
+    assert!(
+        participants
+            .iter()
+            .any(|c| c.as_str().is_some_and(|c| c.contains("Hybrid Fusion Cell"))),
+        "{o}"
+    );
     assert!(!o["threats"].as_array().unwrap().is_empty(), "{o}");
     let plan = j["improvement_plan"].as_array().unwrap();
     assert!(!plan.is_empty());

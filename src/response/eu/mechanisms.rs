@@ -192,6 +192,19 @@ pub fn present(r: &Response) -> impl Iterator<Item = &'static MechanismInfo> + '
     MECHANISMS.iter().filter(|m| (m.present)(r))
 }
 
+/// The bodies that take part in `mechanisms`, in table order, each once.
+pub fn participants(mechanisms: &[Mechanism]) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for m in MECHANISMS.iter().filter(|m| mechanisms.contains(&m.id)) {
+        for p in m.participants {
+            if !out.contains(p) {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
 /// Does no EU or NATO mechanism take part?
 pub fn national_only(r: &Response) -> bool {
     present(r).next().is_none()
