@@ -87,6 +87,20 @@ pub enum NationalRecord {
     },
 }
 
+/// A national CSIRT's record about `by` at `node`: who, where, and whose campaign.
+trait ByCsirt<'a> {
+    fn by_csirt(self, cx: &Context<'a>, country: CountryIx, node: NodeIx, by: Origin) -> Self;
+}
+
+impl<'a> ByCsirt<'a> for Described<'a> {
+    fn by_csirt(self, cx: &Context<'a>, country: CountryIx, node: NodeIx, by: Origin) -> Self {
+        self.actor(cx.csirt(country))
+            .target(&cx.node(node).id)
+            .country(cx.country(country))
+            .origin(cx, by)
+    }
+}
+
 impl Record for NationalRecord {
     kinds! {
         IntrusionDetected => "intrusion_detected",
@@ -119,10 +133,7 @@ impl Record for NationalRecord {
                 cx.csirt(country),
                 cx.node(node).name
             ))
-            .actor(cx.csirt(country))
-            .target(&cx.node(node).id)
-            .country(cx.country(country))
-            .origin(cx, by),
+            .by_csirt(cx, country, node, by),
             NationalRecord::IncidentOpened {
                 by,
                 node,
@@ -138,20 +149,14 @@ impl Record for NationalRecord {
                     String::new()
                 }
             ))
-            .actor(cx.csirt(country))
-            .target(&cx.node(node).id)
-            .country(cx.country(country))
-            .origin(cx, by)
+            .by_csirt(cx, country, node, by)
             .detail("queued", queued),
             NationalRecord::IntrusionEvicted { by, node, country } => Described::new(format!(
                 "{} evicts the intruder from {}",
                 cx.csirt(country),
                 cx.node(node).name
             ))
-            .actor(cx.csirt(country))
-            .target(&cx.node(node).id)
-            .country(cx.country(country))
-            .origin(cx, by),
+            .by_csirt(cx, country, node, by),
             NationalRecord::NetworksIsolated { by, country } => Described::new(format!(
                 "{} isolates networks against {}",
                 cx.csirt(country),
