@@ -684,7 +684,7 @@ fn decision_popup(f: &mut Frame, app: &App, id: u32, area: Rect) {
             format!("{question}{who}"),
             Style::new().bold(),
         )),
-        Line::from(format!("raised {}", d.raised)),
+        Line::from(format!("{}, raised {}", d.kind.mechanism().name, d.raised)),
         Line::from(""),
         Line::from(format!("[1] {}", options[0])),
         Line::from(format!("[2] {}", options[1])),

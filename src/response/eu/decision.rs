@@ -56,13 +56,29 @@ impl DecisionKind {
     /// The decision's stable id in the log and the outputs.
     pub fn id(self) -> String {
         match self {
-            DecisionKind::IpcrInformationSharing => "ipcr_information_sharing".into(),
-            DecisionKind::IpcrFullActivation => "ipcr_full_activation".into(),
-            DecisionKind::UcpmRequest(n) => format!("ucpm_request:{}", n.name()),
-            DecisionKind::Solidarity => "solidarity_clause_art222".into(),
-            DecisionKind::Attribution => "toolbox_attribution".into(),
-            DecisionKind::RestrictiveMeasures => "toolbox_restrictive_measures".into(),
+            DecisionKind::UcpmRequest(n) => format!("{}:{}", self.kind(), n.name()),
+            _ => self.kind().into(),
         }
+    }
+
+    /// The kind of decision, as the mechanisms table lists it.
+    pub fn kind(self) -> &'static str {
+        match self {
+            DecisionKind::IpcrInformationSharing => "ipcr_information_sharing",
+            DecisionKind::IpcrFullActivation => "ipcr_full_activation",
+            DecisionKind::UcpmRequest(_) => "ucpm_request",
+            DecisionKind::Solidarity => "solidarity_clause_art222",
+            DecisionKind::Attribution => "toolbox_attribution",
+            DecisionKind::RestrictiveMeasures => "toolbox_restrictive_measures",
+        }
+    }
+
+    /// The mechanism whose decision this is.
+    pub fn mechanism(self) -> &'static super::MechanismInfo {
+        super::MECHANISMS
+            .iter()
+            .find(|m| m.decisions.contains(&self.kind()))
+            .expect("every decision kind is in the mechanisms table")
     }
 
     /// Who decides, as the log names them.

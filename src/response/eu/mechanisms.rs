@@ -47,6 +47,9 @@ pub struct MechanismInfo {
     pub section: &'static str,
     /// The bodies that take part when the playbook has it.
     pub participants: &'static [&'static str],
+    /// The kinds of decision point it raises, as the log names them
+    /// ([`DecisionKind::kind`](super::DecisionKind::kind)).
+    pub decisions: &'static [&'static str],
     /// Does the merged response have it?
     pub present: fn(&Response) -> bool,
     /// Takes the playbook's section, if it has one, into the merged response.
@@ -78,7 +81,7 @@ const fn info(
     id: Mechanism,
     (name, short): (&'static str, &'static str),
     section: &'static str,
-    participants: &'static [&'static str],
+    (participants, decisions): (&'static [&'static str], &'static [&'static str]),
     (present, take): Section,
     dashboard: Option<fn(&EuState, &Catalog) -> String>,
     summary: fn(&EuMetrics) -> String,
@@ -89,6 +92,7 @@ const fn info(
         short,
         section,
         participants,
+        decisions,
         present,
         take,
         dashboard,
@@ -102,7 +106,10 @@ pub const MECHANISMS: &[MechanismInfo] = &[
         Mechanism::Protocol,
         ("EU Hybrid Playbook", "Playbook"),
         "protocol",
-        &["EEAS, Commission and Council (EU operational protocol)"],
+        (
+            &["EEAS, Commission and Council (EU operational protocol)"],
+            &[],
+        ),
         section!(protocol),
         None,
         protocol::summary,
@@ -111,7 +118,7 @@ pub const MECHANISMS: &[MechanismInfo] = &[
         Mechanism::FusionCell,
         ("Hybrid Fusion Cell", "Fusion Cell"),
         "fusion_cell",
-        &["EU Hybrid Fusion Cell (EU INTCEN)"],
+        (&["EU Hybrid Fusion Cell (EU INTCEN)"], &[]),
         section!(fusion_cell),
         Some(analysis::dashboard),
         analysis::summary,
@@ -120,7 +127,10 @@ pub const MECHANISMS: &[MechanismInfo] = &[
         Mechanism::Ipcr,
         ("IPCR", "IPCR"),
         "ipcr",
-        &["Council Presidency / IPCR"],
+        (
+            &["Council Presidency / IPCR"],
+            &["ipcr_information_sharing", "ipcr_full_activation"],
+        ),
         section!(ipcr),
         Some(ipcr::dashboard),
         ipcr::summary,
@@ -129,7 +139,7 @@ pub const MECHANISMS: &[MechanismInfo] = &[
         Mechanism::Ucpm,
         ("ERCC / UCPM", "ERCC/UCPM"),
         "ucpm",
-        &["ERCC / UCPM"],
+        (&["ERCC / UCPM"], &["ucpm_request"]),
         section!(ucpm),
         Some(ucpm::dashboard),
         ucpm::summary,
@@ -138,7 +148,7 @@ pub const MECHANISMS: &[MechanismInfo] = &[
         Mechanism::Blueprint,
         ("Cyber Blueprint / CSIRTs network", "Blueprint"),
         "blueprint",
-        &["CSIRTs network and ENISA"],
+        (&["CSIRTs network and ENISA"], &[]),
         section!(blueprint),
         Some(blueprint::dashboard),
         blueprint::summary,
@@ -147,7 +157,10 @@ pub const MECHANISMS: &[MechanismInfo] = &[
         Mechanism::Toolbox,
         ("Cyber Diplomacy Toolbox", "Toolbox"),
         "toolbox",
-        &["Council (Cyber Diplomacy Toolbox)"],
+        (
+            &["Council (Cyber Diplomacy Toolbox)"],
+            &["toolbox_attribution", "toolbox_restrictive_measures"],
+        ),
         section!(toolbox),
         Some(toolbox::dashboard),
         toolbox::summary,
@@ -156,7 +169,7 @@ pub const MECHANISMS: &[MechanismInfo] = &[
         Mechanism::StratCom,
         ("StratCom / Rapid Alert System", "StratCom"),
         "stratcom",
-        &["EEAS StratCom and the Rapid Alert System"],
+        (&["EEAS StratCom and the Rapid Alert System"], &[]),
         section!(stratcom),
         Some(stratcom::dashboard),
         stratcom::summary,
@@ -165,7 +178,7 @@ pub const MECHANISMS: &[MechanismInfo] = &[
         Mechanism::Solidarity,
         ("Solidarity clause (Art. 222)", "Art. 222"),
         "solidarity",
-        &[],
+        (&[], &["solidarity_clause_art222"]),
         section!(solidarity),
         Some(solidarity::dashboard),
         solidarity::summary,
@@ -174,7 +187,10 @@ pub const MECHANISMS: &[MechanismInfo] = &[
         Mechanism::Nato,
         ("NATO", "NATO"),
         "nato",
-        &["NATO (Hybrid Analysis Branch, Allied Command Operations)"],
+        (
+            &["NATO (Hybrid Analysis Branch, Allied Command Operations)"],
+            &[],
+        ),
         section!(nato),
         Some(nato::dashboard),
         nato::summary,
@@ -238,6 +254,36 @@ mod tests {
             assert_eq!(m.id as usize, i, "{}", m.name);
             assert_eq!(m.id.info().name, m.name);
         }
+    }
+
+    #[test]
+    fn every_decision_kind_belongs_to_one_mechanism() {
+        use super::super::DecisionKind as K;
+        let kinds = [
+            K::IpcrInformationSharing,
+            K::IpcrFullActivation,
+            K::Solidarity,
+            K::Attribution,
+            K::RestrictiveMeasures,
+        ]
+        .into_iter()
+        .chain(crate::playbook::Need::ALL.map(K::UcpmRequest));
+        for k in kinds {
+            let owners = MECHANISMS
+                .iter()
+                .filter(|m| m.decisions.contains(&k.kind()))
+                .count();
+            assert_eq!(owners, 1, "{}", k.id());
+        }
+        assert_eq!(K::Attribution.mechanism().id, Mechanism::Toolbox);
+        assert_eq!(
+            K::UcpmRequest(crate::playbook::Need::Repair).mechanism().id,
+            Mechanism::Ucpm
+        );
+        assert_eq!(
+            MECHANISMS.iter().map(|m| m.decisions.len()).sum::<usize>(),
+            6
+        );
     }
 
     #[test]

@@ -115,6 +115,8 @@ pub struct StratComMetrics {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct DecisionMetrics {
     pub decision: String,
+    /// The mechanism whose decision it is.
+    pub mechanism: super::Mechanism,
     pub country: Option<String>,
     pub raised_s: u64,
     pub decided_s: Option<u64>,
@@ -250,6 +252,7 @@ pub fn measure(
             .iter()
             .map(|d| DecisionMetrics {
                 decision: d.kind.id(),
+                mechanism: d.kind.mechanism().id,
                 country: d.country.map(cid),
                 raised_s: d.raised.0,
                 decided_s: d.decided.map(|x| x.0.0),
