@@ -315,15 +315,8 @@ fn levels(sim: &mut Sim) {
         (count_u32(st.blueprint.states.len()), st.blueprint.level)
     };
     if states >= b.operational && level < Some(Level::Operational) {
-        {
-            let mut st = eu(sim);
-            st.blueprint.level = Some(Level::Operational);
-            st.blueprint.operational_at = Some(now);
-        }
-        sim.emit(BlueprintRecord::LevelConvened {
-            level: Level::Operational,
-            states: u8::try_from(states).unwrap_or(u8::MAX),
-        });
+        convene(sim, Level::Operational, states);
+        eu(sim).blueprint.operational_at = Some(now);
         protocol::reach(sim, Stage::Response);
         if let Some(e) = &b.enisa {
             let hardest = hardest_hit(sim);
@@ -333,15 +326,8 @@ fn levels(sim: &mut Sim) {
     }
     let level = eu_ref(sim).blueprint.level;
     if states >= b.political && level < Some(Level::Political) {
-        {
-            let mut st = eu(sim);
-            st.blueprint.level = Some(Level::Political);
-            st.blueprint.political_at = Some(now);
-        }
-        sim.emit(BlueprintRecord::LevelConvened {
-            level: Level::Political,
-            states: u8::try_from(states).unwrap_or(u8::MAX),
-        });
+        convene(sim, Level::Political, states);
+        eu(sim).blueprint.political_at = Some(now);
         // The political level brings the crisis to IPCR.
         if let Some(i) = &sim.cat.response.ipcr
             && eu_ref(sim).ipcr.mode < IpcrMode::InformationSharing
@@ -354,6 +340,15 @@ fn levels(sim: &mut Sim) {
             );
         }
     }
+}
+
+/// The CSIRTs network convenes at `level`, `states` member states sharing.
+fn convene(sim: &mut Sim, level: Level, states: u32) {
+    eu(sim).blueprint.level = Some(level);
+    sim.emit(BlueprintRecord::LevelConvened {
+        level,
+        states: u8::try_from(states).unwrap_or(u8::MAX),
+    });
 }
 
 /// The member state with most cyber incidents open or waiting.
