@@ -1,0 +1,454 @@
+//! The calibration table: each figure from a real incident or mechanism
+//! (DOMAIN.md, with its source) beside what pacesim gives over 200 seeds of
+//! the shipped scenario that models it.
+//!
+//! A sample is one occurrence in one run (an incident, a foothold, a
+//! narrative, a run): `Some(value)`, or `None` when it had not happened by
+//! the scenario's end. Quantiles count the `None`s as later than anything,
+//! so a median past the end reads "> end".
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use pacesim::engine::SimTime;
+use pacesim::exercise::What;
+use pacesim::infra::{Cause, InfraRecord};
+use pacesim::playbook::IpcrMode;
+use pacesim::response::eu::EuRecord;
+use pacesim::response::eu::ipcr::IpcrRecord;
+use pacesim::response::eu::solidarity::SolidarityRecord;
+use pacesim::response::eu::toolbox::ToolboxRecord;
+use pacesim::response::national::NationalRecord;
+use pacesim::scenario::Sector;
+use pacesim::scenario::catalog::Origin;
+use pacesim::threats::cbrn::CbrnRecord;
+use pacesim::threats::cyber::CyberRecord;
+use pacesim::threats::disinfo::DisinfoRecord;
+
+use crate::runs::{Run, compile, each, release, root};
+
+/// Seeds per scenario.
+const SEEDS: u64 = 200;
+
+/// What a figure is counted in.
+#[derive(Clone, Copy)]
+enum Unit {
+    Hours,
+    Days,
+    /// A share of runs, 0 to 1.
+    ShareOfRuns,
+}
+
+impl Unit {
+    fn show(self, v: f64) -> String {
+        match self {
+            Unit::Hours if v < 1.0 => format!("{:.0} min", v * 60.0),
+            Unit::Hours => format!("{v:.1} h"),
+            Unit::Days => format!("{v:.1} d"),
+            Unit::ShareOfRuns => format!("{:.0} %", v * 100.0),
+        }
+    }
+}
+
+/// One figure from the real world and how to measure it in a run.
+struct Figure {
+    name: &'static str,
+    /// The real value, as a range (equal ends for a point).
+    real: (f64, f64),
+    unit: Unit,
+    source: &'static str,
+    scenario: &'static str,
+    /// Every occurrence in one run.
+    measure: fn(&Run) -> Vec<Option<f64>>,
+}
+
+fn days(h: f64) -> f64 {
+    h / 24.0
+}
+
+/// Time from each CBRN release to the national identification of its agent.
+fn identified_h(run: &Run) -> Vec<Option<f64>> {
+    let mut released: BTreeMap<u32, SimTime> = BTreeMap::new();
+    let mut found: BTreeMap<u32, SimTime> = BTreeMap::new();
+    for e in run.log {
+        match e.what {
+            What::Cbrn(CbrnRecord::Release { incident, .. }) => {
+                released.insert(incident, e.t);
+            }
+            What::National(NationalRecord::AgentIdentified { incident, .. }) => {
+                found.entry(incident).or_insert(e.t);
+            }
+            _ => {}
+        }
+    }
+    released
+        .iter()
+        .map(|(i, t)| found.get(i).map(|f| Run::hours(*t, *f)))
+        .collect()
+}
+
+/// Days from each release on a site to the site's handing back.
+fn site_closed_d(run: &Run) -> Vec<Option<f64>> {
+    let mut out = Vec::new();
+    for (k, e) in run.log.iter().enumerate() {
+        if let What::Cbrn(CbrnRecord::Release {
+            site: Some(node), ..
+        }) = e.what
+        {
+            let cleared = run.log[k..].iter().find_map(|x| match x.what {
+                What::National(NationalRecord::SiteDecontaminated { node: n, .. }) if n == node => {
+                    Some(x.t)
+                }
+                _ => None,
+            });
+            out.push(cleared.map(|c| days(Run::hours(e.t, c))));
+        }
+    }
+    out
+}
+
+/// Days each foothold stays before the national CSIRT detects it.
+fn dwell_d(run: &Run) -> Vec<Option<f64>> {
+    let mut planted: BTreeMap<(Origin, u32), SimTime> = BTreeMap::new();
+    let mut seen: BTreeMap<(Origin, u32), SimTime> = BTreeMap::new();
+    for e in run.log {
+        match e.what {
+            What::Cyber(CyberRecord::IntrusionPlanted { by, node }) => {
+                planted.entry((by, node.0)).or_insert(e.t);
+            }
+            What::National(NationalRecord::IntrusionDetected { by, node, .. }) => {
+                seen.entry((by, node.0)).or_insert(e.t);
+            }
+            _ => {}
+        }
+    }
+    planted
+        .iter()
+        .map(|(k, t)| seen.get(k).map(|s| days(Run::hours(*t, *s))))
+        .collect()
+}
+
+/// Hours from each narrative's launch to its first debunk.
+fn fact_check_h(run: &Run) -> Vec<Option<f64>> {
+    let mut launched = BTreeMap::new();
+    let mut debunked = BTreeMap::new();
+    for e in run.log {
+        match e.what {
+            What::Disinfo(DisinfoRecord::NarrativeLaunched { narrative, .. }) => {
+                launched.entry(narrative.0).or_insert(e.t);
+            }
+            What::National(NationalRecord::Debunked { narrative, .. }) => {
+                debunked.entry(narrative.0).or_insert(e.t);
+            }
+            _ => {}
+        }
+    }
+    launched
+        .iter()
+        .map(|(n, t)| debunked.get(n).map(|d| Run::hours(*t, *d)))
+        .collect()
+}
+
+/// Hours each energy node attacked directly stays without service.
+fn grid_outage_h(run: &Run) -> Vec<Option<f64>> {
+    let mut out = Vec::new();
+    for (k, e) in run.log.iter().enumerate() {
+        if let What::Infra(InfraRecord::ServiceLost {
+            node,
+            cause: Cause::Attack(_),
+            ..
+        }) = e.what
+            && run.cat.nodes[node.i()].sector == Sector::Energy
+        {
+            let back = run.log[k..].iter().find_map(|x| match x.what {
+                What::Infra(InfraRecord::ServiceRestored { node: n }) if n == node => Some(x.t),
+                _ => None,
+            });
+            out.push(back.map(|b| Run::hours(e.t, b)));
+        }
+    }
+    out
+}
+
+/// Days from a campaign's first effect to the EU's attribution (once per
+/// run, for the first campaign to strike).
+fn attribution_d(run: &Run) -> Vec<Option<f64>> {
+    let Some(first) = run
+        .summary
+        .campaigns
+        .iter()
+        .filter_map(|c| c.first_effect_s)
+        .min()
+    else {
+        return Vec::new();
+    };
+    let at = run.log.iter().find_map(|e| match e.what {
+        What::Eu(EuRecord::Toolbox(ToolboxRecord::Attributed { .. })) => Some(e.t),
+        _ => None,
+    });
+    vec![at.map(|t| days(Run::hours(SimTime(first), t)))]
+}
+
+/// Days from the first effect to IPCR's full activation (once per run).
+fn ipcr_full_d(run: &Run) -> Vec<Option<f64>> {
+    let Some(first) = run
+        .summary
+        .campaigns
+        .iter()
+        .filter_map(|c| c.first_effect_s)
+        .min()
+    else {
+        return Vec::new();
+    };
+    let at = run.log.iter().find_map(|e| match e.what {
+        What::Eu(EuRecord::Ipcr(IpcrRecord::Mode {
+            mode: IpcrMode::FullActivation,
+        })) => Some(e.t),
+        _ => None,
+    });
+    vec![at.map(|t| days(Run::hours(SimTime(first), t)))]
+}
+
+/// 1 when a member state invoked Art. 222 in the run, else 0.
+fn art222(run: &Run) -> Vec<Option<f64>> {
+    let invoked = run.log.iter().any(|e| {
+        matches!(
+            e.what,
+            What::Eu(EuRecord::Solidarity(SolidarityRecord::Invoked { .. }))
+        )
+    });
+    vec![Some(f64::from(u8::from(invoked)))]
+}
+
+/// 1 when the first campaign's first step succeeded (the scenario's premise).
+fn premise(run: &Run) -> Vec<Option<f64>> {
+    let c = &run.summary.campaigns[0];
+    vec![Some(f64::from(u8::from(c.first_effect_s.is_some())))]
+}
+
+const FIGURES: &[Figure] = &[
+    Figure {
+        name: "toxic industrial chemical (chlorine) recognised",
+        real: (0.02, 0.5),
+        unit: Unit::Hours,
+        source: "DOMAIN.md, agents: recognised on the scene within minutes (smell, colour, symptoms)",
+        scenario: "scenarios/baltic_hybrid.ron",
+        measure: identified_h,
+    },
+    Figure {
+        name: "persistent nerve agent named nationally",
+        real: (72.0, 192.0),
+        unit: Unit::Hours,
+        source: "Salisbury 2018: nerve agent said at +3 d, Novichok named at +8 d",
+        scenario: "scenarios/salisbury_chemical.ron",
+        measure: identified_h,
+    },
+    Figure {
+        name: "site contaminated by a persistent agent handed back",
+        real: (60.0, 365.0),
+        unit: Unit::Days,
+        source: "Salisbury 2018: 12 sites, the last handed back after about 12 months",
+        scenario: "scenarios/salisbury_chemical.ron",
+        measure: site_closed_d,
+    },
+    Figure {
+        name: "foothold dwell time before detection (grid campaign)",
+        real: (10.0, 21.0),
+        unit: Unit::Days,
+        source: "Mandiant M-Trends 2022-2024: global median 10-16 days; Bundestag 2015: about 3 weeks",
+        scenario: "scenarios/baltic_hybrid.ron",
+        measure: dwell_d,
+    },
+    Figure {
+        name: "foothold dwell time before detection (election systems)",
+        real: (10.0, 21.0),
+        unit: Unit::Days,
+        source: "Mandiant M-Trends 2022-2024: global median 10-16 days; Bundestag 2015: about 3 weeks",
+        scenario: "scenarios/election_interference.ron",
+        measure: dwell_d,
+    },
+    Figure {
+        name: "fact-check lags the claim",
+        real: (13.0, 14.0),
+        unit: Unit::Hours,
+        source: "Hoaxy 2016; Warwick rumour study: about 13 to 14 hours",
+        scenario: "scenarios/baltic_hybrid.ron",
+        measure: fact_check_h,
+    },
+    Figure {
+        name: "grid switching attack: power back",
+        real: (1.0, 6.0),
+        unit: Unit::Hours,
+        source: "Ukraine, 23 December 2015: 225,000 customers without power for 1 to 6 hours",
+        scenario: "scenarios/baltic_hybrid.ron",
+        measure: grid_outage_h,
+    },
+    Figure {
+        name: "EU attribution of a destructive cyber attack",
+        real: (180.0, 300.0),
+        unit: Unit::Days,
+        source: "NotPetya 2017: attribution by the UK and the US after about 8 months",
+        scenario: "scenarios/notpetya_wiper.ron",
+        measure: attribution_d,
+    },
+    Figure {
+        name: "IPCR fully activated after the first effect",
+        real: (3.0, 15.0),
+        unit: Unit::Days,
+        source: "IPCR: 15 days (2015 migration crisis), 3 days (Russia's invasion of Ukraine, 2022)",
+        scenario: "scenarios/baltic_hybrid.ron",
+        measure: ipcr_full_d,
+    },
+    Figure {
+        name: "Art. 222 invoked (Baltic hybrid campaign)",
+        real: (0.0, 0.05),
+        unit: Unit::ShareOfRuns,
+        source: "DOMAIN.md, solidarity: never formally invoked",
+        scenario: "scenarios/baltic_hybrid.ron",
+        measure: art222,
+    },
+    Figure {
+        name: "Art. 222 invoked (NotPetya-style wiper)",
+        real: (0.0, 0.05),
+        unit: Unit::ShareOfRuns,
+        source: "DOMAIN.md, solidarity: never formally invoked, not even for NotPetya",
+        scenario: "scenarios/notpetya_wiper.ron",
+        measure: art222,
+    },
+    Figure {
+        name: "the wiper starts (the scenario's premise)",
+        real: (1.0, 1.0),
+        unit: Unit::ShareOfRuns,
+        source: "NotPetya 2017: the poisoned update reached its victims",
+        scenario: "scenarios/notpetya_wiper.ron",
+        measure: premise,
+    },
+];
+
+/// A figure's p5, p50 and p95 over its samples; `None` past the end.
+fn quantiles(mut v: Vec<Option<f64>>) -> [Option<f64>; 3] {
+    // Later than anything: not yet by the end.
+    v.sort_by(|a, b| match (a, b) {
+        (Some(x), Some(y)) => x.total_cmp(y),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    });
+    let at = |q: f64| {
+        let k = ((v.len() - 1) as f64 * q).round() as usize;
+        v[k]
+    };
+    [at(0.05), at(0.5), at(0.95)]
+}
+
+/// How the model's median compares with the real range.
+fn verdict(real: (f64, f64), p50: Option<f64>, end: f64) -> String {
+    let (lo, hi) = real;
+    match p50 {
+        None if end < lo => "beyond the run, as in reality".into(),
+        None => format!("off: not by the end ({end:.1}), real {lo}-{hi}"),
+        Some(m) if m >= lo && m <= hi => "within the range".into(),
+        Some(m) if m >= lo / 2.0 && m <= hi * 2.0 => "within a factor of 2".into(),
+        Some(m) => {
+            let f = if m > hi {
+                m / hi.max(1e-9)
+            } else {
+                lo / m.max(1e-9)
+            };
+            format!("off by a factor of {f:.0}")
+        }
+    }
+}
+
+fn table() -> String {
+    let mut o = String::from(
+        "# Calibration\n\n\
+         Each figure from a real incident or mechanism (DOMAIN.md, with its source) beside \
+         what pacesim gives over 200 seeds (1 to 200) of the shipped scenario that models it, \
+         with the playbooks the scenario names. Shares are of runs (in the p50 column); times \
+         count occurrences (incidents, footholds, narratives), and a quantile past the \
+         scenario's end reads \"> end\". Written by `PACESIM_CALIBRATION_WRITE=1 cargo test --release --test \
+         fidelity calibration`; the same test fails when this file is out of date.\n\n\
+         | figure | real | source | scenario | n | p5 | p50 | p95 | verdict |\n\
+         |---|---|---|---|---|---|---|---|---|\n",
+    );
+    let mut cats = BTreeMap::new();
+    for f in FIGURES {
+        let cat = cats
+            .entry(f.scenario)
+            .or_insert_with(|| compile(f.scenario, None))
+            .clone();
+        let samples: Vec<Option<f64>> =
+            each(&cat, SEEDS, f.measure).into_iter().flatten().collect();
+        let end_h = cat.duration.0 as f64 / 3600.0;
+        let end = match f.unit {
+            Unit::Hours => end_h,
+            Unit::Days => days(end_h),
+            Unit::ShareOfRuns => f64::INFINITY,
+        };
+        let n = samples.len();
+        let [p5, p50, p95] = match f.unit {
+            _ if n == 0 => [None; 3],
+            // A share of runs: the share itself, in the median's column.
+            Unit::ShareOfRuns => {
+                let share = samples.iter().flatten().sum::<f64>() / n as f64;
+                [None, Some(share), None]
+            }
+            _ => quantiles(samples),
+        };
+        let show = |q: Option<f64>| match (q, f.unit) {
+            (None, Unit::ShareOfRuns) => "-".to_string(),
+            (None, _) => "> end".to_string(),
+            (Some(v), u) => u.show(v),
+        };
+        let real = if f.real.0 == f.real.1 {
+            f.unit.show(f.real.0)
+        } else {
+            format!("{} to {}", f.unit.show(f.real.0), f.unit.show(f.real.1))
+        };
+        let verdict = match (n, f.unit, p50) {
+            (0, _, _) => "not measured: no occurrence".into(),
+            // Shares have no factor: within the range, or so many points off.
+            (_, Unit::ShareOfRuns, Some(share)) => {
+                let off = (f.real.0 - share).max(share - f.real.1).max(0.0);
+                if off == 0.0 {
+                    "within the range".into()
+                } else {
+                    format!("off by {:.0} points", off * 100.0)
+                }
+            }
+            _ => verdict(f.real, p50, end),
+        };
+        let scenario = f.scenario.trim_start_matches("scenarios/");
+        let _ = writeln!(
+            o,
+            "| {} | {real} | {} | {scenario} | {n} | {} | {} | {} | {verdict} |",
+            f.name,
+            f.source,
+            show(p5),
+            show(p50),
+            show(p95)
+        );
+    }
+    o
+}
+
+#[test]
+fn calibration_table_is_current() {
+    if !release() {
+        eprintln!("skipped in a debug build: cargo test --release --test fidelity");
+        return;
+    }
+    let path = root().join("docs/CALIBRATION.md");
+    let now = table();
+    if std::env::var_os("PACESIM_CALIBRATION_WRITE").is_some() {
+        std::fs::write(&path, &now).expect("docs/CALIBRATION.md written");
+        return;
+    }
+    let shipped = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        shipped == now,
+        "docs/CALIBRATION.md is out of date; write it with \
+         PACESIM_CALIBRATION_WRITE=1 cargo test --release --test fidelity calibration\n{now}"
+    );
+}
