@@ -38,9 +38,22 @@ impl Record for SolidarityRecord {
     }
 }
 
-/// Raises the decision to invoke the clause for `c`, if the playbook's trigger holds.
+/// Raises the decision to invoke the clause for `c`, if the playbook's
+/// trigger holds and the state has exploited the Union's means first.
+///
+/// Council Decision 2014/415/EU, Art. 4(1): the affected member state "may
+/// invoke the solidarity clause if, after having exploited the possibilities
+/// offered by existing means and tools at national and Union level, it
+/// considers that the crisis clearly overwhelms the response capabilities
+/// available to it". It has never been invoked. So where the playbook brings
+/// UCPM, a state invokes only once a request of its own found the Union's
+/// pool short (no module free or none fitting); the playbook's trigger says
+/// when it then considers itself overwhelmed.
 pub fn review_country(sim: &mut Sim, c: CountryIx) {
+    let union_exploited =
+        sim.cat.response.ucpm.is_none() || eu_ref(sim).ucpm.fell_short.contains(&c);
     if let Some(s) = &sim.cat.response.solidarity
+        && union_exploited
         && !eu_ref(sim).solidarity.contains_key(&c)
         && holds(sim, &s.invoke.when, Some(c))
     {

@@ -557,6 +557,48 @@ fn art_222_brings_ipcr_to_full_activation_at_once_and_overtakes_the_presidency()
     assert_eq!(full, [raised[0] + 3 * D]);
 }
 
+const LAB_MODULE: &str = r#"(id: "FR-lab", name: "Mobile CBRN laboratory", from: "FR",
+    capability: CbrnDetection(0.5), lead_time: Fixed("3h"), stay: "14d")"#;
+
+/// Council Decision 2014/415/EU, Art. 4(1): the clause comes after the
+/// Union's means. A state whose UCPM requests are served does not invoke it,
+/// even with a trigger that always holds; one whose request finds no module does.
+#[test]
+fn art_222_comes_only_after_the_union_s_means_fell_short() {
+    let world = releases(&["EE"], 4000, 0.01, 0.1);
+    // EE would invoke at once if nothing else held it back.
+    let solidarity = r#"solidarity: Some((
+        invoke: (when: Always, deliberation: Fixed("2h")),
+        faster_assistance: 0.3,
+    ))"#;
+    let invoked = |f: &Finished| {
+        times(f, |w| {
+            matches!(
+                w,
+                What::Eu(EuRecord::Solidarity(SolidarityRecord::Invoked { .. }))
+            )
+        })
+        .len()
+    };
+    let served = world.run(
+        &[&playbook(&format!(
+            "{}, {solidarity}",
+            ucpm(2, "2h", &format!("{DECON_MODULE}, {LAB_MODULE}"))
+        ))],
+        1,
+    );
+    assert!(
+        !decon_requests(&served).is_empty(),
+        "EE asks for decontamination"
+    );
+    assert_eq!(invoked(&served), 0, "the module serves EE: no Art. 222");
+    let short = world.run(
+        &[&playbook(&format!("{}, {solidarity}", ucpm(2, "2h", "")))],
+        1,
+    );
+    assert_eq!(invoked(&short), 1, "no module fits: EE invokes Art. 222");
+}
+
 #[test]
 fn art_222_opens_bilateral_offers_and_speeds_assistance_up() {
     let world = releases(&["EE"], 3000, 0.01, 0.1);

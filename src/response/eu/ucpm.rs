@@ -213,6 +213,10 @@ pub struct UcpmState {
     /// Requests that had to wait for a module to come back, and requests no module fits.
     pub waited_for_module: u32,
     pub unmet: u32,
+    /// Member states whose request the Union's means could not serve when
+    /// it was processed (no module free, or none fits): they have exploited
+    /// the Union's tools, as Art. 222 asks before it is invoked.
+    pub fell_short: BTreeSet<CountryIx>,
 }
 
 impl UcpmState {
@@ -232,6 +236,7 @@ impl UcpmState {
             open: BTreeSet::new(),
             waited_for_module: 0,
             unmet: 0,
+            fell_short: BTreeSet::new(),
         }
     }
 }
@@ -387,6 +392,7 @@ fn offer(sim: &mut Sim, id: u32) {
             let mut st = eu(sim);
             st.ucpm.waiting.push_back(id);
             st.ucpm.waited_for_module += 1;
+            st.ucpm.fell_short.insert(req.country);
             sim.emit(UcpmRecord::AwaitingModule {
                 request: id,
                 country: req.country,
@@ -394,7 +400,9 @@ fn offer(sim: &mut Sim, id: u32) {
             });
         }
         None => {
-            eu(sim).ucpm.unmet += 1;
+            let mut st = eu(sim);
+            st.ucpm.unmet += 1;
+            st.ucpm.fell_short.insert(req.country);
             sim.emit(UcpmRecord::NoModule {
                 request: id,
                 country: req.country,
