@@ -199,9 +199,12 @@ fn an_evicted_foothold_makes_the_follow_up_attack_fail() {
         );
         won += usize::from(no_foothold);
     }
+    // A foothold dwells about ten days before even the best CSIRT finds it
+    // on its own (median; see national::DWELL_BEST_D): within the four days
+    // to the follow-up it wins only now and then.
     assert!(
-        (3..=17).contains(&won),
-        "a strong CSIRT wins the race some of the time: {won}/20"
+        (1..=8).contains(&won),
+        "a strong CSIRT wins the race now and then: {won}/20"
     );
 }
 

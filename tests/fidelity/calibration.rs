@@ -345,7 +345,9 @@ fn quantiles(mut v: Vec<Option<f64>>) -> [Option<f64>; 3] {
 fn verdict(real: (f64, f64), p50: Option<f64>, end: f64) -> String {
     let (lo, hi) = real;
     match p50 {
+        // Past the end: later than `end`, which is all the run can say.
         None if end < lo => "beyond the run, as in reality".into(),
+        None if end < hi => "past the end, consistent with the range".into(),
         None => format!("off: not by the end ({end:.1}), real {lo}-{hi}"),
         Some(m) if m >= lo && m <= hi => "within the range".into(),
         Some(m) if m >= lo / 2.0 && m <= hi * 2.0 => "within a factor of 2".into(),
