@@ -16,7 +16,7 @@
 use crate::engine::{Dist, Duration};
 use crate::infra;
 use crate::log::{Context, Described, Domain, Origin, Record, kinds};
-use crate::scenario::catalog::{AgentClass, Catalog, CountryIx, Effect, NarrativeIx, NodeIx};
+use crate::scenario::catalog::{AgentKind, Catalog, CountryIx, Effect, NarrativeIx, NodeIx};
 use crate::threats::cbrn::{CbrnRecord, DECON_PER_UNIT_HOUR};
 use crate::threats::cyber::CyberRecord;
 use crate::threats::disinfo::DisinfoRecord;
@@ -328,12 +328,7 @@ pub fn on_cbrn(sim: &mut Sim, r: &CbrnRecord) {
     } = *r
     {
         let health = caps(sim, country).health.0;
-        // Clinical suspicion: an hour or two for a chemical agent, days for a biological one.
-        let base_h = match agent {
-            AgentClass::Chemical => 1.5,
-            AgentClass::Biological => 48.0,
-            AgentClass::Radiological => 6.0,
-        };
+        let base_h = crate::threats::cbrn::profile(agent).suspicion_h;
         let d = lognormal_h(base_h * (1.6 - health), 0.6).sample(&mut sim.rng.health[country.i()]);
         later(sim, d, NationalEv::CbrnSuspected(incident));
     }
@@ -601,12 +596,8 @@ fn agent_already_identified(sim: &Sim, id: u32) -> bool {
 
 /// Laboratory identification with `detection` capacity: hours for
 /// radiation, a day or two for a chemical, days for a pathogen.
-pub fn identification_delay(agent: AgentClass, detection: f64) -> Dist {
-    let base_h = match agent {
-        AgentClass::Chemical => 36.0,
-        AgentClass::Biological => 72.0,
-        AgentClass::Radiological => 6.0,
-    };
+pub fn identification_delay(agent: AgentKind, detection: f64) -> Dist {
+    let base_h = crate::threats::cbrn::profile(agent).identification_h;
     lognormal_h(base_h * (1.5 - detection), 0.5)
 }
 
@@ -688,7 +679,7 @@ fn cbrn_suspected(sim: &mut Sim, id: u32) {
         country,
     });
     let c = caps(sim, country);
-    if agent != AgentClass::Biological {
+    if agent != AgentKind::Biological {
         // Enough units to clear everyone in about six hours, if the state has them.
         let wanted = awaiting.div_ceil(DECON_PER_UNIT_HOUR * 6).max(1);
         let mut nation = sim.nation(country);
@@ -717,8 +708,8 @@ fn cbrn_suspected(sim: &mut Sim, id: u32) {
     let d = dist.sample(&mut sim.rng.health[country.i()]);
     later(sim, d, NationalEv::AgentIdentified(id));
     if has_site {
-        // Site clearance took weeks to months after Salisbury.
-        let d = lognormal_h(30.0 * 24.0 * (1.5 - c.civil_protection.0), 0.5)
+        let base_h = crate::threats::cbrn::profile(agent).clearance_h;
+        let d = lognormal_h(base_h * (1.5 - c.civil_protection.0), 0.5)
             .sample(&mut sim.rng.civil[country.i()]);
         later(sim, d, NationalEv::SiteCleared(id));
     }

@@ -189,7 +189,7 @@ pub enum Effect {
     Release {
         country: CountryIx,
         site: Option<NodeIx>,
-        agent: AgentClass,
+        agent: AgentKind,
         agent_name: String,
         exposed: u32,
         severe: f64,
@@ -203,9 +203,18 @@ pub enum Effect {
     },
 }
 
+/// What kind of agent a release spreads: each has its own course,
+/// identification and persistence ([`crate::threats::cbrn::profile`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AgentClass {
+pub enum AgentKind {
+    /// A chemical agent the laboratories must first find out.
     Chemical,
+    /// A toxic industrial chemical such as chlorine or ammonia.
+    IndustrialChemical,
+    /// A nerve agent that disperses within hours (sarin).
+    VolatileNerveAgent,
+    /// A nerve agent that stays on surfaces for months (Novichok, VX).
+    PersistentNerveAgent,
     Biological,
     Radiological,
 }

@@ -356,7 +356,16 @@ pub enum Exploit {
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum Agent {
+    /// A chemical agent the laboratories must first find out (days).
     Chemical(String),
+    /// A toxic industrial chemical (chlorine, ammonia): recognised on the
+    /// scene within minutes by smell, colour and symptoms; it disperses.
+    IndustrialChemical(String),
+    /// A nerve agent that disperses within hours to a day (sarin, Tokyo 1995).
+    VolatileNerveAgent(String),
+    /// A nerve agent that stays on surfaces for months (Novichok, Salisbury
+    /// 2018): named nationally after days, its sites closed for months.
+    PersistentNerveAgent(String),
     Biological(String),
     Radiological(String),
 }
@@ -364,7 +373,12 @@ pub enum Agent {
 impl Agent {
     pub fn describe(&self) -> &str {
         match self {
-            Agent::Chemical(s) | Agent::Biological(s) | Agent::Radiological(s) => s,
+            Agent::Chemical(s)
+            | Agent::IndustrialChemical(s)
+            | Agent::VolatileNerveAgent(s)
+            | Agent::PersistentNerveAgent(s)
+            | Agent::Biological(s)
+            | Agent::Radiological(s) => s,
         }
     }
 }

@@ -10,7 +10,7 @@ use bevy_ecs::prelude::*;
 use crate::engine::math;
 use crate::infra::{self, Cause};
 use crate::log::{Context, Described, Domain, Origin, Record, kinds};
-use crate::scenario::catalog::{AgentClass, Catalog, CountryIx, Effect, NodeIx};
+use crate::scenario::catalog::{AgentKind, Catalog, CountryIx, Effect, NodeIx};
 use crate::world::{CatalogRes, Incident, Nation, Reports, Sim, in_order, in_order_ref};
 
 /// What CBRN incidents log.
@@ -21,7 +21,7 @@ pub enum CbrnRecord {
         incident: u32,
         country: CountryIx,
         site: Option<NodeIx>,
-        agent: AgentClass,
+        agent: AgentKind,
         exposed: u32,
     },
     /// An incident's casualties, whenever they change.
@@ -104,12 +104,8 @@ impl Record for CbrnRecord {
     }
 }
 
-pub fn agent_name(a: AgentClass) -> &'static str {
-    match a {
-        AgentClass::Chemical => "chemical",
-        AgentClass::Biological => "biological",
-        AgentClass::Radiological => "radiological",
-    }
+pub fn agent_name(a: AgentKind) -> &'static str {
+    profile(a).name
 }
 
 /// People one decontamination unit processes in an hour (UK mass-decon units, 3-minute cycle).
@@ -117,27 +113,101 @@ pub const DECON_PER_UNIT_HOUR: u32 = 200;
 /// Share of still-contaminated people who contaminate someone else in an hour.
 const SECONDARY_PER_HOUR: f64 = 0.0005;
 
-/// Agent-specific timing, in hours.
+/// How an agent behaves, from release to the handing back of its site. Hours
+/// are for a state of middling capacity (0.5); national capacities scale
+/// them (see `response::national`).
 pub struct AgentProfile {
+    /// Its name in the log.
+    pub name: &'static str,
     /// Mean time from exposure to symptoms.
     pub onset_h: f64,
     /// Time over which an untreated severe case dies with the agent's lethality.
     pub course_h: f64,
+    /// Median time for health services (or the first responders) to suspect
+    /// a CBRN incident.
+    pub suspicion_h: f64,
+    /// Median time from suspicion to the agent's national identification;
+    /// zero when it is recognised on the scene.
+    pub identification_h: f64,
+    /// Median time before a contaminated site is handed back.
+    pub clearance_h: f64,
 }
 
-pub fn profile(agent: AgentClass) -> AgentProfile {
+const DAY: f64 = 24.0;
+
+/// Each agent kind's profile. Sources: DOMAIN.md's calibration figures
+/// (Tokyo 1995, Salisbury 2018, its agent notes); "(unconfirmed)" where no
+/// source gives the figure and it is an order of magnitude.
+pub fn profile(agent: AgentKind) -> AgentProfile {
     match agent {
-        AgentClass::Chemical => AgentProfile {
+        AgentKind::Chemical => AgentProfile {
+            name: "chemical",
             onset_h: 1.0,
             course_h: 48.0,
+            suspicion_h: 1.5,
+            // National naming comes in days (DOMAIN.md, agents).
+            identification_h: 36.0,
+            clearance_h: 30.0 * DAY,
         },
-        AgentClass::Biological => AgentProfile {
+        AgentKind::IndustrialChemical => AgentProfile {
+            name: "toxic industrial chemical",
+            // Irritation is immediate; pulmonary oedema can follow over a
+            // day or two (unconfirmed).
+            onset_h: 0.1,
+            course_h: 48.0,
+            // Recognised on the scene within minutes by smell, colour and
+            // symptoms; the response does not wait for a laboratory
+            // (DOMAIN.md, agents).
+            suspicion_h: 0.25,
+            identification_h: 0.0,
+            // A gas disperses; the site reopens within days (unconfirmed).
+            clearance_h: 2.0 * DAY,
+        },
+        AgentKind::VolatileNerveAgent => AgentProfile {
+            name: "nerve agent (volatile)",
+            // Tokyo 1995: victims collapsed within minutes.
+            onset_h: 0.1,
+            course_h: 24.0,
+            // Tokyo: first ambulance about 25 minutes after the release.
+            suspicion_h: 0.4,
+            // Tokyo: agent information reached the hospital about 1.3 hours
+            // after the release.
+            identification_h: 1.0,
+            // Disperses within hours to a day: Tokyo's stations reopened the
+            // same or the next day.
+            clearance_h: 18.0,
+        },
+        AgentKind::PersistentNerveAgent => AgentProfile {
+            name: "nerve agent (persistent)",
+            // Salisbury: hours from contact to collapse (unconfirmed).
+            onset_h: 3.0,
+            // Salisbury and Amesbury: a victim died eight days after
+            // exposure; others lived weeks in hospital (unconfirmed).
+            course_h: 8.0 * DAY,
+            suspicion_h: 6.0,
+            // Salisbury: "a nerve agent" at +3 days, Novichok named at +8 days.
+            identification_h: 5.0 * DAY,
+            // Salisbury: twelve sites, handed back over weeks to months, the
+            // last after about twelve months.
+            clearance_h: 90.0 * DAY,
+        },
+        AgentKind::Biological => AgentProfile {
+            name: "biological",
             onset_h: 72.0,
             course_h: 240.0,
+            // Clinical suspicion of an outbreak takes days.
+            suspicion_h: 48.0,
+            identification_h: 72.0,
+            clearance_h: 30.0 * DAY,
         },
-        AgentClass::Radiological => AgentProfile {
+        AgentKind::Radiological => AgentProfile {
+            name: "radiological",
             onset_h: 24.0,
             course_h: 336.0,
+            // Radiation monitors alarm quickly once someone looks.
+            suspicion_h: 6.0,
+            identification_h: 6.0,
+            clearance_h: 30.0 * DAY,
         },
     }
 }
@@ -281,7 +351,7 @@ fn progress(inc: &mut Incident, nation: &mut Nation, reports: &mut Vec<CbrnRecor
     inc.recovered += rec_untreated + rec_treated;
     beds += rec_untreated + rec_treated + d_hosp + d_treated;
     // Decontamination, and secondary contamination until it is done.
-    if inc.agent != AgentClass::Biological {
+    if inc.agent != AgentKind::Biological {
         let done = inc
             .awaiting_decon
             .min(inc.decon_units * DECON_PER_UNIT_HOUR);

@@ -22,7 +22,7 @@ use crate::engine::{SimRng, SimTime};
 use crate::log::Origin;
 use crate::scenario::Exploit;
 use crate::scenario::catalog::{
-    self, AgentClass, CampaignIx, Catalog, CountryIx, EdgeIx, NarrativeIx, NodeIx,
+    self, AgentKind, CampaignIx, Catalog, CountryIx, EdgeIx, NarrativeIx, NodeIx,
 };
 
 /// The catalog, for systems: they see the world only through their parameters.
@@ -270,7 +270,7 @@ pub struct Incident {
     pub by: Origin,
     pub country: CountryIx,
     pub site: Option<NodeIx>,
-    pub agent: AgentClass,
+    pub agent: AgentKind,
     pub released_at: SimTime,
     pub lethality: f64,
     pub severe_share: f64,

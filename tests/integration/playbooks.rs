@@ -189,19 +189,30 @@ fn the_default_scenario_log_shows_the_eu_and_nato_mechanisms() {
         "Cyber Diplomacy Toolbox",
         "NATO",
     ];
-    // Art. 222 has never been invoked: a state invokes it only once the
-    // Union's means fell short of its request (Council Decision 2014/415/EU,
-    // Art. 4(1)), which the Baltic campaign does not bring about. Its own
-    // tests are in src/response/eu/tests.rs.
+    // Two act only when a state runs short. Art. 222 has never been
+    // invoked: a state invokes it only once the Union's means fell short of
+    // its request (Council Decision 2014/415/EU, Art. 4(1)). UCPM answers
+    // requests, and on this seed the member states manage: the chlorine is
+    // recognised on the scene, their repair crews and decontamination units
+    // suffice. Both have their own tests in src/response/eu/tests.rs; the
+    // playbook still brings them (summary.json's mechanisms).
+    let on_request = ["Art. 222", "UCPM/ERCC"];
     let missing: Vec<&str> = mechanisms
         .iter()
         .copied()
-        .filter(|m| *m != "Art. 222" && !events.iter().any(|e| shows(m, e)))
+        .filter(|m| !on_request.contains(m) && !events.iter().any(|e| shows(m, e)))
         .collect();
     assert!(
         missing.is_empty(),
         "the default scenario (seed {SEED}) never shows: {missing:?}"
     );
+    let brought = run.summary()["eu"]["mechanisms"].clone();
+    for m in ["ucpm", "solidarity"] {
+        assert!(
+            brought.as_array().is_some_and(|b| b.iter().any(|x| x == m)),
+            "eu_2019.ron brings {m}: {brought}"
+        );
+    }
     // The national-only baseline shows none of them.
     let baseline = parse_log(shipped_runs()[2].events());
     let present: Vec<&str> = mechanisms
@@ -242,9 +253,25 @@ fn a_small_playbook_after_a_full_one_replaces_only_its_section() {
         "the first alert at 3 % ({}) should come before the first at 15 % ({high:?})",
         low[0]
     );
-    // Everything else of eu_2019.ron is still there.
-    for m in ["IPCR", "UCPM/ERCC", "Fusion Cell", "NATO"] {
+    // Everything else of eu_2019.ron is still there: acting in the log, and
+    // brought (UCPM acts only on a state's request).
+    for m in ["IPCR", "Fusion Cell", "NATO"] {
         assert!(events.iter().any(|e| shows(m, e)), "{m} is gone");
+    }
+    let brought = combined.summary()["eu"]["mechanisms"].clone();
+    for m in [
+        "fusion_cell",
+        "ipcr",
+        "ucpm",
+        "blueprint",
+        "toolbox",
+        "stratcom",
+        "nato",
+    ] {
+        assert!(
+            brought.as_array().is_some_and(|b| b.iter().any(|x| x == m)),
+            "{m} is gone: {brought}"
+        );
     }
 }
 

@@ -19,7 +19,7 @@ use crate::log::{Context, Described, Domain, Record, kinds};
 use crate::playbook::{Capability, Module, Need, Response};
 use crate::response::national::NationalRecord;
 use crate::response::national::{self, NationalEv};
-use crate::scenario::catalog::{AgentClass, Catalog, CountryIx};
+use crate::scenario::catalog::{AgentKind, Catalog, CountryIx};
 use crate::world::{Incident, Sim};
 
 /// What the ERCC and the UCPM log.
@@ -264,7 +264,7 @@ pub fn needs(sim: &Sim, c: CountryIx) -> Vec<Need> {
         .collect();
     if incidents
         .iter()
-        .any(|i| i.agent != AgentClass::Biological && i.awaiting_decon > 0 && i.decon_units == 0)
+        .any(|i| i.agent != AgentKind::Biological && i.awaiting_decon > 0 && i.decon_units == 0)
         && nation.decon_free == 0
     {
         out.push(Need::Decontamination);
@@ -503,7 +503,7 @@ fn deployed(sim: &mut Sim, id: u32, m: u32) {
         Capability::Countermeasures(doses) => sim.nation(country).doses += doses,
         Capability::MedicalBeds(beds) => sim.nation(country).beds_free += beds,
         Capability::CbrnDetection(boost) => {
-            let pending: Vec<(u32, AgentClass)> = sim
+            let pending: Vec<(u32, AgentKind)> = sim
                 .ix
                 .incidents
                 .iter()
