@@ -279,6 +279,7 @@ fn observe(sim: &mut Sim, what: &What) {
             eu::on_disinfo(sim, r);
         }
         What::Infra(r) => {
+            national::on_infra(sim, r);
             eu::on_infra(sim, r);
             opinion::on_infra(sim, r);
         }

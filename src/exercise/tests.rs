@@ -7,6 +7,7 @@ use crate::diag::SourceFile;
 use crate::engine::Duration;
 use crate::exercise::What;
 use crate::infra::{Cause, InfraRecord};
+use crate::log::Record;
 use crate::response::national::NationalRecord;
 use crate::run::{Finished, execute};
 use crate::scenario::catalog::Catalog;
@@ -19,7 +20,17 @@ use crate::threats::{CampaignRecord, Failure};
 /// telecom and bank in EE, a grid in LV, and the given campaigns, injects
 /// and objectives spliced in.
 fn world(caps: &str, resources: &str, deps: &str, campaigns: &str) -> Arc<Catalog> {
-    let text = format!(
+    compile(&world_text(caps, resources, deps, campaigns))
+}
+
+fn compile(text: &str) -> Arc<Catalog> {
+    let loaded = from_source(SourceFile::new("test.ron", text))
+        .unwrap_or_else(|d| panic!("{}", d[0].render(false)));
+    Arc::new(Catalog::compile(&loaded.scenario).unwrap())
+}
+
+fn world_text(caps: &str, resources: &str, deps: &str, campaigns: &str) -> String {
+    format!(
         r#"Scenario(
     name: "test", start: "2026-03-02T06:00:00Z", duration: "4d", seed: 1,
     countries: [
@@ -45,10 +56,7 @@ fn world(caps: &str, resources: &str, deps: &str, campaigns: &str) -> Arc<Catalo
     ],
     campaigns: [{campaigns}],
 )"#
-    );
-    let loaded = from_source(SourceFile::new("test.ron", text))
-        .unwrap_or_else(|d| panic!("{}", d[0].render(false)));
-    Arc::new(Catalog::compile(&loaded.scenario).unwrap())
+    )
 }
 
 const STRONG: &str =
@@ -330,4 +338,96 @@ fn outages_feed_narratives_that_exploit_them() {
         fed > unfed * 1.1,
         "a blackout feeds the narrative: {fed:.3} vs {unfed:.3}"
     );
+}
+
+/// Physical sabotage is no cyber incident: the operator's crews repair the
+/// node, no CSIRT opens an incident, and the log files it under infra.
+#[test]
+fn sabotage_is_repaired_by_crews_without_a_csirt() {
+    let campaign = r#"(id: "c", name: "c", actor: "APT", steps: [
+        (id: "anchor", delay: Fixed("1h"), success: 1.0, action: Sabotage(target: "EE-grid", severity: 1.0))])"#;
+    let cat = world(STRONG, PLENTY, "", campaign);
+    let f = execute(cat.clone(), 1, None);
+    let ev = events(&f);
+    let lost = ev.iter().position(|w| {
+        matches!(
+            w,
+            What::Infra(InfraRecord::ServiceLost {
+                cause: Cause::Sabotage(_),
+                ..
+            })
+        )
+    });
+    assert!(lost.is_some(), "the node loses service to sabotage");
+    assert!(
+        !ev.iter().any(|w| matches!(
+            w,
+            What::National(NationalRecord::IncidentOpened { .. }) | What::Cyber(_)
+        )),
+        "no cyber record, no CSIRT incident"
+    );
+    assert!(
+        ev.iter()
+            .any(|w| matches!(w, What::National(NationalRecord::RestorationStarted { .. })))
+    );
+    assert!(
+        ev.iter()
+            .any(|w| matches!(w, What::Infra(InfraRecord::ServiceRestored { .. })))
+    );
+    let cx = f.sim.model.context();
+    let domain = f.sim.model.log()[..]
+        .iter()
+        .find(|e| matches!(e.what, What::Infra(InfraRecord::ServiceLost { .. })))
+        .map(|e| e.what.domain(cx.cat));
+    assert_eq!(domain, Some(crate::log::Domain::Infra));
+}
+
+/// A grid whose operators can switch by hand is back at its manual service
+/// after `after`, and at full service once repaired; without `manual` it
+/// stays dark until the repair.
+#[test]
+fn operators_run_an_attacked_grid_by_hand_until_it_is_rebuilt() {
+    let campaign = r#"(id: "c", name: "c", actor: "APT", steps: [
+        (id: "in", delay: Fixed("1h"), success: 1.0, action: Intrusion(target: "EE-grid")),
+        (id: "trip", delay: Fixed("1h"), success: 1.0, action: Disrupt(target: "EE-grid", severity: 1.0))])"#;
+    let plain = world_text(STRONG, PLENTY, "", campaign);
+    let by_hand = plain.replace(
+        r#"restore: Fixed("6h"), hardening: 0.0),
+            (id: "EE-tel""#,
+        r#"restore: Fixed("6h"), hardening: 0.0,
+             manual: Some((after: Fixed("2h"), service: 0.9))),
+            (id: "EE-tel""#,
+    );
+    assert_ne!(plain, by_hand);
+    let grid_service = |text: &str| -> Vec<(u64, f64)> {
+        let f = execute(compile(text), 1, None);
+        f.sim
+            .model
+            .log()
+            .iter()
+            .filter_map(|e| match e.what {
+                What::Infra(
+                    InfraRecord::ServiceLost { node, service, .. }
+                    | InfraRecord::ServiceDegraded { node, service, .. },
+                ) if node.0 == 0 => Some((e.t.0, f64::from(service))),
+                What::Infra(InfraRecord::ServiceRestored { node }) if node.0 == 0 => {
+                    Some((e.t.0, 1.0))
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let h = 3600;
+    let manual = grid_service(&by_hand);
+    assert_eq!(manual[0], (2 * h, 0.0), "tripped at T+2h");
+    assert_eq!(manual[1].0, 4 * h, "run by hand two hours later");
+    assert!((manual[1].1 - 0.9).abs() < 1e-6, "{manual:?}");
+    assert_eq!(
+        manual.last().map(|m| m.1),
+        Some(1.0),
+        "rebuilt: full service"
+    );
+    let dark = grid_service(&plain);
+    assert_eq!(dark.len(), 2, "lost, then restored by the repair: {dark:?}");
+    assert!(dark[1].0 > 4 * h);
 }

@@ -23,6 +23,8 @@ use crate::world::{Clock, Reports, Sim};
 pub enum Cause {
     /// A cyber attack on the node itself.
     Attack(Origin),
+    /// Physical sabotage of the node.
+    Sabotage(Origin),
     /// Destructive malware.
     Wiper(Origin),
     /// A supplier it depends on failed.
@@ -31,6 +33,8 @@ pub enum Cause {
     Contamination,
     /// Demand beyond capacity (hospitals in a mass-casualty incident).
     Overload,
+    /// Run by hand while its control systems are rebuilt.
+    ManualOperation,
 }
 
 /// What infrastructure logs.
@@ -88,6 +92,7 @@ impl Record for InfraRecord {
                 let n = cx.node(node);
                 let (c, actor) = match cause {
                     Cause::Attack(o) => (format!("cyber attack ({})", cx.origin_name(o)), None),
+                    Cause::Sabotage(o) => (format!("sabotage ({})", cx.origin_name(o)), None),
                     Cause::Wiper(o) => (format!("wiper ({})", cx.origin_name(o)), None),
                     Cause::Dependency(s) => {
                         let id = &*cx.node(s).id;
@@ -95,6 +100,10 @@ impl Record for InfraRecord {
                     }
                     Cause::Contamination => ("site contaminated".into(), None),
                     Cause::Overload => ("overloaded".into(), None),
+                    Cause::ManualOperation => (
+                        "run by hand while its control systems are rebuilt".into(),
+                        None,
+                    ),
                 };
                 let verb = if matches!(self, InfraRecord::ServiceLost { .. }) {
                     "loses service"
@@ -155,13 +164,31 @@ pub enum InfraEv {
     SupplyCheck(EdgeIx),
     /// A supplier is back: the dependent resynchronises.
     SupplyBack(EdgeIx),
+    /// Operators take a node whose control systems were attacked into
+    /// manual operation.
+    Manual(NodeIx),
 }
 
 pub fn handle(sim: &mut Sim, ev: InfraEv) {
     match ev {
         InfraEv::SupplyCheck(e) => supply_check(sim, e),
         InfraEv::SupplyBack(e) => supply_back(sim, e),
+        InfraEv::Manual(n) => manual(sim, n),
     }
+}
+
+/// Operators run the node by hand at its manual service, if its own damage
+/// (not a repair since, nor contamination) still keeps it lower.
+fn manual(sim: &mut Sim, n: NodeIx) {
+    let Some((_, service)) = sim.cat.nodes[n.i()].manual else {
+        return;
+    };
+    let st = sim.node_ref(n);
+    if st.contaminated || st.own_damage <= 1.0 - service {
+        return;
+    }
+    sim.node(n).own_damage = 1.0 - service;
+    recompute(sim, n, Cause::ManualOperation);
 }
 
 /// Service per sector in basis points (10,000 is full service), in
@@ -253,6 +280,15 @@ pub fn damage(sim: &mut Sim, n: NodeIx, severity: f64, cause: Cause) {
         _ => {}
     }
     recompute(sim, n, cause);
+    // A cyber attack takes the control systems, not the plant: operators
+    // who can switch by hand bring service back before the rebuild.
+    if let (Cause::Attack(_) | Cause::Wiper(_), Some((after, service))) =
+        (cause, &sim.cat.nodes[n.i()].manual)
+        && sim.node_ref(n).own_damage > 1.0 - service
+    {
+        let d = after.sample(sim.rng.infra(sim.cat, n));
+        sim.after(d, InfraEv::Manual(n));
+    }
 }
 
 /// Clears a node's own damage after repair or decontamination.

@@ -14,7 +14,7 @@
 //!   people, debunks it, and notifies platforms.
 
 use crate::engine::{Dist, Duration};
-use crate::infra;
+use crate::infra::{self, Cause, InfraRecord};
 use crate::log::{Context, Described, Domain, Origin, Record, kinds};
 use crate::scenario::catalog::{AgentKind, Catalog, CountryIx, Effect, NarrativeIx, NodeIx};
 use crate::threats::cbrn::{CbrnRecord, DECON_PER_UNIT_HOUR};
@@ -315,6 +315,24 @@ pub fn on_cyber(sim: &mut Sim, r: &CyberRecord) {
             open_incident(sim, by, node);
             request_repair(sim, node);
         }
+    }
+}
+
+/// The operator of a sabotaged node calls its repair crews: no CSIRT, the
+/// damage is physical.
+pub fn on_infra(sim: &mut Sim, r: &InfraRecord) {
+    if let InfraRecord::ServiceLost {
+        node,
+        cause: Cause::Sabotage(_),
+        ..
+    }
+    | InfraRecord::ServiceDegraded {
+        node,
+        cause: Cause::Sabotage(_),
+        ..
+    } = *r
+    {
+        request_repair(sim, node);
     }
 }
 

@@ -114,6 +114,8 @@ pub struct NodeDef {
     pub serves: u64,
     pub restore: Dist,
     pub hardening: f64,
+    /// Manual operation after a cyber attack: (after, service).
+    pub manual: Option<(Dist, f64)>,
 }
 
 #[derive(Debug)]
@@ -175,6 +177,10 @@ pub enum Effect {
         target: NodeIx,
         severity: f64,
     },
+    Sabotage {
+        target: NodeIx,
+        severity: f64,
+    },
     Wiper {
         seeds: Vec<NodeIx>,
         spread: f64,
@@ -225,6 +231,8 @@ pub enum ThreatDomain {
     Cyber,
     Cbrn,
     Disinfo,
+    /// Physical sabotage of infrastructure.
+    Physical,
 }
 
 impl Effect {
@@ -235,6 +243,7 @@ impl Effect {
             | Effect::Wiper { .. }
             | Effect::ElectionAttack { .. } => ThreatDomain::Cyber,
             Effect::Release { .. } => ThreatDomain::Cbrn,
+            Effect::Sabotage { .. } => ThreatDomain::Physical,
             Effect::Narrative(_) | Effect::Amplify { .. } => ThreatDomain::Disinfo,
         }
     }

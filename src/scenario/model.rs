@@ -174,6 +174,23 @@ pub struct Node {
     /// The operator's own security (patching, segmentation, backups), 0 to 1.
     #[serde(default = "half")]
     pub hardening: Fraction,
+    /// Operators who can run it by hand when a cyber attack takes its control
+    /// systems: service comes back at reduced capacity after `after`, while
+    /// the repair (the control systems' rebuild) takes its `restore` time.
+    #[serde(default)]
+    pub manual: Option<Manual>,
+}
+
+/// Manual operation after a cyber attack (Ukraine, December 2015: power back
+/// in 1 to 6 hours by switching substations by hand, then weeks of manual
+/// operation while the control systems were rebuilt).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manual {
+    /// How long until operators run it by hand.
+    pub after: Dist,
+    /// Its service meanwhile, 0 to 1.
+    pub service: Fraction,
 }
 
 fn half() -> Fraction {
@@ -293,6 +310,11 @@ pub enum Action {
     Intrusion { target: Id },
     /// Cyber: disrupt a node's service by `severity` (1.0 is a full outage).
     Disrupt { target: Id, severity: Fraction },
+    /// Physical sabotage (an anchor dragged over a cable, a charge at a
+    /// pipeline or pylon): damages the node by `severity`, no CSIRT
+    /// involved; the operator's repair crews restore it in its `restore`
+    /// time. Its hardening stands for physical protection and patrols.
+    Sabotage { target: Id, severity: Fraction },
     /// Cyber: destructive malware seeded in `seeds`, spreading along
     /// infrastructure links with `spread` chance per link and hop.
     Wiper {

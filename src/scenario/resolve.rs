@@ -480,6 +480,7 @@ impl Resolver {
                 serves: n.serves,
                 restore: n.restore,
                 hardening: n.hardening.0,
+                manual: n.manual.as_ref().map(|m| (m.after, m.service.0)),
             });
         }
         out
@@ -700,6 +701,10 @@ impl Resolver {
                 target: node(self, "target", target, "target"),
             },
             Action::Disrupt { target, severity } => Effect::Disrupt {
+                target: node(self, "target", target, "target"),
+                severity: severity.0,
+            },
+            Action::Sabotage { target, severity } => Effect::Sabotage {
                 target: node(self, "target", target, "target"),
                 severity: severity.0,
             },

@@ -14,6 +14,7 @@ pub mod disinfo;
 use rand::RngExt;
 
 use crate::engine::{Priority, SimTime};
+use crate::infra::{self, Cause};
 use crate::log::{Context, Described, Domain, Origin, Record, kinds};
 use crate::scenario::catalog::{
     CampaignIx, Catalog, Effect, NarrativeIx, NodeIx, StepRef, ThreatDomain,
@@ -70,6 +71,7 @@ impl Record for CampaignRecord {
             ThreatDomain::Cyber => Domain::Cyber,
             ThreatDomain::Cbrn => Domain::Cbrn,
             ThreatDomain::Disinfo => Domain::Disinfo,
+            ThreatDomain::Physical => Domain::Infra,
         }
     }
 
@@ -223,6 +225,12 @@ pub fn apply(
             if !any {
                 return Err(Failure::Defended);
             }
+        }
+        Effect::Sabotage { target, severity } => {
+            if defended(sim.cat.nodes[target.i()].hardening) {
+                return Err(Failure::Defended);
+            }
+            infra::damage(sim, *target, *severity, Cause::Sabotage(by));
         }
         Effect::Release { .. } => {
             if roll >= success {

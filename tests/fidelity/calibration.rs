@@ -149,7 +149,8 @@ fn fact_check_h(run: &Run) -> Vec<Option<f64>> {
         .collect()
 }
 
-/// Hours each energy node attacked directly stays without service.
+/// Hours each energy node hit by a cyber attack stays without service (until
+/// it is back above the lost threshold: run by hand, or repaired).
 fn grid_outage_h(run: &Run) -> Vec<Option<f64>> {
     let mut out = Vec::new();
     for (k, e) in run.log.iter().enumerate() {
@@ -160,8 +161,11 @@ fn grid_outage_h(run: &Run) -> Vec<Option<f64>> {
         }) = e.what
             && run.cat.nodes[node.i()].sector == Sector::Energy
         {
-            let back = run.log[k..].iter().find_map(|x| match x.what {
-                What::Infra(InfraRecord::ServiceRestored { node: n }) if n == node => Some(x.t),
+            let back = run.log[k + 1..].iter().find_map(|x| match x.what {
+                What::Infra(
+                    InfraRecord::ServiceRestored { node: n }
+                    | InfraRecord::ServiceDegraded { node: n, .. },
+                ) if n == node => Some(x.t),
                 _ => None,
             });
             out.push(back.map(|b| Run::hours(e.t, b)));

@@ -235,18 +235,19 @@ pub fn on_national(sim: &mut Sim, r: &NationalRecord) {
 
 /// Outages caused by attacks make the news.
 pub fn on_infra(sim: &mut Sim, r: &InfraRecord) {
-    if let InfraRecord::ServiceLost {
-        node,
-        cause: Cause::Attack(by) | Cause::Wiper(by),
-        ..
-    } = *r
-    {
-        let country = sim.cat.nodes[node.i()].country;
-        report(
-            sim,
-            indicator(Body::OpenSource, country, Domain::Cyber, by.campaign()),
-        );
-    }
+    let InfraRecord::ServiceLost { node, cause, .. } = *r else {
+        return;
+    };
+    let (by, domain) = match cause {
+        Cause::Attack(by) | Cause::Wiper(by) => (by, Domain::Cyber),
+        Cause::Sabotage(by) => (by, Domain::Infra),
+        _ => return,
+    };
+    let country = sim.cat.nodes[node.i()].country;
+    report(
+        sim,
+        indicator(Body::OpenSource, country, domain, by.campaign()),
+    );
 }
 
 /// Releases make the news.
