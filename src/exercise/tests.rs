@@ -431,3 +431,27 @@ fn operators_run_an_attacked_grid_by_hand_until_it_is_rebuilt() {
     assert_eq!(dark.len(), 2, "lost, then restored by the repair: {dark:?}");
     assert!(dark[1].0 > 4 * h);
 }
+
+/// A premise happens whatever its chance and the defences; the same step
+/// played normally mostly fails against a strong CSIRT.
+#[test]
+fn a_premise_step_happens_whatever_the_defences() {
+    let step = |premise: bool| {
+        format!(
+            r#"(id: "c", name: "c", actor: "APT", steps: [
+        (id: "in", delay: Fixed("1h"), success: 0.1, premise: {premise}, action: Intrusion(target: "EE-grid"))])"#
+        )
+    };
+    let planted = |premise: bool| {
+        let cat = world(STRONG, PLENTY, "", &step(premise));
+        (0..20)
+            .filter(|&seed| {
+                events(&execute(cat.clone(), seed, None))
+                    .iter()
+                    .any(|w| matches!(w, What::Cyber(CyberRecord::IntrusionPlanted { .. })))
+            })
+            .count()
+    };
+    assert_eq!(planted(true), 20);
+    assert!(planted(false) < 10, "played normally it mostly fails");
+}

@@ -164,6 +164,10 @@ pub struct StepDef {
     pub delay: Dist,
     pub success: f64,
     pub action: Effect,
+    /// Certain, whatever the chance, defences or deterrence.
+    pub premise: bool,
+    /// Set in motion already: deterrence does not call it off.
+    pub accident: bool,
     pub note: String,
 }
 

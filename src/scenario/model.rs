@@ -296,6 +296,16 @@ pub struct Step {
     /// Chance of success against a target with no defences at all.
     pub success: Fraction,
     pub action: Action,
+    /// The scenario's premise: the step happens whatever the chance, the
+    /// defences or deterrence (its preconditions, such as a foothold, still
+    /// hold). For what the exercise is about (the poisoned update reaches its
+    /// victims) rather than what it tests.
+    #[serde(default)]
+    pub premise: bool,
+    /// An accident the campaign set in motion rather than a new act (a
+    /// discarded bottle found weeks later): sanctions cannot call it off.
+    #[serde(default)]
+    pub accident: bool,
     #[serde(default)]
     pub note: String,
 }

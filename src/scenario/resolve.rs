@@ -672,6 +672,8 @@ impl Resolver {
                     delay: st.delay,
                     success: st.success.0,
                     action,
+                    premise: st.premise,
+                    accident: st.accident,
                     note: st.note.clone(),
                 });
             }

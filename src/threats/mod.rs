@@ -135,13 +135,22 @@ pub fn step_due(sim: &mut Sim, s: StepRef) {
     let (c, i) = (s.campaign.i(), s.step as usize);
     // Draw before deciding, so the attacker's stream advances the same way whatever the defenders did.
     let roll: f64 = sim.rng.steps[c][i].random();
-    // Deterrence calls a share of steps off. The same draw decides both, so
-    // a run with deterrence meets the same attacks where it has none
-    // (common random numbers between playbooks).
-    let deterred = sim.world.resource::<Deterrence>().share;
+    // Deterrence calls a share of the named actors' deliberate steps off.
+    // The same draw decides both, so a run with deterrence meets the same
+    // attacks where it has none (common random numbers between playbooks).
+    let deterrence = sim.world.resource::<Deterrence>();
+    let deterred =
+        if def.premise || def.accident || !deterrence.actors.contains(&cat.campaigns[c].actor) {
+            0.0
+        } else {
+            deterrence.share
+        };
     let outcome = if roll >= 1.0 - deterred {
         sim.world.resource_mut::<Deterrence>().steps_deterred += 1;
         Err(Failure::Deterred)
+    } else if def.premise {
+        // Certain: a roll no defence can hold against.
+        apply(sim, &def.action, Origin::Step(s), 1.0, 0.0)
     } else {
         let roll = roll / (1.0 - deterred);
         apply(sim, &def.action, Origin::Step(s), def.success, roll)

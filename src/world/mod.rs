@@ -320,7 +320,10 @@ impl Ordered for CampaignState {
 /// share of steps called off (the Cyber Diplomacy Toolbox raises it).
 #[derive(Resource, Debug, Default)]
 pub struct Deterrence {
+    /// Share of the deterred actors' later steps called off.
     pub share: f64,
+    /// The actors the EU named: only their campaigns are deterred.
+    pub actors: std::collections::BTreeSet<catalog::ActorIx>,
     /// Steps called off so far.
     pub steps_deterred: u32,
 }

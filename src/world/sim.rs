@@ -10,7 +10,7 @@ use bevy_ecs::world::Mut;
 use super::{CampaignState, Incident, Index, InfraState, NarrativeState, Nation};
 use crate::engine::{Duration, Priority, RngStreams, SimRng, SimTime};
 use crate::log::Record;
-use crate::scenario::catalog::{Catalog, CountryIx, NarrativeIx, NodeIx, StepRef};
+use crate::scenario::catalog::{CampaignIx, Catalog, CountryIx, NarrativeIx, NodeIx, StepRef};
 
 /// Random streams, one per consumer, derived from the run seed and a stable name.
 pub struct Rngs {
@@ -158,6 +158,12 @@ impl Sim<'_> {
     pub fn campaign(&mut self, s: StepRef) -> Mut<'_, CampaignState> {
         self.world
             .get_mut::<CampaignState>(self.ix.campaigns[s.campaign.i()])
+            .expect("every campaign has an entity")
+    }
+
+    pub fn campaign_ref(&self, c: CampaignIx) -> &CampaignState {
+        self.world
+            .get::<CampaignState>(self.ix.campaigns[c.i()])
             .expect("every campaign has an entity")
     }
 

@@ -224,10 +224,13 @@ fn art222(run: &Run) -> Vec<Option<f64>> {
     vec![Some(f64::from(u8::from(invoked)))]
 }
 
-/// 1 when the first campaign's first step succeeded (the scenario's premise).
-fn premise(run: &Run) -> Vec<Option<f64>> {
-    let c = &run.summary.campaigns[0];
-    vec![Some(f64::from(u8::from(c.first_effect_s.is_some())))]
+/// 1 when the wiper destroyed at least one node.
+fn wiper_started(run: &Run) -> Vec<Option<f64>> {
+    let started = run
+        .log
+        .iter()
+        .any(|e| matches!(e.what, What::Cyber(CyberRecord::WiperInfection { .. })));
+    vec![Some(f64::from(u8::from(started)))]
 }
 
 const FIGURES: &[Figure] = &[
@@ -325,7 +328,7 @@ const FIGURES: &[Figure] = &[
         unit: Unit::ShareOfRuns,
         source: "NotPetya 2017: the poisoned update reached its victims",
         scenario: "scenarios/notpetya_wiper.ron",
-        measure: premise,
+        measure: wiper_started,
     },
 ];
 

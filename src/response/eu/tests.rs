@@ -94,7 +94,7 @@ impl World {
         (id: "LV", name: "Latvia", population: 1900000, nato: true, trust: 0.45, capacities: ({cl}), resources: ({rl})),
         (id: "FI", name: "Finland", population: 5600000, trust: 0.7, capacities: ({cf}), resources: ({rf})),
     ],
-    actors: [(id: "APT", name: "Hostile service", kind: ThreatActor)],
+    actors: [(id: "APT", name: "Hostile service", kind: ThreatActor), (id: "CRIME", name: "Ransomware gang", kind: ThreatActor)],
     infrastructure: (
         nodes: [
             (id: "EE-grid", name: "Elering", sector: Energy, country: "EE", serves: 1400000, restore: Fixed("6h"), hardening: 0.0),
@@ -1016,6 +1016,56 @@ fn restrictive_measures_are_never_raised_before_attribution() {
         .is_empty()
     );
     assert!(state(&g).toolbox.measures.is_none());
+}
+
+/// Attribution names the actor that struck: its later acts are called off,
+/// another actor's campaign and an accident the attack set in motion go on.
+#[test]
+fn deterrence_calls_off_the_named_actor_s_acts_only() {
+    let campaigns = r#"(id: "ops", name: "ops", actor: "APT", steps: [
+            (id: "first", delay: Fixed("2h"), success: 1.0, action: Disrupt(target: "EE-tel", severity: 0.5)),
+            (id: "later", after: Some("start"), delay: Fixed("2d"), success: 1.0, action: Disrupt(target: "LV-grid", severity: 0.5)),
+            (id: "mishap", after: Some("start"), delay: Fixed("2d 1h"), success: 1.0, accident: true,
+             action: Disrupt(target: "FI-grid", severity: 0.5))]),
+        (id: "gang", name: "gang", actor: "CRIME", start: "1d", steps: [
+            (id: "ransom", delay: Fixed("1d"), success: 1.0, action: Disrupt(target: "EE-grid", severity: 0.5))])"#;
+    let open = "cyber: 0.0, cbrn_detection: 0.5, civil_protection: 0.5, health: 0.5, stratcom: 0.5";
+    let world = World::new(campaigns)
+        .caps(EE, open)
+        .caps(LV, open)
+        .caps(FI, open);
+    // Attribution at 12 h calls off every later act of the actor it names.
+    let toolbox = playbook(
+        r#"toolbox: Some((
+            attribution: (when: Always, deliberation: Fixed("10h")),
+            measures: (when: Attributed, deliberation: Fixed("30d")),
+            deterrence: (attribution: 1.0, measures: 0.0),
+        ))"#,
+    );
+    let f = world.run(&[&toolbox], 1);
+    let hit = |node: &str| {
+        let n = f
+            .sim
+            .model
+            .catalog()
+            .nodes
+            .iter()
+            .position(|d| &*d.id == node)
+            .unwrap();
+        times(
+            &f,
+            |w| matches!(w, What::Cyber(CyberRecord::Disruption { node: x, .. }) if x.i() == n),
+        )
+        .len()
+    };
+    assert_eq!(hit("EE-tel"), 1, "before attribution");
+    assert_eq!(
+        hit("LV-grid"),
+        0,
+        "the named actor's later act is called off"
+    );
+    assert_eq!(hit("FI-grid"), 1, "an accident is not an act");
+    assert_eq!(hit("EE-grid"), 1, "another actor is not deterred");
 }
 
 #[test]

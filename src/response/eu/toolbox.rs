@@ -49,10 +49,31 @@ pub struct ToolboxState {
     pub measures: Option<SimTime>,
 }
 
-/// Raises the deterrent share of later steps called off.
+/// Raises the deterrent share of the named actors' later steps called off.
 fn deter(sim: &mut Sim, by: f64) {
     let mut d = sim.world.resource_mut::<Deterrence>();
     d.share = 1.0 - (1.0 - d.share) * (1.0 - by);
+}
+
+/// Names the actors behind the campaigns that have struck so far (those the
+/// Fusion Cell's picture links, where there is a Fusion Cell): attribution
+/// and sanctions deter them, not every actor in the scenario.
+fn name_actors(sim: &mut Sim) {
+    let cat = sim.cat;
+    let with_picture = cat.response.fusion_cell.is_some();
+    let named: Vec<_> = (0..cat.campaigns.len())
+        .map(crate::scenario::catalog::CampaignIx::at)
+        .filter(|&c| {
+            let struck = sim
+                .campaign_ref(c)
+                .steps
+                .iter()
+                .any(|s| matches!(s, crate::world::StepStatus::Succeeded(_)));
+            struck && (!with_picture || eu_ref(sim).hfc.campaigns.contains_key(&c))
+        })
+        .map(|c| cat.campaigns[c.i()].actor)
+        .collect();
+    sim.world.resource_mut::<Deterrence>().actors.extend(named);
 }
 
 /// Toolbox decisions: attribution when the picture is confident enough, then sanctions.
@@ -78,6 +99,7 @@ pub fn attribute(sim: &mut Sim) {
     let now = sim.now;
     let confidence = analysis::joint_confidence(sim);
     eu(sim).toolbox.attributed = Some(now);
+    name_actors(sim);
     deter(sim, t.deterrence.attribution.0);
     sim.emit(ToolboxRecord::Attributed {
         confidence: confidence as f32,
