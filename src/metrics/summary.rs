@@ -16,6 +16,8 @@ use crate::exercise::{ControlRecord, Exercise, What};
 use crate::infra::{Cause, InfraRecord};
 use crate::log::{Domain, Event, Origin, Record};
 use crate::opinion::OpinionRecord;
+use crate::response::eu::EuRecord;
+use crate::response::eu::stratcom::StratComRecord;
 use crate::response::national::NationalRecord;
 use crate::scenario::Sector;
 use crate::scenario::catalog::{CampaignIx, Catalog, CountryIx, Measure, NarrativeIx};
@@ -311,6 +313,15 @@ impl Summary {
                 }
                 What::National(NationalRecord::NarrativeDetected { narrative, .. }) => {
                     resp.narratives_spotted += 1;
+                    narrative_spotted.entry(narrative).or_insert(e.t);
+                    let c = narrative_origin.get(&narrative).and_then(|o| o.campaign());
+                    mark(c, false, e, seq, &mut evidence.times);
+                    if let Some(c) = c {
+                        evidence.detections[c.i()].push(seq);
+                    }
+                }
+                // The EEAS task forces detect a narrative for the EU as a whole.
+                What::Eu(EuRecord::StratCom(StratComRecord::Flagged { narrative, .. })) => {
                     narrative_spotted.entry(narrative).or_insert(e.t);
                     let c = narrative_origin.get(&narrative).and_then(|o| o.campaign());
                     mark(c, false, e, seq, &mut evidence.times);

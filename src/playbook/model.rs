@@ -78,7 +78,9 @@ pub struct Link {
 pub enum Trigger {
     /// From the start: a standing arrangement.
     Always,
-    /// The Fusion Cell's confidence that a hybrid campaign is under way.
+    /// The Fusion Cell's confidence that a hybrid campaign is under way, as
+    /// the EU Hybrid Playbook (`protocol`) brings it to the decision makers:
+    /// never holds without a protocol section.
     Confidence(Fraction),
     /// NATO's own assessed confidence.
     NatoConfidence(Fraction),
@@ -169,8 +171,10 @@ fn half_weight() -> f64 {
 }
 
 /// The EU operational protocol for countering hybrid threats ("EU Hybrid
-/// Playbook"): the path from detection through assessment and attribution to
-/// response, tracked as stages.
+/// Playbook", SWD(2017) 227): the path from detection through assessment
+/// and attribution to response, tracked as stages. It is the route by which
+/// the Fusion Cell's assessment reaches political decisions: `Confidence`
+/// triggers hold only with it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Protocol {

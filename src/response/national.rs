@@ -1,10 +1,12 @@
 //! National responders: the defender every run has, with or without an EU playbook.
 //!
 //! - **CSIRT**: hunts footholds (time to find one shrinks with cyber capacity
-//!   and the operator's hardening), opens an incident for every attack it
-//!   sees, and with a free team contains it: footholds of that campaign in
-//!   the country are evicted, and against destructive malware networks are
-//!   isolated. Teams are few; incidents queue.
+//!   and the operator's hardening), opens an incident for every node it sees
+//!   attacked or finds held, and with a free team contains it: the
+//!   campaign's footholds at that node are evicted, against destructive
+//!   malware the country's networks are isolated, and the incident's
+//!   indicators start a sweep for the same actor's other footholds in the
+//!   country. Teams are few; incidents queue.
 //! - **Civil protection and operators**: repair crews restore damaged nodes,
 //!   in order of request; decontamination units; closing and clearing
 //!   contaminated sites.
@@ -235,10 +237,10 @@ pub enum NationalEv {
         by: Origin,
         node: NodeIx,
     },
-    /// A CSIRT team has contained an incident.
+    /// A CSIRT team has contained the incident of `by` at `node`.
     Contained {
         by: Origin,
-        country: CountryIx,
+        node: NodeIx,
     },
     RepairDone(NodeIx),
     CbrnSuspected(u32),
@@ -269,22 +271,22 @@ pub(crate) fn later(sim: &mut Sim, delay: Duration, ev: NationalEv) {
     sim.after(delay, ev);
 }
 
-/// Median days a foothold dwells before a CSIRT of capacity 1.0 finds it on
-/// its own: the low end of Mandiant's M-Trends global medians, 10 to 16
+/// Median days a foothold dwells before it is found without warnings from
+/// others, at a node of defence 1.0 (national capacity and hardening): the low end of Mandiant's M-Trends global medians, 10 to 16
 /// days in 2022 to 2024.
 const DWELL_BEST_D: f64 = 10.0;
-/// Median days for a CSIRT of capacity 0.5: the Bundestag intrusion of
+/// Median days at defence 0.5: the Bundestag intrusion of
 /// 2015, about three weeks of free movement before it was noticed.
 const DWELL_MIDDLING_D: f64 = 21.0;
 /// Spread of dwell times: heavy-tailed, as M-Trends' share of intrusions
 /// found only after months (p5 about a fifth of the median, p95 five times).
 const DWELL_SIGMA: f64 = 1.0;
 
-/// Median hours before a national CSIRT of capacity `cyber` finds a
-/// foothold by its own hunting, without warnings from others.
-fn dwell_median_h(cyber: f64) -> f64 {
+/// Median hours before a foothold at a node of `defence` is found by the
+/// operator's and the CSIRT's own hunting, without warnings from others.
+fn dwell_median_h(defence: f64) -> f64 {
     let per_capacity = (DWELL_MIDDLING_D - DWELL_BEST_D) / 0.5;
-    24.0 * (DWELL_BEST_D + per_capacity * (1.0 - cyber.clamp(0.0, 1.0)))
+    24.0 * (DWELL_BEST_D + per_capacity * (1.0 - defence.clamp(0.0, 1.0)))
 }
 
 /// A log-normal delay with the given median (in hours) and spread.
@@ -303,10 +305,12 @@ fn caps(sim: &Sim, c: CountryIx) -> crate::scenario::Capacities {
 pub fn on_cyber(sim: &mut Sim, r: &CyberRecord) {
     match *r {
         CyberRecord::IntrusionPlanted { by, node } => {
-            let def = &sim.cat.nodes[node.i()];
-            let cyber = caps(sim, def.country).cyber.0;
-            let d = lognormal_h(dwell_median_h(cyber), DWELL_SIGMA)
-                .sample(&mut sim.rng.csirt[def.country.i()]);
+            // The operator's own monitoring finds most intrusions: the
+            // node's defence (national capacity and hardening) sets the dwell.
+            let country = sim.cat.nodes[node.i()].country;
+            let defence = crate::threats::cyber::defence(sim, node);
+            let d = lognormal_h(dwell_median_h(defence), DWELL_SIGMA)
+                .sample(&mut sim.rng.csirt[country.i()]);
             later(sim, d, NationalEv::HuntSucceeds { by, node });
         }
         CyberRecord::Disruption { by, node, .. }
@@ -397,7 +401,7 @@ pub fn handle(sim: &mut Sim, ev: NationalEv) {
             sim.emit(NationalRecord::IntrusionDetected { by, node, country });
             open_incident(sim, by, node);
         }
-        NationalEv::Contained { by, country } => contained(sim, by, country),
+        NationalEv::Contained { by, node } => contained(sim, by, node),
         NationalEv::RepairDone(n) => repair_done(sim, n),
         NationalEv::CbrnSuspected(id) => cbrn_suspected(sim, id),
         NationalEv::AgentIdentified(id) => {
@@ -471,17 +475,21 @@ pub fn handle(sim: &mut Sim, ev: NationalEv) {
     }
 }
 
-/// The CSIRT opens an incident for a campaign in its country, unless one is open.
+/// The CSIRT opens an incident for a campaign at a node, unless one is open.
 fn open_incident(sim: &mut Sim, by: Origin, node: NodeIx) {
     let country = sim.cat.nodes[node.i()].country;
     let mut nation = sim.nation(country);
-    if nation.open_incidents.contains(&by) {
+    if nation
+        .open_incidents
+        .iter()
+        .any(|&(o, n)| n == node && o.same_threat(by))
+    {
         return;
     }
-    nation.open_incidents.push(by);
+    nation.open_incidents.push((by, node));
     let queued = if nation.csirt_free > 0 {
         nation.csirt_free -= 1;
-        start_containment(sim, by, country);
+        start_containment(sim, by, node);
         0
     } else {
         nation.csirt_queue.push_back((by, node));
@@ -495,45 +503,67 @@ fn open_incident(sim: &mut Sim, by: Origin, node: NodeIx) {
     });
 }
 
-fn start_containment(sim: &mut Sim, by: Origin, country: CountryIx) {
+fn start_containment(sim: &mut Sim, by: Origin, node: NodeIx) {
+    let country = sim.cat.nodes[node.i()].country;
     let cyber = caps(sim, country).cyber.0;
     let d = lognormal_h(18.0 * (1.5 - cyber), 0.5).sample(&mut sim.rng.csirt[country.i()]);
-    later(sim, d, NationalEv::Contained { by, country });
+    later(sim, d, NationalEv::Contained { by, node });
 }
 
-/// Containment: evict the campaign's footholds in the country, isolate against
-/// destructive malware, and hand the team to the next incident.
-fn contained(sim: &mut Sim, by: Origin, country: CountryIx) {
+/// Median hours for a CSIRT to find, with the indicators of an incident it
+/// has worked, another foothold of the same actor in its country: two days,
+/// as a CSIRT warned by its peers in the shipped playbooks (a CSIRT
+/// sweeping with its own indicators is at least as well placed).
+const SWEEP_MEDIAN_H: f64 = 48.0;
+
+/// Containment of `by` at `node`: evict its footholds there, isolate the
+/// country's networks against destructive malware, sweep for the actor's
+/// other footholds, and hand the team to the next incident.
+fn contained(sim: &mut Sim, by: Origin, node: NodeIx) {
     let cat = sim.cat;
-    for n in crate::threats::cyber::foothold_nodes(sim, |c| c == country) {
-        let mut evicted = Vec::new();
-        for (o, f) in sim.node(n).footholds.iter_mut() {
-            if o.same_threat(by) && *f != Foothold::Evicted {
-                *f = Foothold::Evicted;
-                evicted.push(*o);
-            }
+    let country = cat.nodes[node.i()].country;
+    let mut evicted = Vec::new();
+    for (o, f) in sim.node(node).footholds.iter_mut() {
+        if o.same_threat(by) && *f != Foothold::Evicted {
+            *f = Foothold::Evicted;
+            evicted.push(*o);
         }
-        for o in evicted {
-            sim.emit(NationalRecord::IntrusionEvicted {
-                by: o,
-                node: n,
-                country,
-            });
-        }
+    }
+    for o in evicted {
+        sim.emit(NationalRecord::IntrusionEvicted {
+            by: o,
+            node,
+            country,
+        });
     }
     if matches!(cat.effect_of(by), Some(Effect::Wiper { .. })) {
         sim.nation(country).isolated_against.push(by);
         sim.emit(NationalRecord::NetworksIsolated { by, country });
     }
+    let mut held = Vec::new();
+    for n in crate::threats::cyber::foothold_nodes(sim, |c| c == country) {
+        for &(o, f) in &sim.node_ref(n).footholds {
+            if f == Foothold::Active && cat.same_actor(o, by) {
+                held.push((o, n));
+            }
+        }
+    }
+    for (o, n) in held {
+        let d =
+            lognormal_h(SWEEP_MEDIAN_H, DWELL_SIGMA / 2.0).sample(&mut sim.rng.csirt[country.i()]);
+        later(sim, d, NationalEv::HuntSucceeds { by: o, node: n });
+    }
     let mut nation = sim.nation(country);
-    nation.open_incidents.retain(|o| *o != by);
+    nation
+        .open_incidents
+        .retain(|&(o, n)| !(n == node && o.same_threat(by)));
     if nation.teams_leaving > 0 {
         nation.teams_leaving -= 1;
         return;
     }
     match nation.csirt_queue.pop_front() {
-        Some((next, _)) => {
-            start_containment(sim, next, country);
+        Some((next, at)) => {
+            start_containment(sim, next, at);
         }
         None => nation.csirt_free += 1,
     }
@@ -669,7 +699,7 @@ pub fn add_teams(sim: &mut Sim, country: CountryIx, teams: u32) {
             }
         };
         match next {
-            Some((by, _)) => start_containment(sim, by, country),
+            Some((by, node)) => start_containment(sim, by, node),
             None => break,
         }
     }

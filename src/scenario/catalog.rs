@@ -375,6 +375,16 @@ impl Origin {
 }
 
 impl Catalog {
+    /// Effects of one actor's campaigns (or of the same inject): the same
+    /// tooling and infrastructure, so one's indicators find the others.
+    pub fn same_actor(&self, a: Origin, b: Origin) -> bool {
+        a.same_threat(b)
+            || matches!((a.campaign(), b.campaign()), (Some(x), Some(y))
+                if self.campaigns[x.i()].actor == self.campaigns[y.i()].actor)
+    }
+}
+
+impl Catalog {
     /// The effect behind an origin: a step's action or an inject's effect.
     pub fn effect_of(&self, by: Origin) -> Option<&Effect> {
         match by {

@@ -93,8 +93,9 @@ pub struct Nation {
     /// CSIRT incident-response teams: free count and incidents waiting for one.
     pub csirt_free: u32,
     pub csirt_queue: VecDeque<(Origin, NodeIx)>,
-    /// Campaigns the CSIRT has an open incident for.
-    pub open_incidents: Vec<Origin>,
+    /// The CSIRT's open incidents: a campaign at one node (the unit of work
+    /// of one team: forensics, eviction, rebuild of that operator's systems).
+    pub open_incidents: Vec<(Origin, NodeIx)>,
     pub crews_free: u32,
     pub repair_queue: VecDeque<NodeIx>,
     /// Lent crews and teams still at work when their loan ended: they leave

@@ -10,4 +10,5 @@
 //! build skips them.
 
 mod calibration;
+mod levers;
 mod runs;

@@ -174,17 +174,18 @@ pub fn on_national(sim: &mut Sim, r: &NationalRecord) {
     }
 }
 
-/// Warned states hunt a warned campaign's new footholds.
+/// Warned states hunt the new footholds of an actor they were warned of.
 pub fn on_cyber(sim: &mut Sim, r: &CyberRecord) {
     if sim.cat.response.blueprint.is_none() {
         return;
     }
     if let CyberRecord::IntrusionPlanted { by, node } = *r {
+        let cat = sim.cat;
         let warned = eu_ref(sim)
             .blueprint
             .warned
             .iter()
-            .any(|w| w.same_threat(by));
+            .any(|w| cat.same_actor(*w, by));
         if warned {
             hunt(sim, by, node);
         }
@@ -258,12 +259,13 @@ fn shared(sim: &mut Sim, by: Origin, country: CountryIx) {
         },
     );
     if first_warning {
-        // Warned states look for the same actor in their own networks.
+        // Warned states look for the same actor in their own networks: its
+        // tooling and infrastructure give its other campaigns away too.
         let mut found = Vec::new();
         let others = |c: CountryIx| cat.countries[c.i()].eu && c != country;
         for n in crate::threats::cyber::foothold_nodes(sim, others) {
             for (o, f) in &sim.node_ref(n).footholds {
-                if *f == Foothold::Active && o.same_threat(by) {
+                if *f == Foothold::Active && cat.same_actor(*o, by) {
                     found.push((*o, n));
                 }
             }

@@ -54,6 +54,8 @@ pub struct MechanismInfo {
     pub present: fn(&Response) -> bool,
     /// Takes the playbook's section, if it has one, into the merged response.
     pub take: fn(&mut Response, &Playbook),
+    /// Takes it out of a merged response (what the response does without it).
+    pub remove: fn(&mut Response),
     /// Its line on the dashboard, from the live state (the protocol's stage
     /// shows on the decisions line instead).
     pub dashboard: Option<fn(&EuState, &Catalog) -> String>,
@@ -61,8 +63,12 @@ pub struct MechanismInfo {
     pub summary: fn(&EuMetrics) -> String,
 }
 
-/// How a playbook section is found in, and taken into, the merged response.
-type Section = (fn(&Response) -> bool, fn(&mut Response, &Playbook));
+/// How a playbook section is found in, taken into and removed from the merged response.
+type Section = (
+    fn(&Response) -> bool,
+    fn(&mut Response, &Playbook),
+    fn(&mut Response),
+);
 
 macro_rules! section {
     ($field:ident) => {
@@ -73,6 +79,7 @@ macro_rules! section {
                     r.$field = p.$field.clone();
                 }
             },
+            |r: &mut Response| r.$field = None,
         )
     };
 }
@@ -82,7 +89,7 @@ const fn info(
     (name, short): (&'static str, &'static str),
     section: &'static str,
     (participants, decisions): (&'static [&'static str], &'static [&'static str]),
-    (present, take): Section,
+    (present, take, remove): Section,
     dashboard: Option<fn(&EuState, &Catalog) -> String>,
     summary: fn(&EuMetrics) -> String,
 ) -> MechanismInfo {
@@ -95,6 +102,7 @@ const fn info(
         decisions,
         present,
         take,
+        remove,
         dashboard,
         summary,
     }

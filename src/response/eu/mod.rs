@@ -315,7 +315,12 @@ pub fn holds(sim: &Sim, t: &Trigger, country: Option<CountryIx>) -> bool {
     let countries = || scope.clone().map(CountryIx);
     match t {
         Trigger::Always => true,
-        Trigger::Confidence(x) => analysis::joint_confidence(sim) >= x.0,
+        // The Fusion Cell's assessment reaches the Council, the Commission and
+        // the EEAS by the route the EU Hybrid Playbook lays down; without it
+        // the assessment stays an intelligence product no decision rests on.
+        Trigger::Confidence(x) => {
+            cat.response.protocol.is_some() && analysis::joint_confidence(sim) >= x.0
+        }
         Trigger::NatoConfidence(x) => st.nato_picture.confidence >= x.0,
         Trigger::StatesAffected(n) => crate::engine::count_u32(st.affected.len()) >= *n,
         Trigger::Casualties(n) => {

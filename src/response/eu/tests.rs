@@ -953,11 +953,43 @@ fn fusion_cell_analysts_queue_when_indicators_outrun_them() {
 // ---------------------------------------------------------------------------
 
 #[test]
+fn the_fusion_cell_s_assessment_reaches_decisions_only_through_the_protocol() {
+    let world = World::new(NOISE);
+    let toolbox = |protocol: &str| {
+        format!(
+            r#"{}, {protocol} toolbox: Some((
+                attribution: (when: Confidence(0.5), deliberation: Fixed("1d")),
+                measures: (when: Attributed, deliberation: Fixed("1h")),
+                deterrence: (attribution: 0.2, measures: 0.3),
+            ))"#,
+            fusion(0.5, 4)
+        )
+    };
+    let attributions = |protocol: &str| {
+        let f = world.run(&[&playbook(&toolbox(protocol))], 1);
+        times(&f, |w| {
+            matches!(
+                w,
+                What::Eu(EuRecord::Toolbox(ToolboxRecord::Attributed { .. }))
+            )
+        })
+        .len()
+    };
+    assert_eq!(attributions("protocol: Some((assess: 0.5)),"), 1);
+    assert_eq!(
+        attributions(""),
+        0,
+        "no route from the assessment to the Council"
+    );
+}
+
+#[test]
 fn restrictive_measures_are_never_raised_before_attribution() {
     let world = World::new(NOISE);
     let toolbox = |policy: &str| {
         format!(
-            r#"{}, toolbox: Some((
+            // The protocol brings the Fusion Cell's confidence to the Council.
+            r#"{}, protocol: Some((assess: 0.5)), toolbox: Some((
                 attribution: (when: Confidence(0.5), deliberation: Fixed("1d"), policy: {policy}),
                 measures: (when: Always, deliberation: Fixed("1h")),
                 deterrence: (attribution: 0.2, measures: 0.3),
