@@ -317,9 +317,26 @@ pub fn on_cyber(sim: &mut Sim, r: &CyberRecord) {
         | CyberRecord::ElectionAttack { by, node, .. }
         | CyberRecord::WiperInfection { by, node, .. } => {
             open_incident(sim, by, node);
-            request_repair(sim, node);
+            // Systems the attacker is inside of are rebuilt after the
+            // incident is contained, lest they be compromised again (NIST
+            // SP 800-61r2: containment and eradication, then recovery);
+            // a flood from outside (DDoS) is repaired at once.
+            if !inside(sim, by, node) {
+                request_repair(sim, node);
+            }
         }
     }
+}
+
+/// Is `by` inside the systems of `node`: destructive malware, or an attack
+/// from a foothold its campaign planted there?
+fn inside(sim: &Sim, by: Origin, node: NodeIx) -> bool {
+    matches!(sim.cat.effect_of(by), Some(Effect::Wiper { .. }))
+        || sim
+            .node_ref(node)
+            .footholds
+            .iter()
+            .any(|(o, _)| o.same_threat(by))
 }
 
 /// The operator of a sabotaged node calls its repair crews: no CSIRT, the
@@ -536,6 +553,8 @@ fn contained(sim: &mut Sim, by: Origin, node: NodeIx) {
             country,
         });
     }
+    // Recovery of what the attacker damaged from inside.
+    request_repair(sim, node);
     if matches!(cat.effect_of(by), Some(Effect::Wiper { .. })) {
         sim.nation(country).isolated_against.push(by);
         sim.emit(NationalRecord::NetworksIsolated { by, country });
@@ -783,6 +802,8 @@ fn debunk(sim: &mut Sim, narrative: NarrativeIx, country: CountryIx, routine: bo
         later(sim, d, NationalEv::PlatformNotice { narrative, country });
     }
     // Communicators keep watching a live narrative and answer it again.
+    // One that has faded (or, alerted from abroad, has not yet taken hold
+    // here) drops off the watch, and is noticed again if it grows.
     if routine && reach > SPOT_REACH / 4.0 {
         later(
             sim,
@@ -793,5 +814,10 @@ fn debunk(sim: &mut Sim, narrative: NarrativeIx, country: CountryIx, routine: bo
                 routine: true,
             },
         );
+    } else if routine {
+        let mut st = sim.narrative(narrative);
+        let pc = &mut st.countries[ci];
+        pc.spotted = false;
+        pc.spotting_scheduled = false;
     }
 }
