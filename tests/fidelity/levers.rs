@@ -169,7 +169,11 @@ struct Removal {
     effect: Option<(&'static str, Diff)>,
 }
 
-const EU_PLAYBOOKS: &[&str] = &["playbooks/eu_2019.ron", "playbooks/eu_forward_leaning.ron"];
+const EU_PLAYBOOKS: &[&str] = &[
+    "playbooks/eu_2019.ron",
+    "playbooks/eu_forward_leaning.ron",
+    "playbooks/eu_2025.ron",
+];
 
 fn removals() -> Vec<Removal> {
     let mut out = Vec::new();
@@ -303,6 +307,7 @@ fn directions() -> Vec<Direction> {
     for (check, base_pb, cand_pb) in [
         ("EU 2019 beats national responders alone", NATIONAL, EU_2019),
         ("forward-leaning beats EU 2019", EU_2019, FORWARD),
+        ("EU 2025 beats EU 2019", EU_2019, "playbooks/eu_2025.ron"),
     ] {
         for &sc in SCENARIOS {
             let d = compare(
@@ -531,6 +536,8 @@ const KNOWN_OPEN: &[&str] = &[
     "Solidarity clause (Art. 222) in playbooks/eu_2019.ron",
     "NATO in playbooks/eu_2019.ron",
     "Solidarity clause (Art. 222) in playbooks/eu_forward_leaning.ron",
+    "IPCR in playbooks/eu_2025.ron",
+    "Solidarity clause (Art. 222) in playbooks/eu_2025.ron",
     "twice the decontamination units cut casualties in baltic_hybrid",
     "twice the decontamination units cut casualties in salisbury_chemical",
     "a rescEU decontamination reserve cuts casualties in baltic_hybrid",

@@ -4,6 +4,10 @@
 //! - [`calibration`]: every figure of DOMAIN.md the model can express,
 //!   measured over 200 seeds of the shipped scenario that models it, in
 //!   `docs/CALIBRATION.md` (`PACESIM_CALIBRATION_WRITE=1` writes it again).
+//! - [`levers`]: each mechanism of each shipped EU playbook taken out, and
+//!   the directions experts expect, as paired batches, in `docs/LEVERS.md`.
+//! - [`queues`]: repair crews, ERCC desks, Fusion Cell analysts and CSIRT
+//!   teams, each reduced to a queue whose wait theory knows.
 //!
 //! Many runs per check: these tests run in the release profile
 //! (`cargo test --release --test fidelity`, as `.ci/run` does); a debug
@@ -11,4 +15,5 @@
 
 mod calibration;
 mod levers;
+mod queues;
 mod runs;

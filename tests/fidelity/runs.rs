@@ -1,11 +1,12 @@
-//! Running a shipped scenario on many seeds in this process, and reading
-//! what happened off each run's typed log.
+//! Running a shipped scenario (or one a test writes out) on many seeds in
+//! this process, and reading what happened off each run's typed log.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use pacesim::diag::SourceFile;
 use pacesim::engine::SimTime;
 use pacesim::exercise::What;
 use pacesim::log::Event;
@@ -68,4 +69,22 @@ pub fn each<T: Send>(cat: &Arc<Catalog>, n: u64, measure: impl Fn(&Run) -> T + S
 /// Whether the fidelity checks run: in the release profile only.
 pub fn release() -> bool {
     !cfg!(debug_assertions)
+}
+
+/// A scenario given as text, compiled with playbooks also given as text
+/// (full `Playbook(...)` files, merged in order; none for national
+/// responders alone).
+pub fn compile_text(scenario: &str, playbooks: &[&str]) -> Arc<Catalog> {
+    let loaded = pacesim::scenario::from_source(SourceFile::new("test.ron", scenario))
+        .unwrap_or_else(|d| panic!("the test scenario loads: {}", d[0].render(false)));
+    let pbs: Vec<_> = playbooks
+        .iter()
+        .enumerate()
+        .map(|(i, text)| {
+            pacesim::playbook::from_source(SourceFile::new(format!("playbook{i}.ron"), *text))
+                .unwrap_or_else(|d| panic!("test playbook {i} loads: {}", d[0].render(false)))
+        })
+        .collect();
+    pacesim::run::compile(&loaded, &pbs)
+        .unwrap_or_else(|d| panic!("the test scenario compiles: {}", d[0].render(false)))
 }
