@@ -255,6 +255,51 @@ fn a_contained_incident_gives_the_actor_s_other_footholds_away() {
 }
 
 #[test]
+fn decontamination_units_go_on_from_one_site_to_the_next() {
+    // Five chlorine releases in Estonia within an hour, 1,500 people each:
+    // its four units (two per site wanted) cannot be everywhere at once,
+    // so each site they finish frees them for one still waiting.
+    let steps: Vec<String> = (0..5)
+        .map(|k| {
+            format!(
+                r#"(id: "r{k}", delay: Fixed("{}m"), success: 1.0, premise: true,
+                    action: Release(country: "EE", agent: IndustrialChemical("chlorine"), exposed: 1500, severe: 0.01, lethality: 0.1))"#,
+                10 * k
+            )
+        })
+        .collect();
+    let campaign = format!(
+        r#"(id: "c", name: "c", actor: "APT", steps: [{}])"#,
+        steps.join(", ")
+    );
+    let cat = world(STRONG, PLENTY, "", &campaign);
+    for seed in 0..5 {
+        let ev = events(&execute(cat.clone(), seed, None));
+        let mut last: std::collections::BTreeMap<u32, (u32, u32)> = Default::default();
+        for w in &ev {
+            if let What::Cbrn(CbrnRecord::Casualties {
+                incident,
+                exposed,
+                decontaminated,
+                ..
+            }) = *w
+            {
+                last.insert(incident, (exposed, decontaminated));
+            }
+        }
+        assert_eq!(last.len(), 5, "seed {seed}");
+        for (incident, (exposed, done)) in last {
+            assert_eq!(done, exposed, "seed {seed}: site {incident} left waiting");
+        }
+        let finished = ev
+            .iter()
+            .filter(|w| matches!(w, What::Cbrn(CbrnRecord::DeconFinished { .. })))
+            .count();
+        assert_eq!(finished, 5, "seed {seed}");
+    }
+}
+
+#[test]
 fn a_wiper_spreads_along_links_and_respects_its_limit() {
     let deps = r#"(supplier: "EE-grid", dependent: "EE-tel", delay: "1d", probability: 0.0),
                   (supplier: "EE-tel", dependent: "EE-bank", delay: "1d", probability: 0.0),

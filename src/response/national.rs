@@ -19,7 +19,7 @@ use crate::engine::{Dist, Duration};
 use crate::infra::{self, Cause, InfraRecord};
 use crate::log::{Context, Described, Domain, Origin, Record, kinds};
 use crate::scenario::catalog::{AgentKind, Catalog, CountryIx, Effect, NarrativeIx, NodeIx};
-use crate::threats::cbrn::{CbrnRecord, DECON_PER_UNIT_HOUR};
+use crate::threats::cbrn::{CbrnRecord, decon_wanted};
 use crate::threats::cyber::CyberRecord;
 use crate::threats::disinfo::DisinfoRecord;
 use crate::world::{Foothold, Incident, Repair, Sim};
@@ -371,6 +371,49 @@ pub fn on_cbrn(sim: &mut Sim, r: &CbrnRecord) {
         let d = lognormal_h(base_h * (1.6 - health), 0.6).sample(&mut sim.rng.health[country.i()]);
         later(sim, d, NationalEv::CbrnSuspected(incident));
     }
+    // Units done at one site go on to the next that waits.
+    if let CbrnRecord::DeconFinished { country, .. } = *r {
+        send_decon(sim, country);
+    }
+}
+
+/// Sends free national decontamination units to the known incidents in
+/// `country` still short of them, oldest incident first.
+fn send_decon(sim: &mut Sim, country: CountryIx) {
+    let civil = caps(sim, country).civil_protection.0;
+    for k in 0..sim.ix.incidents.len() {
+        let id = k as u32;
+        let short = {
+            let inc = sim.incident(id);
+            if inc.country != country
+                || inc.agent == AgentKind::Biological
+                || inc.detected_at.is_none()
+                || inc.awaiting_decon == 0
+            {
+                continue;
+            }
+            decon_wanted(inc.awaiting_decon).saturating_sub(inc.decon_units + inc.decon_en_route)
+        };
+        let units = {
+            let mut nation = sim.nation(country);
+            let units = short.min(nation.decon_free);
+            nation.decon_free -= units;
+            units
+        };
+        if units == 0 {
+            continue;
+        }
+        sim.incident(id).decon_en_route += units;
+        let d = lognormal_h(1.0 * (1.6 - civil), 0.4).sample(&mut sim.rng.civil[country.i()]);
+        later(
+            sim,
+            d,
+            NationalEv::DeconArrives {
+                incident: id,
+                units,
+            },
+        );
+    }
 }
 
 /// Government communication notices a narrative once it reaches enough people.
@@ -438,6 +481,7 @@ pub fn handle(sim: &mut Sim, ev: NationalEv) {
         NationalEv::DeconArrives { incident, units } => {
             let mut inc = sim.incident(incident);
             inc.decon_units += units;
+            inc.decon_en_route = inc.decon_en_route.saturating_sub(units);
             let country = inc.country;
             sim.emit(NationalRecord::DeconDeployed {
                 incident,
@@ -735,36 +779,13 @@ fn cbrn_suspected(sim: &mut Sim, id: u32) {
     let now = sim.now;
     let mut inc = sim.incident(id);
     inc.detected_at = Some(now);
-    let (country, agent, awaiting, has_site) = (
-        inc.country,
-        inc.agent,
-        inc.awaiting_decon,
-        inc.site.is_some(),
-    );
+    let (country, agent, has_site) = (inc.country, inc.agent, inc.site.is_some());
     sim.emit(NationalRecord::CbrnDetected {
         incident: id,
         country,
     });
     let c = caps(sim, country);
-    if agent != AgentKind::Biological {
-        // Enough units to clear everyone in about six hours, if the state has them.
-        let wanted = awaiting.div_ceil(DECON_PER_UNIT_HOUR * 6).max(1);
-        let mut nation = sim.nation(country);
-        let units = wanted.min(nation.decon_free);
-        nation.decon_free -= units;
-        if units > 0 {
-            let d = lognormal_h(1.0 * (1.6 - c.civil_protection.0), 0.4)
-                .sample(&mut sim.rng.civil[country.i()]);
-            later(
-                sim,
-                d,
-                NationalEv::DeconArrives {
-                    incident: id,
-                    units,
-                },
-            );
-        }
-    }
+    send_decon(sim, country);
     // An agent already identified in an earlier incident is recognised by
     // its signature in a couple of hours: the laboratories know what to test for.
     let dist = if agent_already_identified(sim, id) {

@@ -36,6 +36,12 @@ pub enum CbrnRecord {
     },
     /// National countermeasure stocks ran out while patients wait for them.
     CountermeasuresExhausted { incident: u32, country: CountryIx },
+    /// Everyone at an incident has been decontaminated: its units are free.
+    DeconFinished {
+        incident: u32,
+        country: CountryIx,
+        units: u32,
+    },
 }
 
 impl Record for CbrnRecord {
@@ -43,11 +49,14 @@ impl Record for CbrnRecord {
         Release => "release",
         Casualties => "casualties" (routine),
         CountermeasuresExhausted => "countermeasures_exhausted",
+        DeconFinished => "decon_finished",
     }
 
     fn domain(&self, _: &Catalog) -> Domain {
         match self {
-            CbrnRecord::CountermeasuresExhausted { .. } => Domain::Response,
+            CbrnRecord::CountermeasuresExhausted { .. } | CbrnRecord::DeconFinished { .. } => {
+                Domain::Response
+            }
             _ => Domain::Cbrn,
         }
     }
@@ -94,6 +103,17 @@ impl Record for CbrnRecord {
             .detail("dead", dead)
             .detail("decontaminated", decontaminated)
             .detail("exposed", exposed),
+            CbrnRecord::DeconFinished {
+                incident,
+                country,
+                units,
+            } => Described::new(format!(
+                "Decontamination of incident {incident} in {} finished: {units} units free",
+                cx.country_name(country)
+            ))
+            .country(cx.country(country))
+            .detail("incident", incident)
+            .detail("units", units),
             CbrnRecord::CountermeasuresExhausted { incident, country } => Described::new(format!(
                 "National countermeasure stocks in {} exhausted",
                 cx.country(country)
@@ -110,6 +130,12 @@ pub fn agent_name(a: AgentKind) -> &'static str {
 
 /// People one decontamination unit processes in an hour (UK mass-decon units, 3-minute cycle).
 pub const DECON_PER_UNIT_HOUR: u32 = 200;
+
+/// Units an incident wants: enough to clear everyone waiting in about six
+/// hours (at least one).
+pub fn decon_wanted(awaiting: u32) -> u32 {
+    awaiting.div_ceil(DECON_PER_UNIT_HOUR * 6).max(1)
+}
 /// Share of still-contaminated people who contaminate someone else in an hour.
 const SECONDARY_PER_HOUR: f64 = 0.0005;
 
@@ -252,6 +278,7 @@ pub fn release(sim: &mut Sim, by: Origin, effect: &Effect) {
         awaiting_decon: *exposed,
         decontaminated: 0,
         decon_units: 0,
+        decon_en_route: 0,
         detected_at: None,
         identified_at: None,
         exhausted_reported: false,
@@ -388,6 +415,13 @@ fn progress(inc: &mut Incident, nation: &mut Nation, reports: &mut Vec<CbrnRecor
             dead: inc.dead,
             decontaminated: inc.decontaminated,
             exposed: inc.exposed,
+        });
+    }
+    if units_back > 0 {
+        reports.push(CbrnRecord::DeconFinished {
+            incident: inc.id,
+            country: inc.country,
+            units: units_back,
         });
     }
     if exhausted {

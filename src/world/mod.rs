@@ -289,6 +289,8 @@ pub struct Incident {
     pub awaiting_decon: u32,
     pub decontaminated: u32,
     pub decon_units: u32,
+    /// Units sent to it and not yet arrived.
+    pub decon_en_route: u32,
     pub detected_at: Option<SimTime>,
     pub identified_at: Option<SimTime>,
     pub exhausted_reported: bool,
