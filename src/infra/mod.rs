@@ -393,7 +393,7 @@ pub fn supply_check(sim: &mut Sim, e: EdgeIx) {
     if !is_lost(sim, d.supplier) || sim.node_ref(d.dependent).failed_supply.contains(&e) {
         return;
     }
-    let roll: f64 = sim.rng.infra(sim.cat, d.dependent).random();
+    let roll: f64 = sim.rng.edge(sim.cat, e).random();
     if roll < d.probability {
         sim.node(d.dependent).failed_supply.push(e);
         recompute(sim, d.dependent, Cause::Dependency(d.supplier));

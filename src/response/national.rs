@@ -307,10 +307,16 @@ pub fn on_cyber(sim: &mut Sim, r: &CyberRecord) {
         CyberRecord::IntrusionPlanted { by, node } => {
             // The operator's own monitoring finds most intrusions: the
             // node's defence (national capacity and hardening) sets the dwell.
-            let country = sim.cat.nodes[node.i()].country;
+            // Each foothold has a stream of its own, so it dwells as long
+            // in any two runs of a seed, whatever else the CSIRT did.
             let defence = crate::threats::cyber::defence(sim, node);
-            let d = lognormal_h(dwell_median_h(defence), DWELL_SIGMA)
-                .sample(&mut sim.rng.csirt[country.i()]);
+            let cat = sim.cat;
+            let mut rng = sim.rng.streams.stream(&format!(
+                "hunt/{}/{}",
+                cat.nodes[node.i()].id,
+                cat.origin_key(by)
+            ));
+            let d = lognormal_h(dwell_median_h(defence), DWELL_SIGMA).sample(&mut rng);
             later(sim, d, NationalEv::HuntSucceeds { by, node });
         }
         CyberRecord::Disruption { by, node, .. }
@@ -567,7 +573,7 @@ fn open_incident(sim: &mut Sim, by: Origin, node: NodeIx) {
 fn start_containment(sim: &mut Sim, by: Origin, node: NodeIx) {
     let country = sim.cat.nodes[node.i()].country;
     let cyber = caps(sim, country).cyber.0;
-    let d = lognormal_h(18.0 * (1.5 - cyber), 0.5).sample(&mut sim.rng.csirt[country.i()]);
+    let d = lognormal_h(18.0 * (1.5 - cyber), 0.5).sample(sim.rng.at_node(sim.cat, "csirt", node));
     later(sim, d, NationalEv::Contained { by, node });
 }
 
@@ -613,7 +619,7 @@ fn contained(sim: &mut Sim, by: Origin, node: NodeIx) {
     }
     for (o, n) in held {
         let d =
-            lognormal_h(SWEEP_MEDIAN_H, DWELL_SIGMA / 2.0).sample(&mut sim.rng.csirt[country.i()]);
+            lognormal_h(SWEEP_MEDIAN_H, DWELL_SIGMA / 2.0).sample(sim.rng.at_node(cat, "sweep", n));
         later(sim, d, NationalEv::HuntSucceeds { by: o, node: n });
     }
     let mut nation = sim.nation(country);
@@ -663,7 +669,7 @@ fn start_repair(sim: &mut Sim, n: NodeIx) {
     };
     let d = def
         .restore
-        .sample_scaled(&mut sim.rng.civil[def.country.i()], work * (1.5 - civil));
+        .sample_scaled(sim.rng.at_node(sim.cat, "repair", n), work * (1.5 - civil));
     sim.node(n).repair = Repair::InProgress;
     sim.emit(NationalRecord::RestorationStarted {
         node: n,

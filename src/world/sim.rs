@@ -10,7 +10,9 @@ use bevy_ecs::world::Mut;
 use super::{CampaignState, Incident, Index, InfraState, NarrativeState, Nation};
 use crate::engine::{Duration, Priority, RngStreams, SimRng, SimTime};
 use crate::log::Record;
-use crate::scenario::catalog::{CampaignIx, Catalog, CountryIx, NarrativeIx, NodeIx, StepRef};
+use crate::scenario::catalog::{
+    CampaignIx, Catalog, CountryIx, EdgeIx, NarrativeIx, NodeIx, StepRef,
+};
 
 /// Random streams, one per consumer, derived from the run seed and a stable name.
 pub struct Rngs {
@@ -20,6 +22,13 @@ pub struct Rngs {
     /// most nodes of a large network never need one, and a stream depends
     /// only on its name, so when it is made changes nothing.
     pub infra: Vec<Option<SimRng>>,
+    /// One per dependency edge: whether the dependent's backup holds each
+    /// time the supplier is down, drawn in the same order in any two runs
+    /// of a seed however often other edges of the node were tested
+    /// (common random numbers between playbooks). Made on first use.
+    pub edges: Vec<Option<SimRng>>,
+    /// Responders' streams per node and kind of work (see [`Rngs::at_node`]).
+    pub per_node: std::collections::BTreeMap<(&'static str, NodeIx), SimRng>,
     /// National responders, one per country and service.
     pub csirt: Vec<SimRng>,
     pub civil: Vec<SimRng>,
@@ -51,6 +60,8 @@ impl Rngs {
                 })
                 .collect(),
             infra: vec![None; cat.nodes.len()],
+            edges: vec![None; cat.deps.len()],
+            per_node: Default::default(),
             csirt: per_country("csirt"),
             civil: per_country("civil"),
             health: per_country("health"),
@@ -67,6 +78,30 @@ impl Rngs {
         let streams = &self.streams;
         self.infra[n.i()]
             .get_or_insert_with(|| streams.stream(&format!("infra/{}", cat.nodes[n.i()].id)))
+    }
+
+    /// The stream of one thing responders do again and again at one node
+    /// (`what` is e.g. `"csirt"`, `"repair"`): the k-th draw for that node
+    /// is the same in any two runs of a seed, however the country's other
+    /// work went. Made on first use.
+    pub fn at_node(&mut self, cat: &Catalog, what: &'static str, n: NodeIx) -> &mut SimRng {
+        let streams = &self.streams;
+        self.per_node
+            .entry((what, n))
+            .or_insert_with(|| streams.stream(&format!("{what}/{}", cat.nodes[n.i()].id)))
+    }
+
+    /// Dependency edge `e`'s stream (see [`Rngs::edges`]).
+    pub fn edge(&mut self, cat: &Catalog, e: EdgeIx) -> &mut SimRng {
+        let streams = &self.streams;
+        self.edges[e.i()].get_or_insert_with(|| {
+            let d = &cat.deps[e.i()];
+            streams.stream(&format!(
+                "infra/{}->{}",
+                cat.nodes[d.supplier.i()].id,
+                cat.nodes[d.dependent.i()].id
+            ))
+        })
     }
 }
 

@@ -146,12 +146,16 @@ pub fn compare(base: &Arc<Catalog>, cand: &Arc<Catalog>, n: u64) -> Vec<Diff> {
         .collect()
 }
 
-/// The largest material change among `diffs`, if any.
-pub fn strongest(diffs: Vec<Diff>) -> Option<Diff> {
-    diffs
-        .into_iter()
-        .filter(Diff::material)
-        .max_by(|a, b| a.size().total_cmp(&b.size()))
+/// The largest material change among `diffs` whose verdict is `better`
+/// (`false`: the candidate did worse), if any.
+pub fn strongest(diffs: &mut Vec<Diff>, better: bool) -> Option<Diff> {
+    let k = diffs
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.material() && d.paired.verdict.better() == Some(better))
+        .max_by(|a, b| a.1.size().total_cmp(&b.1.size()))?
+        .0;
+    Some(diffs.swap_remove(k))
 }
 
 pub fn find<'a>(diffs: &'a [Diff], key: &str) -> &'a Diff {
@@ -165,8 +169,19 @@ pub fn find<'a>(diffs: &'a [Diff], key: &str) -> &'a Diff {
 struct Removal {
     playbook: &'static str,
     mechanism: &'static str,
-    /// The scenario and outcome that moved most, if any did.
+    /// The scenario and outcome that got worse most without it, if any did.
     effect: Option<(&'static str, Diff)>,
+    /// The one that got better most without it (a cost of the mechanism).
+    cost: Option<(&'static str, Diff)>,
+}
+
+/// Keeps the larger of two material changes.
+fn larger(slot: &mut Option<(&'static str, Diff)>, sc: &'static str, d: Option<Diff>) {
+    if let Some(d) = d
+        && slot.as_ref().is_none_or(|(_, e)| d.size() > e.size())
+    {
+        *slot = Some((sc, d));
+    }
 }
 
 const EU_PLAYBOOKS: &[&str] = &[
@@ -179,7 +194,7 @@ fn removals() -> Vec<Removal> {
     let mut out = Vec::new();
     for &pb in EU_PLAYBOOKS {
         for m in MECHANISMS {
-            let mut effect: Option<(&str, Diff)> = None;
+            let (mut effect, mut cost) = (None, None);
             let mut present = false;
             for &sc in SCENARIOS {
                 let base = arm(sc, &[pb], |_| {});
@@ -188,17 +203,16 @@ fn removals() -> Vec<Removal> {
                 }
                 present = true;
                 let cand = arm(sc, &[pb], |c| (m.remove)(&mut c.response));
-                if let Some(d) = strongest(compare(&base, &cand, SEEDS))
-                    && effect.as_ref().is_none_or(|(_, e)| d.size() > e.size())
-                {
-                    effect = Some((sc, d));
-                }
+                let mut d = compare(&base, &cand, SEEDS);
+                larger(&mut effect, sc, strongest(&mut d, false));
+                larger(&mut cost, sc, strongest(&mut d, true));
             }
             if present {
                 out.push(Removal {
                     playbook: pb,
                     mechanism: m.name,
                     effect,
+                    cost,
                 });
             }
         }
@@ -213,27 +227,27 @@ fn scenario_name(path: &str) -> &str {
 
 fn removals_table(rows: &[Removal]) -> String {
     let mut s = String::from(
-        "| playbook | without | scenario | outcome that moved most | with: mean; without − with [95 % CI] |\n\
+        "| playbook | without | what got worse most without it | with: mean; without − with [95 % CI] | what got better without it (a cost) |\n\
          | --- | --- | --- | --- | --- |\n",
     );
+    let at = |e: &Option<(&str, Diff)>| match e {
+        Some((sc, d)) => (
+            format!("{} in {}", d.column.label, scenario_name(sc)),
+            d.show(),
+        ),
+        None => ("no material change".to_string(), String::new()),
+    };
     for r in rows {
         let pb = r.playbook.trim_start_matches("playbooks/");
-        match &r.effect {
-            Some((sc, d)) => writeln!(
-                s,
-                "| {pb} | {} | {} | {} | {} |",
-                r.mechanism,
-                scenario_name(sc),
-                d.column.label,
-                d.show()
-            ),
-            None => writeln!(
-                s,
-                "| {pb} | {} | none | no material change | |",
-                r.mechanism
-            ),
-        }
-        .unwrap();
+        let (what, change) = at(&r.effect);
+        let cost = match &r.cost {
+            Some(_) => {
+                let (what, change) = at(&r.cost);
+                format!("{what}: {change}")
+            }
+            None => "none".into(),
+        };
+        writeln!(s, "| {pb} | {} | {what} | {change} | {cost} |", r.mechanism).unwrap();
     }
     s
 }
@@ -348,11 +362,10 @@ fn directions() -> Vec<Direction> {
             &["infra_node_hours_lost", "steps_succeeded"],
         ),
         (
+            // Where incidents queue: in Baltic Winter they rarely do (five
+            // incidents in four countries, one at a time).
             "three times the CSIRT teams help when incidents queue",
-            &[
-                "scenarios/baltic_hybrid.ron",
-                "scenarios/notpetya_wiper.ron",
-            ],
+            &["scenarios/notpetya_wiper.ron"],
             |c| {
                 c.countries
                     .iter_mut()
@@ -534,7 +547,6 @@ fn directions_table(rows: &[Direction]) -> String {
 const KNOWN_OPEN: &[&str] = &[
     "IPCR in playbooks/eu_2019.ron",
     "Solidarity clause (Art. 222) in playbooks/eu_2019.ron",
-    "NATO in playbooks/eu_2019.ron",
     "Solidarity clause (Art. 222) in playbooks/eu_forward_leaning.ron",
     "IPCR in playbooks/eu_2025.ron",
     "Solidarity clause (Art. 222) in playbooks/eu_2025.ron",
@@ -559,8 +571,10 @@ fn every_mechanism_matters_and_every_lever_moves_the_expected_way() {
          this file is out of date. A change is material when its 95 % interval excludes 0 and \
          it is at least 1 % of the baseline's mean or 0.5 points of a share.\n\n\
          ## Each mechanism, taken out of a shipped EU playbook\n\n\
-         The outcome that moved most over the shipped scenarios (mechanisms' own figures, \
-         such as IPCR's activation time, are not outcomes).\n\n{}\n\
+         Over the shipped scenarios, the outcome that got worse most without the mechanism, \
+         and the one that got better most (what the mechanism costs, e.g. member states \
+         answering NATO and the EU in parallel). Mechanisms' own figures, such as IPCR's \
+         activation time, are not outcomes.\n\n{}\n\
          ## Expected directions\n\n\
          \"Holds\" when the change is materially better on at least one of the outcomes the check \
          names and materially worse on none.\n\n{}",
