@@ -38,7 +38,7 @@ use crate::threats::cbrn::{self, CbrnRecord, HospitalLoad};
 use crate::threats::disinfo::{self, DisinfoRecord};
 use crate::threats::{self, cyber};
 use crate::world::{
-    CatalogRes, Clock, Deterrence, Incident, Index, Reports, Rngs, Sim, StepStatus,
+    CatalogRes, Clock, Coordination, Deterrence, Incident, Index, Reports, Rngs, Sim, StepStatus,
 };
 use record::Outbox;
 
@@ -77,6 +77,7 @@ impl Exercise {
         world.init_resource::<cyber::WiperHits>();
         world.init_resource::<cyber::FootholdNodes>();
         world.init_resource::<Deterrence>();
+        world.init_resource::<Coordination>();
         world.init_resource::<Clock>();
         world.insert_resource(CatalogRes(cat.clone()));
         world.init_resource::<Reports<CbrnRecord>>();

@@ -22,7 +22,7 @@ use crate::scenario::catalog::{AgentKind, Catalog, CountryIx, Effect, NarrativeI
 use crate::threats::cbrn::{CbrnRecord, decon_wanted};
 use crate::threats::cyber::CyberRecord;
 use crate::threats::disinfo::DisinfoRecord;
-use crate::world::{Foothold, Incident, Repair, Sim};
+use crate::world::{Coordination, Foothold, Incident, Repair, Sim};
 
 /// Reach in a country at which government communication starts to notice a narrative.
 pub const SPOT_REACH: f64 = 0.02;
@@ -517,8 +517,13 @@ pub fn handle(sim: &mut Sim, ev: NationalEv) {
             }
             sim.narrative(narrative).countries[ci].spotted = true;
             sim.emit(NationalRecord::NarrativeDetected { narrative, country });
+            // Under IPCR, member states' communicators coordinate their
+            // answers (Implementing Decision (EU) 2018/1993: round tables and
+            // coordinated crisis communication, with the IPCR Crisis
+            // Communicators' Network) and answer sooner (IPCR sets [`Coordination`]).
+            let speed = communication_speed(sim, country);
             let d = lognormal_h(4.0 * (1.5 - caps(sim, country).stratcom.0), 0.5)
-                .sample(&mut sim.rng.comms[country.i()]);
+                .sample_scaled(&mut sim.rng.comms[country.i()], speed);
             later(
                 sim,
                 d,
@@ -809,6 +814,16 @@ fn cbrn_suspected(sim: &mut Sim, id: u32) {
     }
 }
 
+/// Share of a member state's communication delays left under IPCR's
+/// coordination (1 for a state outside the EU, or without IPCR).
+fn communication_speed(sim: &Sim, country: CountryIx) -> f64 {
+    if sim.cat.countries[country.i()].eu {
+        sim.world.resource::<Coordination>().communication
+    } else {
+        1.0
+    }
+}
+
 fn debunk(sim: &mut Sim, narrative: NarrativeIx, country: CountryIx, routine: bool) {
     let stratcom = caps(sim, country).stratcom.0;
     let ci = sim.cat.narratives[narrative.i()]
@@ -834,7 +849,7 @@ fn debunk(sim: &mut Sim, narrative: NarrativeIx, country: CountryIx, routine: bo
     if routine && reach > SPOT_REACH / 4.0 {
         later(
             sim,
-            Duration::days(2),
+            Duration((Duration::days(2).0 as f64 * communication_speed(sim, country)) as u64),
             NationalEv::Debunk {
                 narrative,
                 country,

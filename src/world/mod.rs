@@ -331,6 +331,20 @@ pub struct Deterrence {
     pub steps_deterred: u32,
 }
 
+/// Coordination among EU member states that speeds their own work: the
+/// share of their crisis-communication delays left (1 without; IPCR sets
+/// it as its mode changes).
+#[derive(Resource, Debug)]
+pub struct Coordination {
+    pub communication: f64,
+}
+
+impl Default for Coordination {
+    fn default() -> Self {
+        Coordination { communication: 1.0 }
+    }
+}
+
 /// Entities in creation (file) order: the only way the model visits them.
 #[derive(Debug, Default)]
 pub struct Index {

@@ -4,7 +4,8 @@
 //! and full activation are Presidency decisions; invoking Art. 222 brings
 //! full activation at once. In information sharing and full activation the
 //! Commission and the EEAS produce ISAA reports on a cadence, and the round
-//! tables speed other EU mechanisms up (see [`speed`]).
+//! tables speed other EU mechanisms and member states' coordinated crisis
+//! communication up (see [`speed`]).
 
 use std::collections::BTreeMap;
 
@@ -157,6 +158,11 @@ pub fn enter(sim: &mut Sim, mode: IpcrMode) {
         }
     }
     sim.emit(IpcrRecord::Mode { mode });
+    // Member states' crisis communication is coordinated from now on.
+    let left = speed(sim);
+    sim.world
+        .resource_mut::<crate::world::Coordination>()
+        .communication = left;
     if mode >= IpcrMode::InformationSharing {
         protocol::reach(sim, Stage::Response);
         // The first report of the new mode goes out at once, and the mode's
