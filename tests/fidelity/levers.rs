@@ -334,20 +334,7 @@ fn directions() -> Vec<Direction> {
     }
     // More of a national resource, or more hardening, everywhere.
     type Change = fn(&mut Catalog);
-    let levers: [(&'static str, &[&'static str], Change, &[&str]); 3] = [
-        (
-            "twice the decontamination units cut casualties",
-            &[
-                "scenarios/baltic_hybrid.ron",
-                "scenarios/salisbury_chemical.ron",
-            ],
-            |c| {
-                c.countries
-                    .iter_mut()
-                    .for_each(|k| k.resources.decon_units *= 2)
-            },
-            &["cbrn_deaths", "cbrn_ill"],
-        ),
+    let levers: [(&'static str, &[&'static str], Change, &[&str]); 2] = [
         (
             "+0.3 hardening on every node cuts node-hours lost",
             &[
@@ -384,35 +371,61 @@ fn directions() -> Vec<Direction> {
             out.push(better_on(check, sc, &d, keys));
         }
     }
-    // A rescEU reserve of decontamination units in the pool.
+    out.extend(decontamination());
+    out.extend(ras_thresholds());
+    out.push(solidarity_brings_full_activation());
+    out
+}
+
+/// Where decontamination units are short (one per country), a second unit
+/// per country, or a rescEU reserve in the UCPM pool, cuts casualties:
+/// chemical casualties reach hospital care only once decontaminated.
+fn decontamination() -> Vec<Direction> {
+    let short = |c: &mut Catalog| {
+        c.countries
+            .iter_mut()
+            .for_each(|k| k.resources.decon_units = 1);
+    };
+    let reserve = |c: &mut Catalog| {
+        let u = c.response.ucpm.as_mut().expect("eu_2019 has UCPM");
+        u.modules.push(
+            ron::from_str(
+                r#"(id: "rescEU-CBRN-decon", name: "rescEU CBRN decontamination reserve", from: "rescEU (FI)",
+                    capability: Decontamination(6), lead_time: LogNormal(median: "12h", sigma: 0.4), stay: "14d")"#,
+            )
+            .expect("module"),
+        );
+    };
+    let mut out = Vec::new();
     for sc in [
         "scenarios/baltic_hybrid.ron",
         "scenarios/salisbury_chemical.ron",
     ] {
-        let with_reserve = |c: &mut Catalog| {
-            let u = c.response.ucpm.as_mut().expect("eu_2019 has UCPM");
-            u.modules.push(
-                ron::from_str(
-                    r#"(id: "rescEU-CBRN-decon", name: "rescEU CBRN decontamination reserve", from: "rescEU (FI)",
-                        capability: Decontamination(6), lead_time: LogNormal(median: "12h", sigma: 0.4), stay: "14d")"#,
-                )
-                .expect("module"),
-            );
-        };
-        let d = compare(
-            &arm(sc, &[EU_2019], |_| {}),
-            &arm(sc, &[EU_2019], with_reserve),
-            SEEDS,
-        );
-        out.push(better_on(
-            "a rescEU decontamination reserve cuts casualties",
-            sc,
-            &d,
-            &["cbrn_deaths", "cbrn_ill"],
-        ));
+        let base = arm(sc, &[EU_2019], short);
+        let twice = arm(sc, &[EU_2019], |c| {
+            short(c);
+            c.countries
+                .iter_mut()
+                .for_each(|k| k.resources.decon_units = 2);
+        });
+        let with_reserve = arm(sc, &[EU_2019], move |c| {
+            short(c);
+            reserve(c);
+        });
+        for (check, cand) in [
+            (
+                "a second decontamination unit per country cuts casualties (one per country)",
+                twice,
+            ),
+            (
+                "a rescEU decontamination reserve cuts casualties (one unit per country)",
+                with_reserve,
+            ),
+        ] {
+            let d = compare(&base, &cand, SEEDS);
+            out.push(better_on(check, sc, &d, &["cbrn_deaths", "cbrn_ill"]));
+        }
     }
-    out.extend(ras_thresholds());
-    out.push(solidarity_brings_full_activation());
     out
 }
 
@@ -548,10 +561,10 @@ const KNOWN_OPEN: &[&str] = &[
     "Solidarity clause (Art. 222) in playbooks/eu_2019.ron",
     "Solidarity clause (Art. 222) in playbooks/eu_forward_leaning.ron",
     "Solidarity clause (Art. 222) in playbooks/eu_2025.ron",
-    "twice the decontamination units cut casualties in baltic_hybrid",
-    "twice the decontamination units cut casualties in salisbury_chemical",
-    "a rescEU decontamination reserve cuts casualties in baltic_hybrid",
-    "a rescEU decontamination reserve cuts casualties in salisbury_chemical",
+    "a second decontamination unit per country cuts casualties (one per country) in baltic_hybrid",
+    "a rescEU decontamination reserve cuts casualties (one unit per country) in baltic_hybrid",
+    "a second decontamination unit per country cuts casualties (one per country) in salisbury_chemical",
+    "a rescEU decontamination reserve cuts casualties (one unit per country) in salisbury_chemical",
 ];
 
 #[test]

@@ -262,10 +262,14 @@ pub fn needs(sim: &Sim, c: CountryIx) -> Vec<Need> {
         .filter_map(|&e| sim.world.get::<Incident>(e))
         .filter(|i| i.country == c && i.detected_at.is_some())
         .collect();
-    if incidents
-        .iter()
-        .any(|i| i.agent != AgentKind::Biological && i.awaiting_decon > 0 && i.decon_units == 0)
-        && nation.decon_free == 0
+    // People wait with fewer units at work for them than they want, and
+    // none is free at home.
+    if incidents.iter().any(|i| {
+        i.agent != AgentKind::Biological
+            && i.awaiting_decon > 0
+            && i.decon_units + i.decon_en_route
+                < crate::threats::cbrn::decon_wanted(i.awaiting_decon)
+    }) && nation.decon_free == 0
     {
         out.push(Need::Decontamination);
     }
