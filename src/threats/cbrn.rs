@@ -161,9 +161,10 @@ pub struct AgentProfile {
 
 const DAY: f64 = 24.0;
 
-/// Each agent kind's profile. Sources: DOMAIN.md's calibration figures
-/// (Tokyo 1995, Salisbury 2018, its agent notes); "(unconfirmed)" where no
-/// source gives the figure and it is an order of magnitude.
+/// Each agent kind's profile. Sources: the Tokyo sarin attack of 1995 and
+/// the Salisbury attack of 2018 (UK government statements, OPCW
+/// S/1612/2018); "(unconfirmed)" where no source gives the figure and it is
+/// an order of magnitude.
 pub fn profile(agent: AgentKind) -> AgentProfile {
     match agent {
         AgentKind::Chemical => AgentProfile {
@@ -171,7 +172,7 @@ pub fn profile(agent: AgentKind) -> AgentProfile {
             onset_h: 1.0,
             course_h: 48.0,
             suspicion_h: 1.5,
-            // National naming comes in days (DOMAIN.md, agents).
+            // National naming comes in days (Salisbury 2018: Novichok named at +8 days).
             identification_h: 36.0,
             clearance_h: 30.0 * DAY,
         },
@@ -183,7 +184,7 @@ pub fn profile(agent: AgentKind) -> AgentProfile {
             course_h: 48.0,
             // Recognised on the scene within minutes by smell, colour and
             // symptoms; the response does not wait for a laboratory
-            // (DOMAIN.md, agents).
+            // (emergency-response practice; secondary sources, order of magnitude).
             suspicion_h: 0.25,
             identification_h: 0.0,
             // A gas disperses; the site reopens within days (unconfirmed).

@@ -232,7 +232,7 @@ fn spread_one(
         let pc = &mut st.countries[ci];
         pc.reach = reach;
         pc.belief = belief;
-        // Corrections fade over days to weeks (DOMAIN.md).
+        // Corrections fade over days to weeks (no published half-life; secondary sources).
         pc.debunk *= 1.0 - DEBUNK_WEAR;
         st.peak_reach = st.peak_reach.max(reach);
         reports.push(DisinfoRecord::NarrativeReach {

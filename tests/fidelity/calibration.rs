@@ -1,5 +1,5 @@
 //! The calibration table: each figure from a real incident or mechanism
-//! (DOMAIN.md, with its source) beside what pacesim gives over 200 seeds of
+//! (with its source) beside what pacesim gives over 200 seeds of
 //! the shipped scenario that models it.
 //!
 //! A sample is one occurrence in one run (an incident, a foothold, a
@@ -238,7 +238,7 @@ const FIGURES: &[Figure] = &[
         name: "toxic industrial chemical (chlorine) recognised",
         real: (0.02, 0.5),
         unit: Unit::Hours,
-        source: "DOMAIN.md, agents: recognised on the scene within minutes (smell, colour, symptoms)",
+        source: "emergency-response practice (secondary sources): recognised on the scene within minutes by smell, colour and symptoms",
         scenario: "scenarios/baltic_hybrid.ron",
         measure: identified_h,
     },
@@ -310,7 +310,7 @@ const FIGURES: &[Figure] = &[
         name: "Art. 222 invoked (Baltic hybrid campaign)",
         real: (0.0, 0.05),
         unit: Unit::ShareOfRuns,
-        source: "DOMAIN.md, solidarity: never formally invoked",
+        source: "Art. 222 TFEU: never formally invoked since 2009 (Council Decision 2014/415/EU sets out its use)",
         scenario: "scenarios/baltic_hybrid.ron",
         measure: art222,
     },
@@ -318,7 +318,7 @@ const FIGURES: &[Figure] = &[
         name: "Art. 222 invoked (NotPetya-style wiper)",
         real: (0.0, 0.05),
         unit: Unit::ShareOfRuns,
-        source: "DOMAIN.md, solidarity: never formally invoked, not even for NotPetya",
+        source: "Art. 222 TFEU: never formally invoked, not even for NotPetya (2017)",
         scenario: "scenarios/notpetya_wiper.ron",
         measure: art222,
     },
@@ -372,7 +372,7 @@ fn verdict(real: (f64, f64), p50: Option<f64>, end: f64) -> String {
 fn table() -> String {
     let mut o = String::from(
         "# Calibration\n\n\
-         Each figure from a real incident or mechanism (DOMAIN.md, with its source) beside \
+         Each figure from a real incident or mechanism (with its source) beside \
          what pacesim gives over 200 seeds (1 to 200) of the shipped scenario that models it, \
          with the playbooks the scenario names. Shares are of runs (in the p50 column); times \
          count occurrences (incidents, footholds, narratives), and a quantile past the \

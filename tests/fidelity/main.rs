@@ -1,7 +1,7 @@
 //! Model fidelity: does pacesim give the answers real incidents gave, and do
 //! the EU mechanisms move outcomes the way experts expect?
 //!
-//! - [`calibration`]: every figure of DOMAIN.md the model can express,
+//! - [`calibration`]: every figure from a real incident the model can express,
 //!   measured over 200 seeds of the shipped scenario that models it, in
 //!   `docs/CALIBRATION.md` (`PACESIM_CALIBRATION_WRITE=1` writes it again).
 //! - [`levers`]: each mechanism of each shipped EU playbook taken out, and
