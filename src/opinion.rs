@@ -12,8 +12,8 @@ use bevy_ecs::prelude::*;
 use crate::infra::{InfraRecord, Totals};
 use crate::log::{Context, Described, Domain, Record, kinds, round3};
 use crate::response::national::NationalRecord;
-use crate::scenario::Exploit;
 use crate::scenario::catalog::{Catalog, CountryIx};
+use crate::scenario::{Exploit, Sector};
 use crate::threats::cbrn::CbrnRecord;
 use crate::threats::cyber::CyberRecord;
 use crate::world::{
@@ -185,19 +185,32 @@ pub fn trust(
     }
 }
 
+/// The essential services of the NIS Directive ((EU) 2016/1148, Annex II:
+/// energy, transport, banking and financial market infrastructure, health,
+/// drinking water, digital infrastructure): the ones people go without.
+/// Government portals, election systems and media outages weigh on trust
+/// as grievances instead (see [`on_infra`]).
+const ESSENTIAL: [Sector; 6] = [
+    Sector::Energy,
+    Sector::Transport,
+    Sector::Finance,
+    Sector::Health,
+    Sector::Water,
+    Sector::Telecom,
+];
+
 /// How hard the country's infrastructure situation is on its people, 0 to 1:
-/// the mean over sectors of the share of the population without that
-/// sector's service. A sector's nodes may serve the same people (a TSO and
-/// its distribution network), so each sector's share is capped at one.
+/// the mean over the essential services of the share of the population
+/// without that service, whether or not the scenario models the sector (an
+/// unmodelled sector is one nobody attacks, so it counts as served: trust
+/// does not depend on how many sectors the author wrote down). A sector's
+/// nodes may serve the same people (a TSO and its distribution network), so
+/// each sector's share is capped at one.
 fn hardship(t: &Totals, country: CountryIx, pop: f64) -> f64 {
-    let c = country.i();
-    let sectors = t.nodes[c].iter().filter(|&&n| n > 0).count();
-    if sectors == 0 {
-        return 0.0;
-    }
-    t.lost_people[c]
+    let lost = &t.lost_people[country.i()];
+    ESSENTIAL
         .iter()
-        .map(|l| (l.max(0.0) / pop).min(1.0))
+        .map(|&s| (lost[crate::infra::sector_slot(s)].max(0.0) / pop).min(1.0))
         .sum::<f64>()
-        / sectors as f64
+        / ESSENTIAL.len() as f64
 }

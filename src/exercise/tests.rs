@@ -300,6 +300,34 @@ fn decontamination_units_go_on_from_one_site_to_the_next() {
 }
 
 #[test]
+fn trust_does_not_depend_on_how_many_untouched_sectors_are_modelled() {
+    // The same blackout, in a world that also models Estonia's water,
+    // transport, government and media, none of them attacked.
+    let lowest = |text: &str| {
+        let done = execute(compile(text), 3, None);
+        done.summary.opinion.countries[0].trust_min
+    };
+    let plain = world_text(WEAK, PLENTY, "", BLACKOUT);
+    let untouched = [("Water", "EE-water"), ("Transport", "EE-rail"), ("Government", "EE-gov"), ("Media", "EE-tv")]
+        .iter()
+        .map(|(sector, id)| {
+            format!(
+                r#"(id: "{id}", name: "{id}", sector: {sector}, country: "EE", serves: 1000000, restore: Fixed("6h")),"#
+            )
+        })
+        .collect::<String>();
+    let more = plain.replacen(
+        r#"            (id: "LV-grid""#,
+        &format!("            {untouched}\n            (id: \"LV-grid\""),
+        1,
+    );
+    assert_ne!(plain, more);
+    let (a, b) = (lowest(&plain), lowest(&more));
+    assert!(a < 0.549, "the blackout costs trust: {a}");
+    assert_eq!(a, b, "untouched sectors change nothing");
+}
+
+#[test]
 fn a_wiper_spreads_along_links_and_respects_its_limit() {
     let deps = r#"(supplier: "EE-grid", dependent: "EE-tel", delay: "1d", probability: 0.0),
                   (supplier: "EE-tel", dependent: "EE-bank", delay: "1d", probability: 0.0),
