@@ -317,6 +317,11 @@ fn holds(sim: &Sim, t: &Trigger) -> bool {
             .iter()
             .any(|c| c.reach > share),
         Trigger::TrustBelow(c, trust) => sim.nation_ref(c).trust < trust,
+        // What the EU mechanisms have done (never, in a national-only run).
+        Trigger::Ipcr(mode) => eu::state(sim).is_some_and(|st| st.ipcr.mode >= mode),
+        Trigger::Solidarity => eu::state(sim).is_some_and(|st| !st.solidarity.is_empty()),
+        Trigger::Attributed => eu::state(sim).is_some_and(|st| st.toolbox.attributed.is_some()),
+        Trigger::RapidAlert => eu::state(sim).is_some_and(|st| !st.stratcom.alerted.is_empty()),
     }
 }
 

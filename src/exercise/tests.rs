@@ -328,6 +328,44 @@ fn trust_does_not_depend_on_how_many_untouched_sectors_are_modelled() {
 }
 
 #[test]
+fn an_inject_can_wait_for_what_the_eu_did() {
+    // Baltic Winter's MSEL #21 waits for IPCR's full activation: it comes
+    // right after it, and never without the EU playbooks.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let loaded = crate::scenario::load_file(&root.join("scenarios/baltic_hybrid.ron")).unwrap();
+    let round_table = |playbooks: &[&str]| {
+        let pbs: Vec<_> = playbooks
+            .iter()
+            .map(|p| crate::playbook::load_file(&root.join(p)).unwrap())
+            .collect();
+        let cat = crate::run::compile(&loaded, &pbs).unwrap();
+        let ix = cat
+            .injects
+            .iter()
+            .position(|i| i.inject.number == 21)
+            .unwrap();
+        let log = execute(cat.clone(), 1, None).sim.model.log().to_vec();
+        let fired = log.iter().position(|e| {
+            matches!(e.what, What::Control(crate::exercise::ControlRecord::InjectFired { inject }) if inject.i() == ix)
+        });
+        let full = log.iter().position(|e| {
+            matches!(
+                e.what,
+                What::Eu(crate::response::eu::EuRecord::Ipcr(
+                    crate::response::eu::ipcr::IpcrRecord::Mode {
+                        mode: crate::playbook::IpcrMode::FullActivation
+                    }
+                ))
+            )
+        });
+        (full, fired)
+    };
+    let (full, fired) = round_table(&["playbooks/eu_2019.ron"]);
+    assert!(full.is_some() && fired > full, "{full:?} then {fired:?}");
+    assert_eq!(round_table(&["playbooks/national_only.ron"]), (None, None));
+}
+
+#[test]
 fn a_wiper_spreads_along_links_and_respects_its_limit() {
     let deps = r#"(supplier: "EE-grid", dependent: "EE-tel", delay: "1d", probability: 0.0),
                   (supplier: "EE-tel", dependent: "EE-bank", delay: "1d", probability: 0.0),

@@ -269,6 +269,10 @@ pub enum Trigger {
     CasualtiesAbove(u32),
     ReachAbove(NarrativeIx, f64),
     TrustBelow(CountryIx, f64),
+    Ipcr(crate::playbook::IpcrMode),
+    Solidarity,
+    Attributed,
+    RapidAlert,
 }
 
 #[derive(Debug)]

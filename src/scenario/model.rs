@@ -447,10 +447,27 @@ pub enum InjectTime {
 #[serde(deny_unknown_fields)]
 pub enum Condition {
     NodeDown(Id),
-    StepSucceeded { campaign: Id, step: Id },
+    StepSucceeded {
+        campaign: Id,
+        step: Id,
+    },
     CasualtiesAbove(u32),
-    ReachAbove { narrative: Id, share: Fraction },
-    TrustBelow { country: Id, trust: Fraction },
+    ReachAbove {
+        narrative: Id,
+        share: Fraction,
+    },
+    TrustBelow {
+        country: Id,
+        trust: Fraction,
+    },
+    /// IPCR is in this mode or higher (a playbook with IPCR).
+    Ipcr(crate::playbook::IpcrMode),
+    /// A member state has invoked the solidarity clause, Art. 222.
+    Solidarity,
+    /// The EU has publicly attributed a campaign.
+    Attributed,
+    /// The Rapid Alert System has sent an alert.
+    RapidAlert,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

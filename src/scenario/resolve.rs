@@ -937,6 +937,10 @@ impl Resolver {
                 let ix = self.refer(&ids.countries, "country", country, || at().key("country"));
                 Trigger::TrustBelow(CountryIx(ix.unwrap_or(UNRESOLVED)), trust.0)
             }
+            Condition::Ipcr(mode) => Trigger::Ipcr(*mode),
+            Condition::Solidarity => Trigger::Solidarity,
+            Condition::Attributed => Trigger::Attributed,
+            Condition::RapidAlert => Trigger::RapidAlert,
         }
     }
 

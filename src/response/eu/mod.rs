@@ -228,6 +228,11 @@ pub fn start(sim: &mut Sim, interactive: bool) {
     later(sim, Duration(0), EuEv::Review);
 }
 
+/// The mechanisms' state, if any EU or NATO mechanism takes part.
+pub fn state<'a>(sim: &'a Sim) -> Option<&'a EuState> {
+    sim.world.get_resource::<EuState>()
+}
+
 pub fn active(sim: &Sim) -> bool {
     sim.world.contains_resource::<EuState>()
 }
