@@ -220,7 +220,18 @@ pub const METRICS: &[Metric] = &[
         better: Better::Lower,
         scope: Scope::Run,
         headline: true,
-        value: |s, _| mean(s.campaigns.iter().filter_map(|c| hours(c.time_to_detect_s))),
+        // Over every campaign that had an effect, one never detected
+        // counting until the end: a mean over the detected ones alone made a
+        // playbook that also finds campaigns others never see read slower.
+        value: |s, _| {
+            mean(s.campaigns.iter().filter_map(|c| {
+                let first = c.first_effect_s?;
+                hours(Some(
+                    c.time_to_detect_s
+                        .unwrap_or(s.until_s.saturating_sub(first)),
+                ))
+            }))
+        },
     },
     Metric {
         key: "peak_reach_max",

@@ -702,6 +702,10 @@ fn repair_done(sim: &mut Sim, n: NodeIx) {
     }
 }
 
+/// Hours to recognise an agent already identified in an earlier incident,
+/// at middling capacity (assumption: a targeted test of a known agent).
+const SIGNATURE_H: f64 = 2.0;
+
 /// Has the agent of incident `id` (by name) been identified in an earlier incident?
 fn agent_already_identified(sim: &Sim, id: u32) -> bool {
     let name = |by: Origin| match sim.cat.effect_of(by) {
@@ -798,9 +802,11 @@ fn cbrn_suspected(sim: &mut Sim, id: u32) {
     let c = caps(sim, country);
     send_decon(sim, country);
     // An agent already identified in an earlier incident is recognised by
-    // its signature in a couple of hours: the laboratories know what to test for.
+    // its signature in a couple of hours (the laboratories know what to test
+    // for), or as fast as a fresh identification where that is quicker.
     let dist = if agent_already_identified(sim, id) {
-        lognormal_h(2.0 * (1.5 - c.cbrn_detection.0), 0.5)
+        let fresh_h = crate::threats::cbrn::profile(agent).identification_h;
+        lognormal_h(SIGNATURE_H.min(fresh_h) * (1.5 - c.cbrn_detection.0), 0.5)
     } else {
         identification_delay(agent, c.cbrn_detection.0)
     };

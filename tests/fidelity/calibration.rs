@@ -35,6 +35,7 @@ const SEEDS: u64 = 200;
 enum Unit {
     Hours,
     Days,
+    People,
     /// A share of runs, 0 to 1.
     ShareOfRuns,
 }
@@ -45,6 +46,7 @@ impl Unit {
             Unit::Hours if v < 1.0 => format!("{:.0} min", v * 60.0),
             Unit::Hours => format!("{v:.1} h"),
             Unit::Days => format!("{v:.1} d"),
+            Unit::People => format!("{v:.0}"),
             Unit::ShareOfRuns => format!("{:.0} %", v * 100.0),
         }
     }
@@ -233,6 +235,11 @@ fn wiper_started(run: &Run) -> Vec<Option<f64>> {
     vec![Some(f64::from(u8::from(started)))]
 }
 
+/// Deaths in the run, all incidents together.
+fn deaths(run: &Run) -> Vec<Option<f64>> {
+    vec![Some(run.summary.cbrn.dead as f64)]
+}
+
 const FIGURES: &[Figure] = &[
     Figure {
         name: "toxic industrial chemical (chlorine) recognised",
@@ -241,6 +248,22 @@ const FIGURES: &[Figure] = &[
         source: "emergency-response practice (secondary sources): recognised on the scene within minutes by smell, colour and symptoms",
         scenario: "scenarios/baltic_hybrid.ron",
         measure: identified_h,
+    },
+    Figure {
+        name: "volatile nerve agent (sarin) known after the release",
+        real: (1.0, 1.5),
+        unit: Unit::Hours,
+        source: "Tokyo 1995: agent information reached St Luke's about 1.3 hours after the release",
+        scenario: "scenarios/metro_sarin.ron",
+        measure: identified_h,
+    },
+    Figure {
+        name: "deaths, five-train sarin attack",
+        real: (12.0, 13.0),
+        unit: Unit::People,
+        source: "Tokyo 1995: 12 dead on the day (13 by later counts), about 5,500 sought care",
+        scenario: "scenarios/metro_sarin.ron",
+        measure: deaths,
     },
     Figure {
         name: "persistent nerve agent named nationally",
@@ -393,7 +416,7 @@ fn table() -> String {
         let end = match f.unit {
             Unit::Hours => end_h,
             Unit::Days => days(end_h),
-            Unit::ShareOfRuns => f64::INFINITY,
+            Unit::ShareOfRuns | Unit::People => f64::INFINITY,
         };
         let n = samples.len();
         let [p5, p50, p95] = match f.unit {

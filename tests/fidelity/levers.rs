@@ -43,6 +43,7 @@ pub const SCENARIOS: &[&str] = &[
     "scenarios/salisbury_chemical.ron",
     "scenarios/notpetya_wiper.ron",
     "scenarios/election_interference.ron",
+    "scenarios/metro_sarin.ron",
 ];
 
 /// `scenario` compiled with `playbooks`, then changed by `change`.
