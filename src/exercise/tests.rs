@@ -366,6 +366,38 @@ fn an_inject_can_wait_for_what_the_eu_did() {
 }
 
 #[test]
+fn a_foothold_placed_long_ago_is_hunted_from_its_age() {
+    // Dwell is log-normal, median 21 days here (defence 0.5), sigma 1. A
+    // foothold already 60 days old and not found is found within the next
+    // four days with chance P(60 d < D < 64 d) / P(D > 60 d) = 9.5 %; a
+    // fresh one with P(D < 4 d) = 4.8 % (the hazard still rises at three
+    // medians).
+    let found = |since: &str| {
+        let campaign = format!(
+            r#"(id: "c", name: "c", actor: "APT", steps: [
+            (id: "in", delay: Fixed("1h"), success: 1.0, premise: true, action: Intrusion(target: "EE-grid"{since}))])"#
+        );
+        let cat = world(STRONG, PLENTY, "", &campaign);
+        (0..400)
+            .filter(|&seed| {
+                events(&execute(cat.clone(), seed, None))
+                    .iter()
+                    .any(|w| matches!(w, What::National(NationalRecord::IntrusionDetected { .. })))
+            })
+            .count()
+    };
+    let (fresh, old) = (found(""), found(r#", since: Some("60d")"#));
+    assert!(
+        (8..=32).contains(&fresh),
+        "fresh footholds found within 4 days: {fresh}/400"
+    );
+    assert!(
+        old * 2 >= fresh * 3,
+        "60-day-old ones: {old}/400 against {fresh}/400 fresh"
+    );
+}
+
+#[test]
 fn a_wiper_spreads_along_links_and_respects_its_limit() {
     let deps = r#"(supplier: "EE-grid", dependent: "EE-tel", delay: "1d", probability: 0.0),
                   (supplier: "EE-tel", dependent: "EE-bank", delay: "1d", probability: 0.0),

@@ -282,6 +282,10 @@ const DWELL_MIDDLING_D: f64 = 21.0;
 /// found only after months (p5 about a fifth of the median, p95 five times).
 const DWELL_SIGMA: f64 = 1.0;
 
+/// Draws of a pre-placed foothold's dwell before giving up on one longer
+/// than its age (one in 10,000 is longer than about 40 medians).
+const MAX_REDRAWS: u32 = 10_000;
+
 /// Median hours before a foothold at a node of `defence` is found by the
 /// operator's and the CSIRT's own hunting, without warnings from others.
 fn dwell_median_h(defence: f64) -> f64 {
@@ -316,7 +320,27 @@ pub fn on_cyber(sim: &mut Sim, r: &CyberRecord) {
                 cat.nodes[node.i()].id,
                 cat.origin_key(by)
             ));
-            let d = lognormal_h(dwell_median_h(defence), DWELL_SIGMA).sample(&mut rng);
+            let dwell = lognormal_h(dwell_median_h(defence), DWELL_SIGMA);
+            // A foothold in place for a while, not found so far: its dwell
+            // given that it has lasted that long (drawn again until longer;
+            // the heavy tail makes this quick), minus what has passed.
+            let since = match cat.effect_of(by) {
+                Some(Effect::Intrusion { since, .. }) => *since,
+                _ => Duration(0),
+            };
+            let mut d = dwell.sample(&mut rng);
+            let mut draws = 1;
+            while d.0 <= since.0 && draws < MAX_REDRAWS {
+                d = dwell.sample(&mut rng);
+                draws += 1;
+            }
+            // Older than the tail the draws reach (dozens of medians): it
+            // stays hidden for a fresh dwell from now.
+            let d = if d.0 > since.0 {
+                Duration(d.0 - since.0)
+            } else {
+                dwell.sample(&mut rng)
+            };
             later(sim, d, NationalEv::HuntSucceeds { by, node });
         }
         CyberRecord::Disruption { by, node, .. }

@@ -176,6 +176,8 @@ pub struct StepDef {
 pub enum Effect {
     Intrusion {
         target: NodeIx,
+        /// How long the foothold has been in place, undetected, when the step succeeds.
+        since: Duration,
     },
     Disrupt {
         target: NodeIx,

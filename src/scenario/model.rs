@@ -316,8 +316,15 @@ pub struct Step {
 pub enum Action {
     /// Cyber: a stealthy foothold in a node's networks. The national CSIRT
     /// hunts for it; once evicted, the campaign's later cyber steps against
-    /// that node fail.
-    Intrusion { target: Id },
+    /// that node fail. With `since`, the foothold was planted that long
+    /// before the step (e.g. months before T+0, as state actors pre-position
+    /// in infrastructure) and has not been found so far: its remaining
+    /// dwell is drawn given that it has already lasted `since`.
+    Intrusion {
+        target: Id,
+        #[serde(default)]
+        since: Option<Duration>,
+    },
     /// Cyber: disrupt a node's service by `severity` (1.0 is a full outage).
     Disrupt { target: Id, severity: Fraction },
     /// Physical sabotage (an anchor dragged over a cable, a charge at a

@@ -699,8 +699,9 @@ impl Resolver {
             )
         };
         match a {
-            Action::Intrusion { target } => Effect::Intrusion {
+            Action::Intrusion { target, since } => Effect::Intrusion {
                 target: node(self, "target", target, "target"),
+                since: since.unwrap_or(Duration(0)),
             },
             Action::Disrupt { target, severity } => Effect::Disrupt {
                 target: node(self, "target", target, "target"),

@@ -184,7 +184,7 @@ pub fn apply(
 ) -> Result<(), Failure> {
     let defended = |defence: f64| roll >= success * (1.0 - DEFENCE_WEIGHT * defence);
     match effect {
-        Effect::Intrusion { target } => {
+        Effect::Intrusion { target, .. } => {
             cyber::precondition(sim, by, *target)?;
             if defended(cyber::defence(sim, *target)) {
                 return Err(Failure::Defended);
