@@ -311,17 +311,13 @@ impl Summary {
                         evidence.detections[c.i()].push(seq);
                     }
                 }
-                What::National(NationalRecord::NarrativeDetected { narrative, .. }) => {
-                    resp.narratives_spotted += 1;
-                    narrative_spotted.entry(narrative).or_insert(e.t);
-                    let c = narrative_origin.get(&narrative).and_then(|o| o.campaign());
-                    mark(c, false, e, seq, &mut evidence.times);
-                    if let Some(c) = c {
-                        evidence.detections[c.i()].push(seq);
+                // A member state's communicators, or the EEAS task forces for
+                // the EU as a whole, detect a narrative.
+                What::National(NationalRecord::NarrativeDetected { narrative, .. })
+                | What::Eu(EuRecord::StratCom(StratComRecord::Flagged { narrative, .. })) => {
+                    if matches!(e.what, What::National(_)) {
+                        resp.narratives_spotted += 1;
                     }
-                }
-                // The EEAS task forces detect a narrative for the EU as a whole.
-                What::Eu(EuRecord::StratCom(StratComRecord::Flagged { narrative, .. })) => {
                     narrative_spotted.entry(narrative).or_insert(e.t);
                     let c = narrative_origin.get(&narrative).and_then(|o| o.campaign());
                     mark(c, false, e, seq, &mut evidence.times);

@@ -272,11 +272,12 @@ pub(crate) fn later(sim: &mut Sim, delay: Duration, ev: NationalEv) {
 }
 
 /// Median days a foothold dwells before it is found without warnings from
-/// others, at a node of defence 1.0 (national capacity and hardening): the low end of Mandiant's M-Trends global medians, 10 to 16
-/// days in 2022 to 2024.
+/// others, at a node of defence 1.0 (national capacity and hardening): the
+/// low end of Mandiant's M-Trends global medians, 10 to 16 days in 2022 to
+/// 2024.
 const DWELL_BEST_D: f64 = 10.0;
-/// Median days at defence 0.5: the Bundestag intrusion of
-/// 2015, about three weeks of free movement before it was noticed.
+/// Median days at defence 0.5: the Bundestag intrusion of 2015, about three
+/// weeks of free movement before it was noticed.
 const DWELL_MIDDLING_D: f64 = 21.0;
 /// Spread of dwell times: heavy-tailed, as M-Trends' share of intrusions
 /// found only after months (p5 about a fifth of the median, p95 five times).
@@ -544,7 +545,7 @@ pub fn handle(sim: &mut Sim, ev: NationalEv) {
             // Under IPCR, member states' communicators coordinate their
             // answers (Implementing Decision (EU) 2018/1993: round tables and
             // coordinated crisis communication, with the IPCR Crisis
-            // Communicators' Network) and answer sooner (IPCR sets [`Coordination`]).
+            // Communicators' Network) and answer sooner (see [`Coordination`]).
             let speed = communication_speed(sim, country);
             let d = lognormal_h(4.0 * (1.5 - caps(sim, country).stratcom.0), 0.5)
                 .sample_scaled(&mut sim.rng.comms[country.i()], speed);
@@ -848,7 +849,7 @@ fn cbrn_suspected(sim: &mut Sim, id: u32) {
 /// coordination (1 for a state outside the EU, or without IPCR).
 fn communication_speed(sim: &Sim, country: CountryIx) -> f64 {
     if sim.cat.countries[country.i()].eu {
-        sim.world.resource::<Coordination>().communication
+        sim.world.resource::<Coordination>().delays_left
     } else {
         1.0
     }

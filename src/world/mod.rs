@@ -331,17 +331,18 @@ pub struct Deterrence {
     pub steps_deterred: u32,
 }
 
-/// Coordination among EU member states that speeds their own work: the
-/// share of their crisis-communication delays left (1 without; IPCR sets
-/// it as its mode changes).
+/// IPCR's coordination: the share of delays left to other EU mechanisms and
+/// to member states' crisis communication (1 without IPCR, less in higher
+/// modes). IPCR sets it as its mode changes; national responders read it
+/// here without knowing the EU rooms.
 #[derive(Resource, Debug)]
 pub struct Coordination {
-    pub communication: f64,
+    pub delays_left: f64,
 }
 
 impl Default for Coordination {
     fn default() -> Self {
-        Coordination { communication: 1.0 }
+        Coordination { delays_left: 1.0 }
     }
 }
 

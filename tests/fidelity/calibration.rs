@@ -20,7 +20,6 @@ use pacesim::response::eu::solidarity::SolidarityRecord;
 use pacesim::response::eu::toolbox::ToolboxRecord;
 use pacesim::response::national::NationalRecord;
 use pacesim::scenario::Sector;
-use pacesim::scenario::catalog::Origin;
 use pacesim::threats::cbrn::CbrnRecord;
 use pacesim::threats::cyber::CyberRecord;
 use pacesim::threats::disinfo::DisinfoRecord;
@@ -68,25 +67,40 @@ fn days(h: f64) -> f64 {
     h / 24.0
 }
 
-/// Time from each CBRN release to the national identification of its agent.
-fn identified_h(run: &Run) -> Vec<Option<f64>> {
-    let mut released: BTreeMap<u32, SimTime> = BTreeMap::new();
-    let mut found: BTreeMap<u32, SimTime> = BTreeMap::new();
+/// Hours from the first record `start` keys to the first record `end` gives
+/// the same key, for each key `start` gave (`None` where `end` never came).
+fn lag_h<K: Ord>(
+    run: &Run,
+    start: impl Fn(&What) -> Option<K>,
+    end: impl Fn(&What) -> Option<K>,
+) -> Vec<Option<f64>> {
+    let mut from: BTreeMap<K, SimTime> = BTreeMap::new();
+    let mut to: BTreeMap<K, SimTime> = BTreeMap::new();
     for e in run.log {
-        match e.what {
-            What::Cbrn(CbrnRecord::Release { incident, .. }) => {
-                released.insert(incident, e.t);
-            }
-            What::National(NationalRecord::AgentIdentified { incident, .. }) => {
-                found.entry(incident).or_insert(e.t);
-            }
-            _ => {}
+        if let Some(k) = start(&e.what) {
+            from.entry(k).or_insert(e.t);
+        } else if let Some(k) = end(&e.what) {
+            to.entry(k).or_insert(e.t);
         }
     }
-    released
-        .iter()
-        .map(|(i, t)| found.get(i).map(|f| Run::hours(*t, *f)))
+    from.iter()
+        .map(|(k, t)| to.get(k).map(|u| Run::hours(*t, *u)))
         .collect()
+}
+
+/// Time from each CBRN release to the national identification of its agent.
+fn identified_h(run: &Run) -> Vec<Option<f64>> {
+    lag_h(
+        run,
+        |w| match *w {
+            What::Cbrn(CbrnRecord::Release { incident, .. }) => Some(incident),
+            _ => None,
+        },
+        |w| match *w {
+            What::National(NationalRecord::AgentIdentified { incident, .. }) => Some(incident),
+            _ => None,
+        },
+    )
 }
 
 /// Days from each release on a site to the site's handing back.
@@ -111,44 +125,35 @@ fn site_closed_d(run: &Run) -> Vec<Option<f64>> {
 
 /// Days each foothold stays before the national CSIRT detects it.
 fn dwell_d(run: &Run) -> Vec<Option<f64>> {
-    let mut planted: BTreeMap<(Origin, u32), SimTime> = BTreeMap::new();
-    let mut seen: BTreeMap<(Origin, u32), SimTime> = BTreeMap::new();
-    for e in run.log {
-        match e.what {
-            What::Cyber(CyberRecord::IntrusionPlanted { by, node }) => {
-                planted.entry((by, node.0)).or_insert(e.t);
-            }
+    let hours = lag_h(
+        run,
+        |w| match *w {
+            What::Cyber(CyberRecord::IntrusionPlanted { by, node }) => Some((by, node.0)),
+            _ => None,
+        },
+        |w| match *w {
             What::National(NationalRecord::IntrusionDetected { by, node, .. }) => {
-                seen.entry((by, node.0)).or_insert(e.t);
+                Some((by, node.0))
             }
-            _ => {}
-        }
-    }
-    planted
-        .iter()
-        .map(|(k, t)| seen.get(k).map(|s| days(Run::hours(*t, *s))))
-        .collect()
+            _ => None,
+        },
+    );
+    hours.into_iter().map(|h| h.map(days)).collect()
 }
 
 /// Hours from each narrative's launch to its first debunk.
 fn fact_check_h(run: &Run) -> Vec<Option<f64>> {
-    let mut launched = BTreeMap::new();
-    let mut debunked = BTreeMap::new();
-    for e in run.log {
-        match e.what {
-            What::Disinfo(DisinfoRecord::NarrativeLaunched { narrative, .. }) => {
-                launched.entry(narrative.0).or_insert(e.t);
-            }
-            What::National(NationalRecord::Debunked { narrative, .. }) => {
-                debunked.entry(narrative.0).or_insert(e.t);
-            }
-            _ => {}
-        }
-    }
-    launched
-        .iter()
-        .map(|(n, t)| debunked.get(n).map(|d| Run::hours(*t, *d)))
-        .collect()
+    lag_h(
+        run,
+        |w| match *w {
+            What::Disinfo(DisinfoRecord::NarrativeLaunched { narrative, .. }) => Some(narrative.0),
+            _ => None,
+        },
+        |w| match *w {
+            What::National(NationalRecord::Debunked { narrative, .. }) => Some(narrative.0),
+            _ => None,
+        },
+    )
 }
 
 /// Hours each energy node hit by a cyber attack stays without service (until
@@ -408,7 +413,7 @@ fn table() -> String {
     for f in FIGURES {
         let cat = cats
             .entry(f.scenario)
-            .or_insert_with(|| compile(f.scenario, None))
+            .or_insert_with(|| compile(f.scenario, None, |_| {}))
             .clone();
         let samples: Vec<Option<f64>> =
             each(&cat, SEEDS, f.measure).into_iter().flatten().collect();

@@ -33,7 +33,7 @@ use pacesim::response::eu::mechanisms::MECHANISMS;
 use pacesim::response::eu::solidarity::SolidarityRecord;
 use pacesim::scenario::catalog::Catalog;
 
-use crate::runs::{release, root};
+use crate::runs::{compile, release, root};
 
 /// Seeds per paired batch.
 const SEEDS: u64 = 120;
@@ -48,21 +48,7 @@ pub const SCENARIOS: &[&str] = &[
 
 /// `scenario` compiled with `playbooks`, then changed by `change`.
 pub fn arm(scenario: &str, playbooks: &[&str], change: impl FnOnce(&mut Catalog)) -> Arc<Catalog> {
-    let loaded = pacesim::scenario::load_file(&root().join(scenario))
-        .unwrap_or_else(|d| panic!("{scenario} loads: {d:?}"));
-    let pbs: Vec<_> = playbooks
-        .iter()
-        .map(|f| {
-            pacesim::playbook::load_file(&root().join(f))
-                .unwrap_or_else(|d| panic!("{f} loads: {d:?}"))
-        })
-        .collect();
-    let mut cat = loaded
-        .compile()
-        .unwrap_or_else(|d| panic!("{scenario} compiles: {d:?}"));
-    cat.response = pacesim::response::eu::mechanisms::merge(&pbs);
-    change(&mut cat);
-    Arc::new(cat)
+    compile(scenario, Some(playbooks), change)
 }
 
 /// One outcome's paired difference, candidate − baseline.

@@ -18,8 +18,13 @@ pub fn root() -> PathBuf {
 }
 
 /// A shipped scenario compiled with `playbooks` (paths from the project
-/// root), or with the playbooks it names when `playbooks` is `None`.
-pub fn compile(scenario: &str, playbooks: Option<&[&str]>) -> Arc<Catalog> {
+/// root), or with the playbooks it names when `playbooks` is `None`, then
+/// changed by `change` (a lever: a section taken out, more units, ...).
+pub fn compile(
+    scenario: &str,
+    playbooks: Option<&[&str]>,
+    change: impl FnOnce(&mut Catalog),
+) -> Arc<Catalog> {
     let loaded = pacesim::scenario::load_file(&root().join(scenario))
         .unwrap_or_else(|d| panic!("{scenario} loads: {d:?}"));
     let pbs = match playbooks {
@@ -33,7 +38,10 @@ pub fn compile(scenario: &str, playbooks: Option<&[&str]>) -> Arc<Catalog> {
             })
             .collect(),
     };
-    pacesim::run::compile(&loaded, &pbs).unwrap_or_else(|d| panic!("{scenario} compiles: {d:?}"))
+    let mut cat = pacesim::run::compile(&loaded, &pbs)
+        .unwrap_or_else(|d| panic!("{scenario} compiles: {d:?}"));
+    change(Arc::get_mut(&mut cat).expect("a catalog just compiled has one owner"));
+    cat
 }
 
 /// One finished run, as a measure sees it.

@@ -16,7 +16,7 @@ use crate::engine::{SimTime, show_secs};
 use crate::log::{Context, Described, Domain, Record, kinds, round3};
 use crate::playbook::IpcrMode;
 use crate::scenario::catalog::Catalog;
-use crate::world::Sim;
+use crate::world::{Coordination, Sim};
 
 /// What IPCR logs.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -93,12 +93,14 @@ impl Default for IpcrState {
 }
 
 /// Share of other EU mechanisms' delays that remains under IPCR's current
-/// coordination: 1 without IPCR, less in higher modes.
+/// coordination (see [`Coordination`]).
 pub fn speed(sim: &Sim) -> f64 {
-    let Some(i) = &sim.cat.response.ipcr else {
-        return 1.0;
-    };
-    let cut = match eu_ref(sim).ipcr.mode {
+    sim.world.resource::<Coordination>().delays_left
+}
+
+/// The share of delays left in `mode`.
+fn delays_left(i: &crate::playbook::Ipcr, mode: IpcrMode) -> f64 {
+    let cut = match mode {
         IpcrMode::InformationSharing => i.coordination.information_sharing.0,
         IpcrMode::FullActivation => i.coordination.full_activation.0,
         _ => 0.0,
@@ -158,11 +160,7 @@ pub fn enter(sim: &mut Sim, mode: IpcrMode) {
         }
     }
     sim.emit(IpcrRecord::Mode { mode });
-    // Member states' crisis communication is coordinated from now on.
-    let left = speed(sim);
-    sim.world
-        .resource_mut::<crate::world::Coordination>()
-        .communication = left;
+    sim.world.resource_mut::<Coordination>().delays_left = delays_left(i, mode);
     if mode >= IpcrMode::InformationSharing {
         protocol::reach(sim, Stage::Response);
         // The first report of the new mode goes out at once, and the mode's
