@@ -108,6 +108,7 @@ pub fn on_cyber(sim: &mut Sim, r: &CyberRecord) {
     match *r {
         CyberRecord::Disruption { node, .. }
         | CyberRecord::WiperInfection { node, .. }
+        | CyberRecord::RansomwareInfection { node, .. }
         | CyberRecord::ElectionAttack { node, .. } => {
             let country = sim.cat.nodes[node.i()].country;
             grieve(sim, country, Exploit::CyberIncidents, 0.4);

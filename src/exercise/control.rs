@@ -3,7 +3,7 @@
 //! step ad hoc, answer a decision point, note something for the record).
 
 use crate::log::{Context, Described, Domain, Origin, Record, kinds};
-use crate::scenario::catalog::{Catalog, InjectIx, StepRef};
+use crate::scenario::catalog::{Catalog, ControlAct, InjectIx, StepRef};
 use crate::threats;
 use crate::world::Sim;
 
@@ -135,5 +135,10 @@ pub(super) fn fire_inject(sim: &mut Sim, i: InjectIx, fired: &mut [bool]) {
         // Exercise control's effects happen as written (a roll of zero beats
         // any defence), unless defenders already shut the way.
         let _ = threats::apply(sim, effect, Origin::Inject(i), 1.0, 0.0);
+    }
+    match cat.injects[i.i()].control {
+        Some(ControlAct::Decide(d)) => crate::response::eu::scripted(sim, d, i),
+        Some(ControlAct::Halt(c)) => threats::halt(sim, c, i),
+        None => {}
     }
 }

@@ -77,6 +77,7 @@ impl Exercise {
         world.init_resource::<cyber::WiperHits>();
         world.init_resource::<cyber::FootholdNodes>();
         world.init_resource::<Deterrence>();
+        world.init_resource::<crate::world::Halted>();
         world.init_resource::<Coordination>();
         world.init_resource::<Clock>();
         world.insert_resource(CatalogRes(cat.clone()));

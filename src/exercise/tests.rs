@@ -636,3 +636,202 @@ fn a_premise_step_happens_whatever_the_defences() {
     assert_eq!(planted(true), 20);
     assert!(planted(false) < 10, "played normally it mostly fails");
 }
+
+/// Mean people taken ill and dead over `seeds` runs of `cat`.
+fn casualties(cat: &Arc<Catalog>, seeds: u64) -> (f64, f64) {
+    let (mut ill, mut dead) = (0.0, 0.0);
+    for s in 0..seeds {
+        let c = execute(cat.clone(), s, None).summary.cbrn;
+        ill += c.ill as f64;
+        dead += c.dead as f64;
+    }
+    (ill / seeds as f64, dead / seeds as f64)
+}
+
+#[test]
+fn decontamination_in_time_spares_those_still_absorbing_a_skin_dose() {
+    // Caesium on 6,000 people's skin and clothes, absorbed over about a day:
+    // one unit clears 200 an hour, so the last wait 30 hours and many absorb
+    // their dose before their turn; with twelve at hand the country sends
+    // the five that clear the queue in six hours. A gas
+    // inhaled at the scene (chlorine) leaves nothing for decontamination to
+    // save, and VX on the skin is absorbed within the half hour before any
+    // unit arrives (only immediate self-decontamination would help).
+    let release = |agent: &str| {
+        format!(
+            r#"(id: "p", name: "p", actor: "APT", steps: [(id: "r", delay: Fixed("1h"), success: 1.0,
+        action: Release(country: "EE", agent: {agent}, exposed: 6000, severe: 0.2, lethality: 0.0))])"#
+        )
+    };
+    let units = |n: u32| {
+        format!(
+            "csirt_teams: 4, repair_crews: 4, decon_units: {n}, surge_beds: 2000, countermeasure_doses: 2000"
+        )
+    };
+    let ill = |agent: &str, n: u32| casualties(&world(STRONG, &units(n), "", &release(agent)), 4).0;
+    let rad = r#"Radiological("caesium-137")"#;
+    let (few, many) = (ill(rad, 1), ill(rad, 12));
+    assert!(
+        many < few * 0.92,
+        "twelve units spare skin doses one cannot: {many} vs {few} ill"
+    );
+    for late in [
+        r#"IndustrialChemical("chlorine")"#,
+        r#"PersistentNerveAgent("VX")"#,
+    ] {
+        let (few, many) = (ill(late, 1), ill(late, 12));
+        assert!(
+            many > few * 0.97,
+            "{late}: nothing left to save when the units come: {many} vs {few}"
+        );
+    }
+}
+
+#[test]
+fn hospitals_with_their_systems_down_admit_fewer_and_lose_more_patients() {
+    // The same nerve-agent release (its deaths follow the course, none at
+    // once), with the hospitals' IT encrypted an hour before (a Disrupt of
+    // severity 0.8): fewer beds usable, worse care.
+    let release = r#"(id: "r", delay: Fixed("2h"), success: 1.0, premise: true,
+        action: Release(country: "EE", agent: VolatileNerveAgent("sarin"), exposed: 2000, severe: 0.3, lethality: 0.5))"#;
+    let res =
+        "csirt_teams: 0, repair_crews: 0, decon_units: 4, surge_beds: 300, countermeasure_doses: 0";
+    let plain = format!(r#"(id: "c", name: "c", actor: "APT", steps: [{release}])"#);
+    let hit = format!(
+        r#"(id: "c", name: "c", actor: "APT", steps: [
+        (id: "ransom", delay: Fixed("1h"), success: 1.0, premise: true, action: Disrupt(target: "EE-hosp", severity: 0.8)),
+        {}])"#,
+        release.replace(
+            r#"(id: "r", delay"#,
+            r#"(id: "r", after: Some("ransom"), delay"#
+        )
+    );
+    let (_, calm) = casualties(&world(STRONG, res, "", &plain), 6);
+    let (_, outage) = casualties(&world(STRONG, res, "", &hit), 6);
+    assert!(
+        outage > calm * 1.1,
+        "an outage costs lives: {outage} vs {calm} deaths"
+    );
+}
+
+#[test]
+fn the_moderately_ill_fill_beds_for_a_day_or_two_and_do_not_die() {
+    let release = r#"(id: "p", name: "p", actor: "APT", steps: [(id: "r", delay: Fixed("1h"), success: 1.0,
+        action: Release(country: "EE", agent: IndustrialChemical("chlorine"), exposed: 1000, severe: 0.0, lethality: 0.9,
+                        moderate: 0.2, worried_well: 3.0))])"#;
+    let f = execute(world(STRONG, PLENTY, "", release), 2, None);
+    let (mut peak_beds, mut last_beds, mut queued) = (0, 0, 0);
+    for w in events(&f) {
+        if let What::Cbrn(CbrnRecord::Casualties {
+            hospitalised,
+            exposed,
+            decontaminated,
+            ..
+        }) = w
+        {
+            peak_beds = peak_beds.max(hospitalised);
+            last_beds = hospitalised;
+            queued = queued.max(decontaminated.max(exposed));
+        }
+    }
+    let c = f.summary.cbrn;
+    assert!((150..=250).contains(&c.ill), "about a fifth ill: {}", c.ill);
+    assert_eq!(c.dead, 0, "the moderately ill do not die");
+    assert!(peak_beds >= 100, "they take beds: {peak_beds}");
+    assert!(
+        last_beds * 10 < peak_beds,
+        "and most go home within days: {last_beds} of {peak_beds} still in"
+    );
+    assert!(
+        queued >= 3900,
+        "the worried well queue with the exposed: {queued} decontaminated"
+    );
+}
+
+/// The chain grid → telecom → bank and grid → Latvian grid, for malware to
+/// spread along.
+const CHAIN: &str = r#"(supplier: "EE-grid", dependent: "EE-tel", delay: "1d", probability: 0.0),
+                  (supplier: "EE-tel", dependent: "EE-bank", delay: "1d", probability: 0.0),
+                  (supplier: "EE-grid", dependent: "LV-grid", delay: "1d", probability: 0.0)"#;
+
+#[test]
+fn a_kill_switch_stops_a_worm_and_the_campaign_s_later_steps() {
+    // A worm that takes an hour per hop, and a later step; the kill switch
+    // is registered 90 minutes after the release (WannaCry's came about
+    // seven hours in).
+    let worm = r#"(id: "w", name: "w", actor: "APT", steps: [
+        (id: "x", delay: Fixed("1h"), success: 1.0,
+         action: Ransomware(seeds: ["EE-grid"], spread: 1.0, hop_delay: Some(Fixed("1h")))),
+        (id: "again", delay: Fixed("5h"), success: 1.0, action: Disrupt(target: "EE-hosp", severity: 1.0))])"#;
+    let kill = r#"msel: [(number: 1, at: Time("2h 30m"), from: "EXCON", to: "EE", method: Email,
+        subject: "Kill switch", message: "A researcher registers the worm's kill-switch domain.",
+        expected_action: "CSIRTs confirm the spread has stopped.", effect: Some(Halt(campaign: "w")))],
+    campaigns: ["#;
+    let text = world_text(WEAK, PLENTY, CHAIN, worm);
+    let halted = text.replacen("    campaigns: [", &format!("    {kill}"), 1);
+    let run = |t: &str| events(&execute(compile(t), 3, None));
+    let encrypted = |ev: &[What]| {
+        ev.iter()
+            .filter(|w| matches!(w, What::Cyber(CyberRecord::RansomwareInfection { .. })))
+            .count()
+    };
+    let free = run(&text);
+    let stopped = run(&halted);
+    assert_eq!(
+        encrypted(&free),
+        4,
+        "unchecked, it reaches every linked node"
+    );
+    assert_eq!(
+        encrypted(&stopped),
+        3,
+        "the grid and its two neighbours before the switch; not the bank a hop further"
+    );
+    assert!(stopped.iter().any(|w| matches!(
+        w,
+        What::Campaign(CampaignRecord::StepFailed {
+            why: Failure::Halted,
+            ..
+        })
+    )));
+    assert!(
+        stopped
+            .iter()
+            .any(|w| matches!(w, What::Campaign(CampaignRecord::Halted { .. })))
+    );
+}
+
+#[test]
+fn ransomware_is_restored_from_backups_faster_than_a_wiper_s_rebuild() {
+    // The same node hit by each, no spread; hours until service is back.
+    let back = |action: &str| {
+        let campaign = format!(
+            r#"(id: "m", name: "m", actor: "APT", steps: [(id: "x", delay: Fixed("1h"), success: 1.0, action: {action})])"#
+        );
+        let cat = world(WEAK, PLENTY, "", &campaign);
+        let bank = node(&cat, "EE-bank");
+        (0..20)
+            .map(|s| {
+                let f = execute(cat.clone(), s, None);
+                f.sim
+                    .model
+                    .log()
+                    .iter()
+                    .find_map(|e| match e.what {
+                        What::Infra(InfraRecord::ServiceRestored { node }) if node == bank => {
+                            Some(e.t.0 as f64 / 3600.0)
+                        }
+                        _ => None,
+                    })
+                    .unwrap_or(96.0)
+            })
+            .sum::<f64>()
+            / 20.0
+    };
+    let wiper = back(r#"Wiper(seeds: ["EE-bank"], spread: 0.0, hop_delay: Fixed("1h"))"#);
+    let ransom = back(r#"Ransomware(seeds: ["EE-bank"])"#);
+    assert!(
+        ransom < wiper * 0.75,
+        "backups {ransom:.1} h against a rebuild {wiper:.1} h"
+    );
+}

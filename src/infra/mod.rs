@@ -25,8 +25,8 @@ pub enum Cause {
     Attack(Origin),
     /// Physical sabotage of the node.
     Sabotage(Origin),
-    /// Destructive malware.
-    Wiper(Origin),
+    /// Malware that destroyed or encrypted its systems.
+    Malware(Origin, crate::scenario::catalog::Malware),
     /// A supplier it depends on failed.
     Dependency(NodeIx),
     /// A contaminated site closed by the authorities.
@@ -93,7 +93,7 @@ impl Record for InfraRecord {
                 let (c, actor) = match cause {
                     Cause::Attack(o) => (format!("cyber attack ({})", cx.origin_name(o)), None),
                     Cause::Sabotage(o) => (format!("sabotage ({})", cx.origin_name(o)), None),
-                    Cause::Wiper(o) => (format!("wiper ({})", cx.origin_name(o)), None),
+                    Cause::Malware(o, k) => (format!("{} ({})", k.name(), cx.origin_name(o)), None),
                     Cause::Dependency(s) => {
                         let id = &*cx.node(s).id;
                         (format!("cascade from {id}"), Some(id))
@@ -275,14 +275,14 @@ pub fn damage(sim: &mut Sim, n: NodeIx, severity: f64, cause: Cause) {
     let mut st = sim.node(n);
     st.own_damage = st.own_damage.max(severity);
     match cause {
-        Cause::Wiper(_) => st.wiped = true,
+        Cause::Malware(_, k) => st.malware = Some(k),
         Cause::Contamination => st.contaminated = true,
         _ => {}
     }
     recompute(sim, n, cause);
     // A cyber attack takes the control systems, not the plant: operators
     // who can switch by hand bring service back before the rebuild.
-    if let (Cause::Attack(_) | Cause::Wiper(_), Some((after, service))) =
+    if let (Cause::Attack(_) | Cause::Malware(..), Some((after, service))) =
         (cause, &sim.cat.nodes[n.i()].manual)
         && sim.node_ref(n).own_damage > 1.0 - service
     {
@@ -295,7 +295,7 @@ pub fn damage(sim: &mut Sim, n: NodeIx, severity: f64, cause: Cause) {
 pub fn clear_damage(sim: &mut Sim, n: NodeIx) {
     let mut st = sim.node(n);
     st.own_damage = 0.0;
-    st.wiped = false;
+    st.malware = None;
     st.contaminated = false;
     recompute(sim, n, Cause::Overload);
 }

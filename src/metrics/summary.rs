@@ -278,6 +278,7 @@ impl Summary {
                 }
                 What::Cyber(CyberRecord::Disruption { by, .. })
                 | What::Cyber(CyberRecord::WiperInfection { by, .. })
+                | What::Cyber(CyberRecord::RansomwareInfection { by, .. })
                 | What::Cyber(CyberRecord::ElectionAttack { by, .. }) => {
                     mark(by.campaign(), true, e, seq, &mut evidence.times)
                 }

@@ -18,7 +18,9 @@
 use crate::engine::{Dist, Duration};
 use crate::infra::{self, Cause, InfraRecord};
 use crate::log::{Context, Described, Domain, Origin, Record, kinds};
-use crate::scenario::catalog::{AgentKind, Catalog, CountryIx, Effect, NarrativeIx, NodeIx};
+use crate::scenario::catalog::{
+    AgentKind, Catalog, CountryIx, Effect, Malware, NarrativeIx, NodeIx,
+};
 use crate::threats::cbrn::{CbrnRecord, decon_wanted};
 use crate::threats::cyber::CyberRecord;
 use crate::threats::disinfo::DisinfoRecord;
@@ -346,7 +348,8 @@ pub fn on_cyber(sim: &mut Sim, r: &CyberRecord) {
         }
         CyberRecord::Disruption { by, node, .. }
         | CyberRecord::ElectionAttack { by, node, .. }
-        | CyberRecord::WiperInfection { by, node, .. } => {
+        | CyberRecord::WiperInfection { by, node, .. }
+        | CyberRecord::RansomwareInfection { by, node, .. } => {
             open_incident(sim, by, node);
             // Systems the attacker is inside of are rebuilt after the
             // incident is contained, lest they be compromised again (NIST
@@ -359,10 +362,10 @@ pub fn on_cyber(sim: &mut Sim, r: &CyberRecord) {
     }
 }
 
-/// Is `by` inside the systems of `node`: destructive malware, or an attack
+/// Is `by` inside the systems of `node`: malware, or an attack
 /// from a foothold its campaign planted there?
 fn inside(sim: &Sim, by: Origin, node: NodeIx) -> bool {
-    matches!(sim.cat.effect_of(by), Some(Effect::Wiper { .. }))
+    matches!(sim.cat.effect_of(by), Some(Effect::Malware { .. }))
         || sim
             .node_ref(node)
             .footholds
@@ -391,6 +394,7 @@ pub fn on_infra(sim: &mut Sim, r: &InfraRecord) {
 /// Health services come to suspect a CBRN incident.
 pub fn on_cbrn(sim: &mut Sim, r: &CbrnRecord) {
     if let CbrnRecord::Release {
+        by,
         incident,
         country,
         agent,
@@ -399,7 +403,14 @@ pub fn on_cbrn(sim: &mut Sim, r: &CbrnRecord) {
     {
         let health = caps(sim, country).health.0;
         let base_h = crate::threats::cbrn::profile(agent).suspicion_h;
-        let d = lognormal_h(base_h * (1.6 - health), 0.6).sample(&mut sim.rng.health[country.i()]);
+        let rng = &mut sim.rng.health[country.i()];
+        let d = match sim.cat.effect_of(by) {
+            Some(Effect::Release {
+                suspected: Some(scene),
+                ..
+            }) => scene.sample(rng),
+            _ => lognormal_h(base_h * (1.6 - health), 0.6).sample(rng),
+        };
         later(sim, d, NationalEv::CbrnSuspected(incident));
     }
     // Units done at one site go on to the next that waits.
@@ -635,7 +646,7 @@ fn contained(sim: &mut Sim, by: Origin, node: NodeIx) {
     }
     // Recovery of what the attacker damaged from inside.
     request_repair(sim, node);
-    if matches!(cat.effect_of(by), Some(Effect::Wiper { .. })) {
+    if matches!(cat.effect_of(by), Some(Effect::Malware { .. })) {
         sim.nation(country).isolated_against.push(by);
         sim.emit(NationalRecord::NetworksIsolated { by, country });
     }
@@ -691,11 +702,14 @@ fn start_repair(sim: &mut Sim, n: NodeIx) {
     let def = &sim.cat.nodes[n.i()];
     let civil = caps(sim, def.country).civil_protection.0;
     let st = sim.node_ref(n);
-    // Rebuilding wiped systems from backups takes two to four times a normal repair.
-    let work = if st.wiped {
-        2.0 + 2.0 * (1.0 - def.hardening)
-    } else {
-        st.own_damage.max(0.25)
+    // Rebuilding wiped systems takes two to four times a normal repair;
+    // restoring encrypted ones from backups one to two times (assumption:
+    // the restore and its checks without the rebuild; WannaCry's NHS
+    // trusts were mostly back within days).
+    let work = match st.malware {
+        Some(Malware::Wiper) => 2.0 + 2.0 * (1.0 - def.hardening),
+        Some(Malware::Ransomware) => 1.0 + (1.0 - def.hardening),
+        None => st.own_damage.max(0.25),
     };
     let d = def
         .restore

@@ -187,7 +187,9 @@ pub enum Effect {
         target: NodeIx,
         severity: f64,
     },
-    Wiper {
+    /// Malware from inside the systems of `seeds`, spreading along links.
+    Malware {
+        kind: Malware,
         seeds: Vec<NodeIx>,
         spread: f64,
         hop_delay: Dist,
@@ -206,6 +208,11 @@ pub enum Effect {
         exposed: u32,
         severe: f64,
         lethality: f64,
+        moderate: f64,
+        /// People not exposed who queue for decontamination or monitoring.
+        worried_well: u32,
+        /// Time to suspicion at a telling scene, in place of the agent's own.
+        suspected: Option<Dist>,
     },
     Narrative(NarrativeIx),
     Amplify {
@@ -213,6 +220,24 @@ pub enum Effect {
         factor: f64,
         duration: Duration,
     },
+}
+
+/// What malware does to the systems it reaches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Malware {
+    /// Destroys them: rebuilt, not restored (NotPetya).
+    Wiper,
+    /// Encrypts them: restored from backups (WannaCry, the NHS in 2017).
+    Ransomware,
+}
+
+impl Malware {
+    pub fn name(self) -> &'static str {
+        match self {
+            Malware::Wiper => "wiper",
+            Malware::Ransomware => "ransomware",
+        }
+    }
 }
 
 /// What kind of agent a release spreads: each has its own course,
@@ -246,7 +271,7 @@ impl Effect {
         match self {
             Effect::Intrusion { .. }
             | Effect::Disrupt { .. }
-            | Effect::Wiper { .. }
+            | Effect::Malware { .. }
             | Effect::ElectionAttack { .. } => ThreatDomain::Cyber,
             Effect::Release { .. } => ThreatDomain::Cbrn,
             Effect::Sabotage { .. } => ThreatDomain::Physical,
@@ -261,6 +286,29 @@ pub struct InjectDef {
     pub when: Option<Trigger>,
     pub objective: Option<ObjectiveIx>,
     pub effect: Option<Effect>,
+    /// What exercise control does itself when the inject fires.
+    pub control: Option<ControlAct>,
+}
+
+/// What exercise control does itself when an inject fires (an inject-only
+/// action: [`scenario::Action::Decide`], [`scenario::Action::Halt`]).
+#[derive(Clone, Copy, Debug)]
+pub enum ControlAct {
+    /// Takes a decision.
+    Decide(Decision),
+    /// Stops a campaign.
+    Halt(CampaignIx),
+}
+
+/// A decision exercise control takes ([`scenario::Scripted`]), resolved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+    Solidarity(CountryIx),
+    UcpmRequest(CountryIx, crate::playbook::Need),
+    /// IPCR raised to information sharing or full activation.
+    Ipcr(crate::playbook::IpcrMode),
+    Attribution,
+    RestrictiveMeasures,
 }
 
 /// A resolved inject [`Condition`](scenario::Condition).

@@ -310,10 +310,39 @@ pub struct Step {
     pub note: String,
 }
 
+/// A decision exercise control scripts in an inject's effect, as exercises
+/// script the political level: it is taken when the inject fires, whatever
+/// the playbook's trigger and deliberation, and the playbook's mechanism
+/// carries it out (nothing follows where the playbook has none).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum Scripted {
+    /// A member state invokes the solidarity clause (Art. 222 TFEU).
+    InvokeSolidarity(Id),
+    /// A member state asks the UCPM for assistance with a need.
+    RequestUcpm {
+        country: Id,
+        need: crate::playbook::Need,
+    },
+    /// The Presidency raises IPCR to information sharing or full activation.
+    RaiseIpcr(crate::playbook::IpcrMode),
+    /// The Council attributes the campaigns publicly (Cyber Diplomacy Toolbox).
+    Attribute,
+    /// The Council adopts restrictive measures (Cyber Diplomacy Toolbox).
+    AdoptMeasures,
+}
+
 /// What a step (or an inject's effect) does to the world.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub enum Action {
+    /// Exercise control takes a decision (in an inject's effect only).
+    Decide(Scripted),
+    /// A campaign is stopped: a kill switch registered, a sinkhole, a patch
+    /// or an arrest (in an inject's effect only, at a time or on an event).
+    /// Its steps not yet carried out fail and its malware spreads no
+    /// further; what it already did stays done.
+    Halt { campaign: Id },
     /// Cyber: a stealthy foothold in a node's networks. The national CSIRT
     /// hunts for it; once evicted, the campaign's later cyber steps against
     /// that node fail. With `since`, the foothold was planted that long
@@ -341,6 +370,20 @@ pub enum Action {
         #[serde(default)]
         max_nodes: Option<u32>,
     },
+    /// Cyber: ransomware encrypting the systems of `seeds` and, a worm
+    /// like WannaCry, spreading along infrastructure links with `spread`
+    /// chance per link and hop (then `hop_delay` is needed). Not a wiper:
+    /// the systems come back from backups, and operators with a `manual`
+    /// mode (downtime procedures on paper) keep part of the service.
+    Ransomware {
+        seeds: Vec<Id>,
+        #[serde(default)]
+        spread: Fraction,
+        #[serde(default)]
+        hop_delay: Option<Dist>,
+        #[serde(default)]
+        max_nodes: Option<u32>,
+    },
     /// Cyber: attack on election systems; optionally leaks stolen data
     /// into a narrative (hack and leak).
     ElectionAttack {
@@ -360,6 +403,19 @@ pub enum Action {
         severe: Fraction,
         /// Share of the severely ill who die without treatment.
         lethality: Fraction,
+        /// Share of the exposed who are moderately ill: symptomatic, a day
+        /// or two in hospital, not in danger of dying.
+        #[serde(default)]
+        moderate: Fraction,
+        /// People who were not exposed but come forward for decontamination
+        /// or monitoring, per exposed person (the "worried well").
+        #[serde(default)]
+        worried_well: f64,
+        /// How long until responders suspect a CBRN incident where the scene
+        /// tells them (dosimeters alarming at a blast, a placarded tank car
+        /// spilling); without it, the agent's own (clinical) suspicion time.
+        #[serde(default)]
+        suspected: Option<Dist>,
     },
     /// Disinformation: launch a narrative in some audiences.
     Narrative {

@@ -716,32 +716,33 @@ impl Resolver {
                 spread,
                 hop_delay,
                 max_nodes,
+            } => self.malware(
+                Malware::Wiper,
+                seeds,
+                spread.0,
+                *hop_delay,
+                *max_nodes,
+                at,
+                w,
+            ),
+            Action::Ransomware {
+                seeds,
+                spread,
+                hop_delay,
+                max_nodes,
             } => {
-                if seeds.is_empty() {
+                if spread.0 > 0.0 && hop_delay.is_none() {
                     self.report(|| {
                         Problem::new(
-                            field("seeds")(),
-                            "a wiper needs at least one seed node",
-                            "empty",
+                            field("spread")(),
+                            "ransomware that spreads needs a hop_delay (how long each hop takes)",
+                            "no hop_delay",
                         )
                     });
                 }
-                let seeds = seeds
-                    .iter()
-                    .enumerate()
-                    .map(|(j, n)| {
-                        let ix = self.refer(&w.ids.nodes, "seed node", n, || {
-                            at.path().key("seeds").index(j)
-                        });
-                        NodeIx(ix.unwrap_or(UNRESOLVED))
-                    })
-                    .collect();
-                Effect::Wiper {
-                    seeds,
-                    spread: spread.0,
-                    hop_delay: *hop_delay,
-                    max_nodes: max_nodes.unwrap_or(u32::MAX),
-                }
+                // Without a spread the hop delay is never drawn.
+                let hop = hop_delay.unwrap_or(crate::engine::Dist::Fixed(Duration(3600)));
+                self.malware(Malware::Ransomware, seeds, spread.0, hop, *max_nodes, at, w)
             }
             Action::ElectionAttack {
                 target,
@@ -781,9 +782,41 @@ impl Resolver {
                 exposed,
                 severe,
                 lethality,
+                moderate,
+                worried_well,
+                suspected,
             } => {
                 let country_ix = self.refer(&w.ids.countries, "country", country, field("country"));
                 let population = country_ix.and_then(|k| w.countries.get(CountryIx(k).i()));
+                if severe.0 + moderate.0 > 1.0 {
+                    self.report(|| {
+                        Problem::new(
+                            field("moderate")(),
+                            "severe and moderate are shares of the same exposed people: together at most 1",
+                            "more than all the exposed",
+                        )
+                    });
+                }
+                let worried = f64::from(*exposed) * worried_well;
+                if !(0.0..=1e9).contains(&worried) {
+                    self.report(|| {
+                        Problem::new(
+                            field("worried_well")(),
+                            "worried well per exposed person must be 0 or more, and at most a billion people in all",
+                            "not a count of people",
+                        )
+                    });
+                } else if population
+                    .is_some_and(|c| f64::from(*exposed) + worried > c.population as f64)
+                {
+                    self.report(|| {
+                        Problem::new(
+                            field("worried_well")(),
+                            "the exposed and the worried well cannot be more people than the country has",
+                            "more than the population",
+                        )
+                    });
+                }
                 if *exposed == 0 {
                     self.report(|| {
                         Problem::new(
@@ -817,11 +850,32 @@ impl Resolver {
                     exposed: *exposed,
                     severe: severe.0,
                     lethality: lethality.0,
+                    moderate: moderate.0,
+                    // Checked above to be a count of people; 0 when it was not.
+                    worried_well: if (0.0..=1e9).contains(&worried) {
+                        worried.round() as u32
+                    } else {
+                        0
+                    },
+                    suspected: *suspected,
                 }
             }
             // Declared, and its audiences resolved, by `narratives`.
             Action::Narrative { id, .. } => {
                 Effect::Narrative(NarrativeIx(w.ids.narratives.get(id).unwrap_or(UNRESOLVED)))
+            }
+            // Exercise control's own acts are resolved with the inject
+            // (`injects`); a campaign does not take the Union's decisions
+            // nor stop campaigns.
+            Action::Decide(_) | Action::Halt { .. } => {
+                self.report(|| {
+                    Problem::new(
+                        at.path(),
+                        "decisions and halts are exercise control's to script, in an inject's effect, not a campaign step's",
+                        "exercise control's act in a campaign step",
+                    )
+                });
+                Effect::Narrative(NarrativeIx(UNRESOLVED))
             }
             Action::Amplify {
                 narrative,
@@ -849,6 +903,77 @@ impl Resolver {
                     duration: *duration,
                 }
             }
+        }
+    }
+
+    /// Malware of `kind` seeded in `seeds`.
+    #[allow(clippy::too_many_arguments)]
+    fn malware(
+        &mut self,
+        kind: Malware,
+        seeds: &[Id],
+        spread: f64,
+        hop_delay: crate::engine::Dist,
+        max_nodes: Option<u32>,
+        at: ActionAt,
+        w: &World,
+    ) -> Effect {
+        if seeds.is_empty() {
+            self.report(|| {
+                Problem::new(
+                    at.path().key("seeds"),
+                    format!("{} needs at least one seed node", kind.name()),
+                    "empty",
+                )
+            });
+        }
+        let seeds = seeds
+            .iter()
+            .enumerate()
+            .map(|(j, n)| {
+                let ix = self.refer(&w.ids.nodes, "seed node", n, || {
+                    at.path().key("seeds").index(j)
+                });
+                NodeIx(ix.unwrap_or(UNRESOLVED))
+            })
+            .collect();
+        Effect::Malware {
+            kind,
+            seeds,
+            spread,
+            hop_delay,
+            max_nodes: max_nodes.unwrap_or(u32::MAX),
+        }
+    }
+
+    /// A decision exercise control scripts in inject `k`'s effect.
+    fn scripted(&mut self, d: &Scripted, k: usize, w: &World) -> Decision {
+        let at = || ValuePath::of("msel").index(k).key("effect").index(0);
+        let country = |r: &mut Self, id: &str, at: ValuePath| {
+            CountryIx(
+                r.refer(&w.ids.countries, "country", id, || at)
+                    .unwrap_or(UNRESOLVED),
+            )
+        };
+        match d {
+            Scripted::InvokeSolidarity(c) => Decision::Solidarity(country(self, c, at().index(0))),
+            Scripted::RequestUcpm { country: c, need } => {
+                Decision::UcpmRequest(country(self, c, at().key("country")), *need)
+            }
+            Scripted::RaiseIpcr(mode) => {
+                if *mode < crate::playbook::IpcrMode::InformationSharing {
+                    self.report(|| {
+                        Problem::new(
+                            at().index(0),
+                            "IPCR is raised to InformationSharing or FullActivation",
+                            "not a mode to raise to",
+                        )
+                    });
+                }
+                Decision::Ipcr(*mode)
+            }
+            Scripted::Attribute => Decision::Attribution,
+            Scripted::AdoptMeasures => Decision::RestrictiveMeasures,
         }
     }
 
@@ -886,15 +1011,29 @@ impl Resolver {
                     Some(self.trigger(cond, ids, step_ids, || at("at").index(0)))
                 }
             };
-            let effect = inj
-                .effect
-                .as_ref()
-                .map(|a| self.effect(a, ActionAt::Effect { inject: k }, w));
+            let (effect, control) = match &inj.effect {
+                None => (None, None),
+                Some(Action::Decide(d)) => (None, Some(ControlAct::Decide(self.scripted(d, k, w)))),
+                Some(Action::Halt { campaign }) => {
+                    let c = self.refer(&ids.campaigns, "campaign", campaign, || {
+                        at("effect").index(0).key("campaign")
+                    });
+                    (
+                        None,
+                        Some(ControlAct::Halt(CampaignIx(c.unwrap_or(UNRESOLVED)))),
+                    )
+                }
+                Some(a) => (
+                    Some(self.effect(a, ActionAt::Effect { inject: k }, w)),
+                    None,
+                ),
+            };
             out.push(InjectDef {
                 inject: inj.clone(),
                 when,
                 objective,
                 effect,
+                control,
             });
         }
         out

@@ -7,7 +7,7 @@ use rand::RngExt;
 use super::{DEFENCE_WEIGHT, Failure, ThreatEv};
 use crate::infra::{self, Cause};
 use crate::log::{Context, Described, Domain, Origin, Record, kinds, round3};
-use crate::scenario::catalog::{Catalog, Effect, NodeIx};
+use crate::scenario::catalog::{Catalog, Effect, Malware, NodeIx};
 use crate::world::{Foothold, Sim};
 
 /// What cyber operations log.
@@ -27,6 +27,11 @@ pub enum CyberRecord {
         node: NodeIx,
         hop: u16,
     },
+    RansomwareInfection {
+        by: Origin,
+        node: NodeIx,
+        hop: u16,
+    },
     ElectionAttack {
         by: Origin,
         node: NodeIx,
@@ -39,6 +44,7 @@ impl Record for CyberRecord {
         IntrusionPlanted => "intrusion",
         Disruption => "disruption",
         WiperInfection => "wiper_infection",
+        RansomwareInfection => "ransomware_infection",
         ElectionAttack => "election_attack",
     }
 
@@ -51,6 +57,7 @@ impl Record for CyberRecord {
             CyberRecord::IntrusionPlanted { by, node }
             | CyberRecord::Disruption { by, node, .. }
             | CyberRecord::WiperInfection { by, node, .. }
+            | CyberRecord::RansomwareInfection { by, node, .. }
             | CyberRecord::ElectionAttack { by, node, .. } => (by, node),
         };
         let name = &cx.node(node).name;
@@ -66,6 +73,10 @@ impl Record for CyberRecord {
             .detail("severity", round3(severity)),
             CyberRecord::WiperInfection { hop, .. } => {
                 Described::new(format!("Wiper destroys systems of {name} (hop {hop})"))
+                    .detail("hop", hop)
+            }
+            CyberRecord::RansomwareInfection { hop, .. } => {
+                Described::new(format!("Ransomware encrypts systems of {name} (hop {hop})"))
                     .detail("hop", hop)
             }
         };
@@ -164,11 +175,13 @@ pub fn disrupt(sim: &mut Sim, by: Origin, n: NodeIx, severity: f64, election: bo
     infra::damage(sim, n, severity, Cause::Attack(by));
 }
 
-/// Destroys a node's systems and sends the malware on to its neighbours.
-/// Returns false if the node was already destroyed or the spread has hit its limit.
+/// Destroys or encrypts a node's systems and sends the malware on to its
+/// neighbours. Returns false if the node's systems were already hit or the
+/// spread has hit its limit.
 pub fn infect(sim: &mut Sim, by: Origin, n: NodeIx, hop: u16) -> bool {
     let cat = sim.cat;
-    let Some(Effect::Wiper {
+    let Some(Effect::Malware {
+        kind,
         hop_delay,
         max_nodes,
         ..
@@ -177,12 +190,15 @@ pub fn infect(sim: &mut Sim, by: Origin, n: NodeIx, hop: u16) -> bool {
         return false;
     };
     let hits = sim.world.resource::<WiperHits>().get(by);
-    if sim.node_ref(n).wiped || hits >= *max_nodes {
+    if sim.node_ref(n).malware.is_some() || hits >= *max_nodes {
         return false;
     }
     sim.world.resource_mut::<WiperHits>().bump(by);
-    sim.emit(CyberRecord::WiperInfection { by, node: n, hop });
-    infra::damage(sim, n, 1.0, Cause::Wiper(by));
+    sim.emit(match kind {
+        Malware::Wiper => CyberRecord::WiperInfection { by, node: n, hop },
+        Malware::Ransomware => CyberRecord::RansomwareInfection { by, node: n, hop },
+    });
+    infra::damage(sim, n, 1.0, Cause::Malware(by, *kind));
     let stream = match by {
         Origin::Step(s) => &mut sim.rng.steps[s.campaign.i()][s.step as usize],
         Origin::Inject(_) => &mut sim.rng.control,
@@ -207,9 +223,18 @@ pub fn infect(sim: &mut Sim, by: Origin, n: NodeIx, hop: u16) -> bool {
 
 /// The malware reaches `n`: it takes hold with the wiper's spread chance, reduced by the node's defence.
 pub fn hop(sim: &mut Sim, by: Origin, n: NodeIx, hop: u16) {
-    let Some(Effect::Wiper { spread, .. }) = sim.cat.effect_of(by) else {
+    let Some(Effect::Malware { spread, .. }) = sim.cat.effect_of(by) else {
         return;
     };
+    if let Origin::Step(s) = by
+        && sim
+            .world
+            .resource::<crate::world::Halted>()
+            .0
+            .contains(&s.campaign)
+    {
+        return;
+    }
     let stream = match by {
         Origin::Step(s) => &mut sim.rng.steps[s.campaign.i()][s.step as usize],
         Origin::Inject(_) => &mut sim.rng.control,
@@ -221,7 +246,7 @@ pub fn hop(sim: &mut Sim, by: Origin, n: NodeIx, hop: u16) {
     }
 }
 
-/// Nodes destroyed so far by each wiper.
+/// Nodes hit so far by each malware step.
 #[derive(bevy_ecs::prelude::Resource, Default, Debug)]
 pub struct WiperHits(std::collections::BTreeMap<Origin, u32>);
 

@@ -17,9 +17,9 @@ use crate::engine::{Priority, SimTime};
 use crate::infra::{self, Cause};
 use crate::log::{Context, Described, Domain, Origin, Record, kinds};
 use crate::scenario::catalog::{
-    CampaignIx, Catalog, Effect, NarrativeIx, NodeIx, StepRef, ThreatDomain,
+    CampaignIx, Catalog, Effect, InjectIx, NarrativeIx, NodeIx, StepRef, ThreatDomain,
 };
-use crate::world::{Deterrence, Sim, StepStatus};
+use crate::world::{Deterrence, Halted, Sim, StepStatus};
 
 /// How much the best possible defence (1.0) cuts an attack's chance of success.
 pub const DEFENCE_WEIGHT: f64 = 0.6;
@@ -38,6 +38,9 @@ pub enum Failure {
     Isolated,
     /// Called off: attribution and sanctions made the attacker think again.
     Deterred,
+    /// The campaign was stopped by exercise control's kill switch, sinkhole,
+    /// patch or arrest.
+    Halted,
 }
 
 impl Failure {
@@ -48,6 +51,7 @@ impl Failure {
             Failure::NoFoothold => "foothold had been removed",
             Failure::Isolated => "networks isolated",
             Failure::Deterred => "called off after EU attribution and sanctions",
+            Failure::Halted => "the campaign was stopped (kill switch, sinkhole, patch or arrest)",
         }
     }
 }
@@ -56,18 +60,30 @@ impl Failure {
 /// domain that carries them out).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum CampaignRecord {
-    StepFailed { step: StepRef, why: Failure },
+    StepFailed {
+        step: StepRef,
+        why: Failure,
+    },
+    /// Exercise control stopped the campaign (inject `inject`).
+    Halted {
+        campaign: CampaignIx,
+        inject: InjectIx,
+    },
 }
 
 impl Record for CampaignRecord {
     kinds! {
         StepFailed => "step_failed",
+        Halted => "campaign_halted",
     }
 
-    /// The domain of the step's action.
+    /// The domain of the step's action (of a halted campaign's first step).
     fn domain(&self, cat: &Catalog) -> Domain {
-        let CampaignRecord::StepFailed { step, .. } = self;
-        match cat.step(*step).action.domain() {
+        let step = match *self {
+            CampaignRecord::StepFailed { step, .. } => step,
+            CampaignRecord::Halted { campaign, .. } => StepRef::at(campaign, 0),
+        };
+        match cat.step(step).action.domain() {
             ThreatDomain::Cyber => Domain::Cyber,
             ThreatDomain::Cbrn => Domain::Cbrn,
             ThreatDomain::Disinfo => Domain::Disinfo,
@@ -76,7 +92,19 @@ impl Record for CampaignRecord {
     }
 
     fn describe<'a>(&self, cx: &Context<'a>) -> Described<'a> {
-        let CampaignRecord::StepFailed { step, why } = *self;
+        let (step, why) = match *self {
+            CampaignRecord::StepFailed { step, why } => (step, why),
+            CampaignRecord::Halted { campaign, inject } => {
+                let c = &cx.cat.campaigns[campaign.i()];
+                return Described::new(format!(
+                    "{} stopped by exercise control (kill switch, sinkhole, patch or arrest): its remaining steps and spread end",
+                    c.name
+                ))
+                .actor(&cx.cat.actors[c.actor.i()].id)
+                .origin(cx, Origin::Inject(inject))
+                .detail("campaign", &*c.id);
+            }
+        };
         Described::new(format!(
             "{} step {} failed: {}",
             cx.campaign(step).id,
@@ -145,7 +173,9 @@ pub fn step_due(sim: &mut Sim, s: StepRef) {
         } else {
             deterrence.share
         };
-    let outcome = if roll >= 1.0 - deterred {
+    let outcome = if sim.world.resource::<Halted>().0.contains(&s.campaign) {
+        Err(Failure::Halted)
+    } else if roll >= 1.0 - deterred {
         sim.world.resource_mut::<Deterrence>().steps_deterred += 1;
         Err(Failure::Deterred)
     } else if def.premise {
@@ -171,6 +201,16 @@ pub fn step_due(sim: &mut Sim, s: StepRef) {
             sim.campaign(s).steps[i] = StepStatus::Failed(now);
             sim.emit(CampaignRecord::StepFailed { step: s, why });
         }
+    }
+}
+
+/// Exercise control stops campaign `c` (inject `inject`).
+pub fn halt(sim: &mut Sim, c: CampaignIx, inject: InjectIx) {
+    if sim.world.resource_mut::<Halted>().0.insert(c) {
+        sim.emit(CampaignRecord::Halted {
+            campaign: c,
+            inject,
+        });
     }
 }
 
@@ -219,7 +259,7 @@ pub fn apply(
                 disinfo::launch(sim, *n, by);
             }
         }
-        Effect::Wiper { seeds, .. } => {
+        Effect::Malware { seeds, .. } => {
             let mut any = false;
             for (k, &n) in seeds.iter().enumerate() {
                 // Each seed meets its own defences: a Weyl rotation of the

@@ -106,6 +106,10 @@ pub struct Nation {
     pub hospital_overload: f64,
     pub decon_free: u32,
     pub beds_free: u32,
+    /// Surge beds the country's hospitals cannot fill while part of the
+    /// health sector is out (attack, contamination, lost supply): see
+    /// [`crate::threats::cbrn::beds_blocked`].
+    pub beds_blocked: u32,
     pub doses: u32,
     /// Campaigns against which this state has isolated its networks.
     pub isolated_against: Vec<Origin>,
@@ -169,7 +173,8 @@ pub struct InfraState {
     pub own_damage: f64,
     /// Service lost to demand beyond capacity (hospitals), 0 to 1.
     pub overload: f64,
-    pub wiped: bool,
+    /// Malware that destroyed or encrypted its systems, until rebuilt or restored.
+    pub malware: Option<crate::scenario::catalog::Malware>,
     pub contaminated: bool,
     /// Supply edges whose failure has taken this node down.
     pub failed_supply: Vec<EdgeIx>,
@@ -278,13 +283,33 @@ pub struct Incident {
     pub exposed: u32,
     /// Severely affected people not yet showing symptoms.
     pub incubating: u32,
-    /// Ill and not (yet) in hospital.
+    /// Contaminated people whose skin and clothes still carry a dose that
+    /// will make them severely ill unless decontamination comes first.
+    pub absorbing: u32,
+    /// Severely ill and not (yet) in hospital.
     pub ill: u32,
+    /// Severely ill in hospital.
     pub hospitalised: u32,
+    /// Moderately ill people not yet showing symptoms, waiting for a bed,
+    /// and in a bed.
+    pub moderate_incubating: u32,
+    pub moderate_waiting: u32,
+    pub moderate_in_bed: u32,
+    /// Of the severely and the moderately ill not in hospital, those who
+    /// wait at the scene to be decontaminated before they are taken there.
+    pub severe_at_scene: u32,
+    pub moderate_at_scene: u32,
+    /// Everyone who queues for decontamination: the exposed and the worried well.
+    pub queue_total: u32,
+    /// Hospital and ambulance staff taken ill by casualties who reached
+    /// them still contaminated.
+    pub staff_ill: u32,
     /// Of the hospitalised, those given medical countermeasures.
     pub treated: u32,
     pub symptomatic_total: u32,
     pub dead: u32,
+    /// Of the dead, those who died before reaching hospital.
+    pub dead_before_care: u32,
     pub recovered: u32,
     pub awaiting_decon: u32,
     pub decontaminated: u32,
@@ -318,6 +343,11 @@ impl Ordered for CampaignState {
         self.ix
     }
 }
+
+/// Campaigns exercise control stopped (a kill switch, a sinkhole, a patch,
+/// an arrest): their later steps fail and their malware spreads no further.
+#[derive(Resource, Debug, Default)]
+pub struct Halted(pub std::collections::BTreeSet<catalog::CampaignIx>);
 
 /// How much attribution and sanctions deter a campaign's later steps: the
 /// share of steps called off (the Cyber Diplomacy Toolbox raises it).
@@ -381,6 +411,7 @@ impl Index {
                         hospital_overload: 0.0,
                         decon_free: r.decon_units,
                         beds_free: r.surge_beds,
+                        beds_blocked: 0,
                         doses: r.countermeasure_doses,
                         isolated_against: Vec::new(),
                         grievance: [0.0; 3],
@@ -396,7 +427,7 @@ impl Index {
                         service: 1.0,
                         own_damage: 0.0,
                         overload: 0.0,
-                        wiped: false,
+                        malware: None,
                         contaminated: false,
                         failed_supply: Vec::new(),
                         repair: Repair::None,

@@ -20,6 +20,7 @@ use pacesim::response::eu::solidarity::SolidarityRecord;
 use pacesim::response::eu::toolbox::ToolboxRecord;
 use pacesim::response::national::NationalRecord;
 use pacesim::scenario::Sector;
+use pacesim::scenario::catalog::AgentKind;
 use pacesim::threats::cbrn::CbrnRecord;
 use pacesim::threats::cyber::CyberRecord;
 use pacesim::threats::disinfo::DisinfoRecord;
@@ -35,8 +36,8 @@ enum Unit {
     Hours,
     Days,
     People,
-    /// A share of runs, 0 to 1.
-    ShareOfRuns,
+    /// A share of runs or of occurrences, 0 to 1: each sample is 1 or 0.
+    Share,
 }
 
 impl Unit {
@@ -46,7 +47,7 @@ impl Unit {
             Unit::Hours => format!("{v:.1} h"),
             Unit::Days => format!("{v:.1} d"),
             Unit::People => format!("{v:.0}"),
-            Unit::ShareOfRuns => format!("{:.0} %", v * 100.0),
+            Unit::Share => format!("{:.0} %", v * 100.0),
         }
     }
 }
@@ -231,6 +232,31 @@ fn art222(run: &Run) -> Vec<Option<f64>> {
     vec![Some(f64::from(u8::from(invoked)))]
 }
 
+/// Each death at the chlorine release, 1 if before reaching hospital.
+fn chlorine_deaths_before_care(run: &Run) -> Vec<Option<f64>> {
+    let chlorine = run.log.iter().find_map(|e| match e.what {
+        What::Cbrn(CbrnRecord::Release {
+            incident,
+            agent: AgentKind::IndustrialChemical,
+            ..
+        }) => Some(incident),
+        _ => None,
+    });
+    let last = run.log.iter().rev().find_map(|e| match e.what {
+        What::Cbrn(CbrnRecord::Casualties {
+            incident,
+            dead,
+            before_care,
+            ..
+        }) if Some(incident) == chlorine => Some((dead, before_care)),
+        _ => None,
+    });
+    let (dead, before) = last.unwrap_or((0, 0));
+    (0..dead)
+        .map(|k| Some(f64::from(u8::from(k < before))))
+        .collect()
+}
+
 /// 1 when the wiper destroyed at least one node.
 fn wiper_started(run: &Run) -> Vec<Option<f64>> {
     let started = run
@@ -253,6 +279,14 @@ const FIGURES: &[Figure] = &[
         source: "emergency-response practice (secondary sources): recognised on the scene within minutes by smell, colour and symptoms",
         scenario: "scenarios/baltic_hybrid.ron",
         measure: identified_h,
+    },
+    Figure {
+        name: "chlorine deaths before reaching hospital",
+        real: (0.52, 1.0),
+        unit: Unit::Share,
+        source: "Graniteville 2005: 8 of the 9 dead died before reaching care (Wenck et al., Public Health Rep 2007); the range is the binomial 95 % interval of 8 in 9",
+        scenario: "scenarios/baltic_hybrid.ron",
+        measure: chlorine_deaths_before_care,
     },
     Figure {
         name: "volatile nerve agent (sarin) known after the release",
@@ -337,7 +371,7 @@ const FIGURES: &[Figure] = &[
     Figure {
         name: "Art. 222 invoked (Baltic hybrid campaign)",
         real: (0.0, 0.05),
-        unit: Unit::ShareOfRuns,
+        unit: Unit::Share,
         source: "Art. 222 TFEU: never formally invoked since 2009 (Council Decision 2014/415/EU sets out its use)",
         scenario: "scenarios/baltic_hybrid.ron",
         measure: art222,
@@ -345,7 +379,7 @@ const FIGURES: &[Figure] = &[
     Figure {
         name: "Art. 222 invoked (NotPetya-style wiper)",
         real: (0.0, 0.05),
-        unit: Unit::ShareOfRuns,
+        unit: Unit::Share,
         source: "Art. 222 TFEU: never formally invoked, not even for NotPetya (2017)",
         scenario: "scenarios/notpetya_wiper.ron",
         measure: art222,
@@ -353,7 +387,7 @@ const FIGURES: &[Figure] = &[
     Figure {
         name: "the wiper starts (the scenario's premise)",
         real: (1.0, 1.0),
-        unit: Unit::ShareOfRuns,
+        unit: Unit::Share,
         source: "NotPetya 2017: the poisoned update reached its victims",
         scenario: "scenarios/notpetya_wiper.ron",
         measure: wiper_started,
@@ -402,7 +436,7 @@ fn table() -> String {
         "# Calibration\n\n\
          Each figure from a real incident or mechanism (with its source) beside \
          what pacesim gives over 200 seeds (1 to 200) of the shipped scenario that models it, \
-         with the playbooks the scenario names. Shares are of runs (in the p50 column); times \
+         with the playbooks the scenario names. Shares are of runs or of occurrences (in the p50 column); times \
          count occurrences (incidents, footholds, narratives), and a quantile past the \
          scenario's end reads \"> end\". Written by `PACESIM_CALIBRATION_WRITE=1 cargo test --release --test \
          fidelity calibration`; the same test fails when this file is out of date.\n\n\
@@ -421,20 +455,20 @@ fn table() -> String {
         let end = match f.unit {
             Unit::Hours => end_h,
             Unit::Days => days(end_h),
-            Unit::ShareOfRuns | Unit::People => f64::INFINITY,
+            Unit::Share | Unit::People => f64::INFINITY,
         };
         let n = samples.len();
         let [p5, p50, p95] = match f.unit {
             _ if n == 0 => [None; 3],
-            // A share of runs: the share itself, in the median's column.
-            Unit::ShareOfRuns => {
+            // A share: the share itself, in the median's column.
+            Unit::Share => {
                 let share = samples.iter().flatten().sum::<f64>() / n as f64;
                 [None, Some(share), None]
             }
             _ => quantiles(samples),
         };
         let show = |q: Option<f64>| match (q, f.unit) {
-            (None, Unit::ShareOfRuns) => "-".to_string(),
+            (None, Unit::Share) => "-".to_string(),
             (None, _) => "> end".to_string(),
             (Some(v), u) => u.show(v),
         };
@@ -446,7 +480,7 @@ fn table() -> String {
         let verdict = match (n, f.unit, p50) {
             (0, _, _) => "not measured: no occurrence".into(),
             // Shares have no factor: within the range, or so many points off.
-            (_, Unit::ShareOfRuns, Some(share)) => {
+            (_, Unit::Share, Some(share)) => {
                 let off = (f.real.0 - share).max(share - f.real.1).max(0.0);
                 if off == 0.0 {
                     "within the range".into()

@@ -302,6 +302,40 @@ fn a_bad_reference_repeated_is_reported_at_each_use() {
 }
 
 #[test]
+fn a_decision_in_a_campaign_step_is_refused_where_it_is_written() {
+    let text = mini_with(
+        "lethality: 0.3)),",
+        "lethality: 0.3)),\n            (id: \"decide\", delay: Fixed(\"1h\"), success: 1.0,\n             action: Decide(InvokeSolidarity(\"EE\"))),",
+    );
+    let out = validate("decide.ron", &text);
+    out.refused();
+    let (line, col) = line_col(&text, "Decide(", 0);
+    out.stderr_has(&format!("decide.ron:{line}:{col}"))
+        .stderr_has("exercise control's to script");
+}
+
+#[test]
+fn casualty_classes_that_do_not_add_up_are_refused_where_they_are_written() {
+    // Severe and moderate shares of more than all the exposed, and a
+    // negative number of worried well.
+    let text = mini_with(
+        "lethality: 0.3)),",
+        "lethality: 0.3)),\n            (id: \"over\", delay: Fixed(\"1h\"), success: 1.0,\n             action: Release(country: \"EE\", agent: Chemical(\"x\"), exposed: 10, severe: 0.7, lethality: 0.1, moderate: 0.5, worried_well: -2.0)),",
+    );
+    let out = validate("classes.ron", &text);
+    out.refused();
+    for (value, at) in [
+        ("moderate: 0.5", "moderate: "),
+        ("worried_well: -2.0", "worried_well: "),
+    ] {
+        let (line, col) = line_col(&text, value, 0);
+        out.stderr_has(&format!("classes.ron:{line}:{}", col + at.len()));
+    }
+    out.stderr_has("shares of the same exposed")
+        .stderr_has("0 or more");
+}
+
+#[test]
 fn a_value_check_points_at_the_action_it_is_about() {
     // A second release, its fields in another order, exposing nobody; and
     // the second amplification (the inject's) with a factor of zero.

@@ -239,7 +239,7 @@ pub fn on_infra(sim: &mut Sim, r: &InfraRecord) {
         return;
     };
     let (by, domain) = match cause {
-        Cause::Attack(by) | Cause::Wiper(by) => (by, Domain::Cyber),
+        Cause::Attack(by) | Cause::Malware(by, _) => (by, Domain::Cyber),
         Cause::Sabotage(by) => (by, Domain::Infra),
         _ => return,
     };

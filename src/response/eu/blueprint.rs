@@ -17,7 +17,7 @@ use crate::engine::{SimTime, count_u32, show_secs};
 use crate::log::{Context, Described, Domain, Origin, Record, kinds};
 use crate::playbook::IpcrMode;
 use crate::response::national::{self, NationalRecord};
-use crate::scenario::catalog::{Catalog, CountryIx, Effect, NodeIx, StepRef};
+use crate::scenario::catalog::{Catalog, CountryIx, Effect, Malware, NodeIx, StepRef};
 use crate::threats::cyber::CyberRecord;
 use crate::world::{Foothold, Sim};
 
@@ -87,7 +87,14 @@ fn taxonomy(cat: &Catalog, o: Origin) -> &'static str {
     match cat.effect_of(o) {
         Some(Effect::Intrusion { .. }) => "intrusions / system compromise",
         Some(Effect::Disrupt { .. }) => "availability / denial of service or sabotage",
-        Some(Effect::Wiper { .. }) => "malicious code / destructive malware",
+        Some(Effect::Malware {
+            kind: Malware::Wiper,
+            ..
+        }) => "malicious code / destructive malware",
+        Some(Effect::Malware {
+            kind: Malware::Ransomware,
+            ..
+        }) => "malicious code / ransomware",
         Some(Effect::ElectionAttack { .. }) => "availability / attack on election systems",
         _ => "other",
     }
@@ -163,9 +170,9 @@ pub fn on_national(sim: &mut Sim, r: &NationalRecord) {
     | NationalRecord::IntrusionDetected { by, country, .. } = *r
         && sim.cat.countries[country.i()].eu
     {
-        // One share per state and campaign, except that destructive
-        // malware is always worth a share of its own.
-        let wiper = matches!(sim.cat.effect_of(by), Some(Effect::Wiper { .. }));
+        // One share per state and campaign, except that malware is always
+        // worth a share of its own.
+        let wiper = matches!(sim.cat.effect_of(by), Some(Effect::Malware { .. }));
         let k = if wiper { by } else { key(by) };
         if eu(sim).blueprint.shared.insert((country, k)) {
             let d = draw(sim, |r| &mut r.cyber, &b.share, 1.0);
@@ -278,7 +285,7 @@ fn shared(sim: &mut Sim, by: Origin, country: CountryIx) {
     // campaign's first warning (an intrusion), so isolation is checked on
     // every share.
     {
-        if b.isolate_on_wiper && matches!(cat.effect_of(by), Some(Effect::Wiper { .. })) {
+        if b.isolate_on_wiper && matches!(cat.effect_of(by), Some(Effect::Malware { .. })) {
             for (c, def) in cat.countries.iter().enumerate() {
                 let c = CountryIx::at(c);
                 if !def.eu

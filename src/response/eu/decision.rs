@@ -5,9 +5,9 @@
 
 use super::{EuEv, draw, eu, eu_ref, holds, ipcr, later, solidarity, toolbox, ucpm};
 use crate::engine::SimTime;
-use crate::log::{Context, Described, Domain, Record, kinds};
+use crate::log::{Context, Described, Domain, Origin, Record, kinds};
 use crate::playbook::{self as pb, IpcrMode, Need, Policy};
-use crate::scenario::catalog::{Catalog, CountryIx};
+use crate::scenario::catalog::{Catalog, CountryIx, Decision, InjectIx};
 use crate::world::Sim;
 
 /// A political decision the procedure calls for.
@@ -144,6 +144,14 @@ pub enum DecisionRecord {
         kind: DecisionKind,
         country: Option<CountryIx>,
     },
+    /// Exercise control took the decision, as an inject scripts it; it
+    /// `applies` where the playbook has the mechanism to carry it out.
+    Scripted {
+        kind: DecisionKind,
+        country: Option<CountryIx>,
+        inject: InjectIx,
+        applies: bool,
+    },
 }
 
 impl Record for DecisionRecord {
@@ -151,6 +159,7 @@ impl Record for DecisionRecord {
         Raised => "decision_raised",
         Taken => "decision_taken",
         Overtaken => "decision_overtaken",
+        Scripted => "decision_scripted",
     }
 
     fn domain(&self, _: &Catalog) -> Domain {
@@ -161,6 +170,7 @@ impl Record for DecisionRecord {
         let (kind, country) = match *self {
             DecisionRecord::Raised { kind, country, .. }
             | DecisionRecord::Taken { kind, country, .. }
+            | DecisionRecord::Scripted { kind, country, .. }
             | DecisionRecord::Overtaken { kind, country } => (kind, country),
         };
         let for_whom = country.map_or(String::new(), |c| format!(" for {}", cx.country_name(c)));
@@ -194,6 +204,25 @@ impl Record for DecisionRecord {
             }
             DecisionRecord::Overtaken { .. } => {
                 Described::new(format!("Decision overtaken by events: {}", kind.question()))
+            }
+            DecisionRecord::Scripted {
+                inject, applies, ..
+            } => {
+                let msel = cx.cat.injects[inject.i()].inject.number;
+                Described::new(format!(
+                    "Decision scripted by MSEL #{msel}{for_whom}: {} -> {}{}",
+                    kind.question(),
+                    kind.options()[0],
+                    if applies {
+                        ""
+                    } else {
+                        " (the playbook has no such mechanism: nothing follows)"
+                    }
+                ))
+                .detail("choice", kind.options()[0])
+                .detail("decided_by", "exercise control")
+                .detail("applies", applies)
+                .origin(cx, Origin::Inject(inject))
             }
         };
         let mut d = d.actor(kind.decider()).detail("decision", kind.id());
@@ -307,19 +336,52 @@ fn settle(sim: &mut Sim, id: u32, choice: Option<(bool, bool)>) {
         approved,
         players,
     });
-    if !approved {
+    if approved {
+        carry_out(sim, rec.kind, rec.country);
+    }
+}
+
+/// Exercise control takes decision `kind` (for `country`) as inject `inject`
+/// fires: the political level as the exercise scripts it. The playbook's
+/// mechanism carries it out; without one, nothing follows.
+pub fn scripted(sim: &mut Sim, d: Decision, inject: InjectIx) {
+    let (kind, country) = match d {
+        Decision::Solidarity(c) => (DecisionKind::Solidarity, Some(c)),
+        Decision::UcpmRequest(c, need) => (DecisionKind::UcpmRequest(need), Some(c)),
+        Decision::Ipcr(IpcrMode::FullActivation) => (DecisionKind::IpcrFullActivation, None),
+        Decision::Ipcr(_) => (DecisionKind::IpcrInformationSharing, None),
+        Decision::Attribution => (DecisionKind::Attribution, None),
+        Decision::RestrictiveMeasures => (DecisionKind::RestrictiveMeasures, None),
+    };
+    let applies = kind.policy(&sim.cat.response).is_some();
+    sim.emit(DecisionRecord::Scripted {
+        kind,
+        country,
+        inject,
+        applies,
+    });
+    if !applies {
         return;
     }
-    match rec.kind {
+    if let (DecisionKind::UcpmRequest(need), Some(c)) = (kind, country) {
+        // The playbook does not ask again for what the script asked for.
+        eu(sim).ucpm.open.insert((c, need));
+    }
+    carry_out(sim, kind, country);
+}
+
+/// What an approved decision does.
+fn carry_out(sim: &mut Sim, kind: DecisionKind, country: Option<CountryIx>) {
+    match kind {
         DecisionKind::IpcrInformationSharing => ipcr::enter(sim, IpcrMode::InformationSharing),
         DecisionKind::IpcrFullActivation => ipcr::enter(sim, IpcrMode::FullActivation),
         DecisionKind::UcpmRequest(need) => {
-            if let Some(c) = rec.country {
+            if let Some(c) = country {
                 ucpm::request(sim, c, need);
             }
         }
         DecisionKind::Solidarity => {
-            if let Some(c) = rec.country {
+            if let Some(c) = country {
                 solidarity::invoke(sim, c);
             }
         }

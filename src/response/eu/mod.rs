@@ -48,7 +48,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use bevy_ecs::prelude::*;
 
-pub use decision::{DecisionKind, DecisionPoint, answer, default_choice, pending};
+pub use decision::{DecisionKind, DecisionPoint, answer, default_choice, pending, scripted};
 pub use mechanisms::{MECHANISMS, Mechanism, MechanismInfo};
 pub use protocol::Stage;
 

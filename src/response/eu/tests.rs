@@ -49,6 +49,7 @@ struct World {
     resources: [String; 3],
     deps: String,
     campaigns: String,
+    msel: String,
 }
 
 impl World {
@@ -59,7 +60,13 @@ impl World {
             resources: [PLENTY.into(), PLENTY.into(), PLENTY.into()],
             deps: String::new(),
             campaigns: campaigns.into(),
+            msel: String::new(),
         }
+    }
+
+    fn msel(mut self, injects: &str) -> World {
+        self.msel = injects.into();
+        self
     }
 
     fn duration(mut self, d: &'static str) -> World {
@@ -113,10 +120,12 @@ impl World {
         (id: "FI-all", country: "FI", name: "Finnish public", size: 4000000, susceptibility: 0.2),
     ],
     campaigns: [{campaigns}],
+    msel: [{msel}],
 )"#,
             duration = self.duration,
             deps = self.deps,
             campaigns = self.campaigns,
+            msel = self.msel,
         );
         let loaded = from_source(SourceFile::new("test.ron", text))
             .unwrap_or_else(|d| panic!("{}", d[0].render(false)));
@@ -555,6 +564,57 @@ fn art_222_brings_ipcr_to_full_activation_at_once_and_overtakes_the_presidency()
         .map(|(t, _)| t)
         .collect();
     assert_eq!(full, [raised[0] + 3 * D]);
+}
+
+/// Exercise control scripts the political level: an inject invokes Art. 222
+/// in a crisis where the playbook would not (no casualties, no request of
+/// the Union's means), and the playbook's clause carries it out at once.
+#[test]
+fn an_inject_scripts_art_222_and_the_playbook_s_clause_carries_it_out() {
+    let world = World::new("").msel(
+        r#"(number: 7, at: Time("10h"), from: "EXCON", to: "EE", method: Briefing, subject: "Government decision",
+            message: "The Estonian government invokes the solidarity clause.", expected_action: "Council and Commission respond under Council Decision 2014/415/EU.",
+            effect: Some(Decide(InvokeSolidarity("EE"))))"#,
+    );
+    let ipcr = ipcr("Always", "3d", 0.2);
+    let scripted = |f: &Finished| -> Vec<(u64, bool)> {
+        log(f)
+            .into_iter()
+            .filter_map(|(t, w)| match w {
+                What::Eu(EuRecord::Decision(DecisionRecord::Scripted {
+                    kind: DecisionKind::Solidarity,
+                    country: Some(EE),
+                    applies,
+                    ..
+                })) => Some((t, applies)),
+                _ => None,
+            })
+            .collect()
+    };
+    let invoked = |f: &Finished| {
+        times(f, |w| {
+            matches!(
+                w,
+                What::Eu(EuRecord::Solidarity(SolidarityRecord::Invoked {
+                    country: EE
+                }))
+            )
+        })
+    };
+    let f = world.run(&[&playbook(&format!("{ipcr}, {SOLIDARITY}"))], 1);
+    assert_eq!(scripted(&f), [(10 * H, true)]);
+    assert_eq!(invoked(&f), [10 * H], "invoked as the inject fires");
+    let full: Vec<u64> = ipcr_modes(&f)
+        .into_iter()
+        .filter(|(_, m)| *m == IpcrMode::FullActivation)
+        .map(|(t, _)| t)
+        .collect();
+    assert_eq!(full, [10 * H], "and IPCR goes to full activation with it");
+
+    // A playbook without the clause: the decision is logged, nothing follows.
+    let g = world.run(&[&playbook(&ipcr)], 1);
+    assert_eq!(scripted(&g), [(10 * H, false)]);
+    assert!(invoked(&g).is_empty());
 }
 
 const LAB_MODULE: &str = r#"(id: "FR-lab", name: "Mobile CBRN laboratory", from: "FR",

@@ -280,7 +280,7 @@ pub fn needs(sim: &Sim, c: CountryIx) -> Vec<Need> {
     {
         out.push(Need::Countermeasures);
     }
-    if nation.beds_free == 0 && incidents.iter().any(|i| i.ill > 0) {
+    if nation.beds_free <= nation.beds_blocked && incidents.iter().any(|i| i.ill > 0) {
         out.push(Need::MedicalBeds);
     }
     if incidents.iter().any(|i| {
