@@ -211,3 +211,25 @@ fn the_dashboard_needs_a_terminal_and_leaves_no_journal_without_one() {
     let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert!(left.is_empty(), "nothing is left behind: {left:?}");
 }
+
+/// The README's tour of a scenario file is a scenario: it validates and
+/// runs, and its scripted decision and kill switch are in the log.
+#[test]
+fn the_readme_s_tour_of_a_scenario_validates_and_runs() {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
+    let tour = readme
+        .split("## A tour of a scenario file")
+        .nth(1)
+        .and_then(|s| s.split("```ron").nth(1))
+        .and_then(|s| s.split("```").next())
+        .expect("a ```ron block in the scenario tour");
+    let dir = tempdir();
+    std::fs::write(dir.path().join("tour.ron"), tour).unwrap();
+    pacesim(dir.path(), ["validate", "tour.ron"]).success();
+    let ran = pacesim(dir.path(), ["run", "tour.ron", "--out", "out"]);
+    ran.success();
+    let log = std::fs::read_to_string(dir.path().join("out/events.jsonl")).unwrap();
+    for kind in ["\"decision_scripted\"", "\"campaign_halted\""] {
+        assert!(log.contains(kind), "the tour's {kind} is in its log");
+    }
+}
