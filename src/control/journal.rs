@@ -271,6 +271,17 @@ pub fn mismatch(recorded: &Header, now: &Header) -> Option<String> {
             recorded.version, now.version
         ));
     }
+    if recorded.scenario_sha256 != now.scenario_sha256 && recorded.scenario == now.scenario {
+        return Some(format!(
+            "it was recorded with another version of the scenario \"{}\"{}: the file has changed since",
+            now.scenario,
+            if recorded.scenario_file.is_empty() {
+                String::new()
+            } else {
+                format!(" (then {})", recorded.scenario_file)
+            },
+        ));
+    }
     if recorded.scenario_sha256 != now.scenario_sha256 {
         return Some(format!(
             "it was recorded with another scenario (\"{}\"{}), not \"{}\"",

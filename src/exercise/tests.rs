@@ -835,3 +835,29 @@ fn ransomware_is_restored_from_backups_faster_than_a_wiper_s_rebuild() {
         "backups {ransom:.1} h against a rebuild {wiper:.1} h"
     );
 }
+
+#[test]
+fn a_step_that_follows_another_campaign_s_step_waits_for_it_to_succeed() {
+    // A narrative that exploits a blackout: due two hours after the grid
+    // trips, and never if it does not.
+    let campaigns = |success: f64| {
+        format!(
+            r#"(id: "bo", name: "Blackout", actor: "APT", steps: [
+                (id: "trip", delay: Fixed("5h"), success: {success}, action: Disrupt(target: "EE-grid", severity: 1.0))]),
+               (id: "io", name: "Influence", actor: "APT", steps: [
+                (id: "lie", follows: Some((campaign: "bo", step: "trip")), delay: Fixed("2h"), success: 1.0,
+                 action: Narrative(id: "lie", title: "lie", audiences: ["EE-ru"], virality: 0.1, seed_reach: 0.01))])"#
+        )
+    };
+    let launched = |success: f64| {
+        let f = execute(world(WEAK, PLENTY, "", &campaigns(success)), 1, None);
+        f.sim.model.log().iter().find_map(|e| match e.what {
+            What::Disinfo(crate::threats::disinfo::DisinfoRecord::NarrativeLaunched { .. }) => {
+                Some(e.t.0)
+            }
+            _ => None,
+        })
+    };
+    assert_eq!(launched(1.0), Some(7 * 3600), "two hours after the trip");
+    assert_eq!(launched(0.0), None, "the trip failed: nothing to exploit");
+}

@@ -20,7 +20,9 @@ use crate::response::eu::EuRecord;
 use crate::response::eu::stratcom::StratComRecord;
 use crate::response::national::NationalRecord;
 use crate::scenario::Sector;
-use crate::scenario::catalog::{CampaignIx, Catalog, CountryIx, Measure, NarrativeIx};
+use crate::scenario::catalog::{
+    CampaignIx, Catalog, CountryIx, Measure, NarrativeIx, NodeIx, NodeSet,
+};
 use crate::threats::cbrn::CbrnRecord;
 use crate::threats::cyber::CyberRecord;
 use crate::threats::disinfo::DisinfoRecord;
@@ -217,7 +219,7 @@ struct Evidence {
     /// Detection events of each campaign.
     detections: Vec<Vec<u64>>,
     /// Losses of service: event, sector, country.
-    lost: Vec<(u64, Sector, CountryIx)>,
+    lost: Vec<(u64, NodeIx)>,
     identified: Vec<u64>,
     /// Last casualty update of each incident.
     casualties: BTreeMap<u32, u64>,
@@ -339,8 +341,7 @@ impl Summary {
                 What::Infra(InfraRecord::ServiceLost { node, cause, .. }) => {
                     infra.service_lost_events += 1;
                     infra.cascade_failures += usize::from(matches!(cause, Cause::Dependency(_)));
-                    let d = &cat.nodes[node.i()];
-                    evidence.lost.push((seq, d.sector, d.country));
+                    evidence.lost.push((seq, node));
                 }
                 What::Infra(InfraRecord::CascadeHeld { .. }) => infra.cascades_held += 1,
                 What::National(NationalRecord::AgentIdentified { .. }) => {
@@ -528,6 +529,14 @@ fn rate(
 ) -> ObjectiveResult {
     let (times, detections, lost) = (&found.times, &found.detections, &found.lost);
     let hours = |secs: u64| secs as f64 / 3600.0;
+    // The first records of the service losses among a node set's nodes.
+    let lost_among = |of: &NodeSet| -> Vec<u64> {
+        lost.iter()
+            .filter(|(_, n)| of.contains(cat, *n))
+            .map(|x| x.0)
+            .take(5)
+            .collect()
+    };
     let mut evidence = Vec::new();
     let (rating, measured, target, unit, finding) = match &o.criterion {
         Measure::DetectWithin { campaign, within } => {
@@ -565,15 +574,11 @@ fn rate(
                 }
             }
         }
-        Measure::RestoreWithin {
-            sector,
-            country,
-            within,
-        } => {
+        Measure::RestoreWithin { of, within } => {
             let mut worst: u64 = 0;
             let mut any = false;
-            for (st, d) in nodes.iter().zip(&cat.nodes) {
-                if d.sector != *sector || country.is_some_and(|c| c != d.country) {
+            for (k, st) in nodes.iter().enumerate() {
+                if !of.contains(cat, NodeIx::at(k)) {
                     continue;
                 }
                 let longest = st.longest_outage_at(SimTime(s.until_s));
@@ -582,13 +587,9 @@ fn rate(
                     worst = worst.max(longest);
                 }
             }
-            evidence.extend(
-                lost.iter()
-                    .filter(|(_, sec, c)| sec == sector && country.is_none_or(|k| k == *c))
-                    .map(|x| x.0)
-                    .take(5),
-            );
+            evidence.extend(lost_among(of));
             let target = hours(within.0);
+            let what = of.sector.map_or("", Sector::name);
             if any {
                 let m = hours(worst);
                 (
@@ -596,7 +597,7 @@ fn rate(
                     Some(m),
                     target,
                     "hours",
-                    format!("longest {} outage {m:.1} h", sector.name()),
+                    format!("longest {what} outage {m:.1} h"),
                 )
             } else {
                 (
@@ -604,31 +605,18 @@ fn rate(
                     Some(0.0),
                     target,
                     "hours",
-                    format!("no {} node lost service", sector.name()),
+                    format!("no {what} node lost service"),
                 )
             }
         }
-        Measure::ServiceLossBelow {
-            sector,
-            country,
-            node_hours,
-        } => {
+        Measure::ServiceLossBelow { of, node_hours } => {
             let mut m = 0.0;
-            for (st, d) in nodes.iter().zip(&cat.nodes) {
-                if sector.is_some_and(|x| x != d.sector) || country.is_some_and(|c| c != d.country)
-                {
-                    continue;
+            for (k, st) in nodes.iter().enumerate() {
+                if of.contains(cat, NodeIx::at(k)) {
+                    m += st.lost_node_hours_at(SimTime(s.until_s));
                 }
-                m += st.lost_node_hours_at(SimTime(s.until_s));
             }
-            evidence.extend(
-                lost.iter()
-                    .filter(|(_, sec, c)| {
-                        sector.is_none_or(|x| x == *sec) && country.is_none_or(|k| k == *c)
-                    })
-                    .map(|x| x.0)
-                    .take(5),
-            );
+            evidence.extend(lost_among(of));
             let m = round2(m);
             (
                 Rating::from_ratio(m / node_hours.max(1e-9)),

@@ -159,8 +159,14 @@ pub struct CampaignDef {
 #[derive(Debug)]
 pub struct StepDef {
     pub id: Arc<str>,
-    /// Index of the step this one waits for; `None`: the campaign start.
+    /// Index of the step this one waits for; `None`: the campaign start
+    /// (unless it `follows` another campaign's step).
     pub after: Option<u16>,
+    /// The step of another campaign this one waits for.
+    pub follows: Option<StepRef>,
+    /// The steps, of this campaign or others, that wait for this one, in
+    /// campaign and step order.
+    pub next: Vec<StepRef>,
     pub delay: Dist,
     pub success: f64,
     pub action: Effect,
@@ -348,6 +354,28 @@ impl Measure {
     }
 }
 
+/// The nodes an objective is about: those of a sector, of a country and
+/// among named nodes, each where given.
+#[derive(Clone, Debug)]
+pub struct NodeSet {
+    pub sector: Option<Sector>,
+    pub country: Option<CountryIx>,
+    /// Sorted.
+    pub nodes: Option<Vec<NodeIx>>,
+}
+
+impl NodeSet {
+    pub fn contains(&self, cat: &Catalog, n: NodeIx) -> bool {
+        let d = &cat.nodes[n.i()];
+        self.sector.is_none_or(|s| s == d.sector)
+            && self.country.is_none_or(|c| c == d.country)
+            && self
+                .nodes
+                .as_ref()
+                .is_none_or(|v| v.binary_search(&n).is_ok())
+    }
+}
+
 /// A resolved objective [`Criterion`](scenario::Criterion).
 #[derive(Clone, Debug)]
 pub enum Measure {
@@ -356,13 +384,11 @@ pub enum Measure {
         within: Duration,
     },
     RestoreWithin {
-        sector: Sector,
-        country: Option<CountryIx>,
+        of: NodeSet,
         within: Duration,
     },
     ServiceLossBelow {
-        sector: Option<Sector>,
-        country: Option<CountryIx>,
+        of: NodeSet,
         node_hours: f64,
     },
     IdentifyWithin {

@@ -292,6 +292,11 @@ pub struct Step {
     /// start for the first step.
     #[serde(default)]
     pub after: Option<Id>,
+    /// Instead of `after`: a step of another campaign this one waits for
+    /// (a narrative that exploits an attack, a cyber attack timed to a
+    /// release), due `delay` after that step succeeds.
+    #[serde(default)]
+    pub follows: Option<StepOf>,
     pub delay: Dist,
     /// Chance of success against a target with no defences at all.
     pub success: Fraction,
@@ -308,6 +313,14 @@ pub struct Step {
     pub accident: bool,
     #[serde(default)]
     pub note: String,
+}
+
+/// A step of a campaign, named from outside it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepOf {
+    pub campaign: Id,
+    pub step: Id,
 }
 
 /// A decision exercise control scripts in an inject's effect, as exercises
@@ -561,20 +574,26 @@ pub struct Objective {
 pub enum Criterion {
     /// A responder detects the campaign within `within` of its first successful step.
     DetectWithin { campaign: Id, within: Duration },
-    /// Every node of `sector` (in `country`, if given) that was impaired is
-    /// back to full service within `within` of the impairment.
+    /// Every node of `sector` (in `country`, and among `nodes`, if given)
+    /// that was impaired is back to full service within `within` of the
+    /// impairment.
     RestoreWithin {
         sector: Sector,
         #[serde(default)]
         country: Option<Id>,
+        #[serde(default)]
+        nodes: Option<Vec<Id>>,
         within: Duration,
     },
-    /// Infrastructure service lost stays under `node_hours` (optionally for one sector or country).
+    /// Infrastructure service lost stays under `node_hours` (optionally for
+    /// one sector, one country, or the named nodes).
     ServiceLossBelow {
         #[serde(default)]
         sector: Option<Sector>,
         #[serde(default)]
         country: Option<Id>,
+        #[serde(default)]
+        nodes: Option<Vec<Id>>,
         node_hours: f64,
     },
     /// A CBRN agent is identified within `within` of its release.

@@ -118,9 +118,10 @@ pub fn resolve(s: &Scenario) -> Result<Catalog, Problems> {
         countries: &countries,
         nodes: &nodes,
     };
-    let (campaigns, steps) = r.campaigns(s, &world);
+    let (mut campaigns, steps) = r.campaigns(s, &world);
+    r.follows(s, &ids, &steps, &mut campaigns);
     let injects = r.injects(s, &world, &steps);
-    let objectives = r.objectives(s, &ids);
+    let objectives = r.objectives(s, &world);
     if !r.problems.found.is_empty() {
         return Err(r.problems);
     }
@@ -630,6 +631,18 @@ impl Resolver {
             let mut steps = Vec::with_capacity(cp.steps.len());
             for ((k, st), pos) in cp.steps.iter().enumerate().zip(STEP_POSITIONS) {
                 let after = match st.after.as_deref() {
+                    _ if st.follows.is_some() => {
+                        if st.after.is_some() {
+                            self.report(|| {
+                                Problem::new(
+                                    step_path(c, k).key("follows"),
+                                    "a step waits for one step: `after` (one of its campaign's) or `follows` (another campaign's), not both",
+                                    "both after and follows",
+                                )
+                            });
+                        }
+                        None
+                    }
                     Some(CAMPAIGN_START) => None,
                     Some(a) => {
                         let found = earlier.get(a);
@@ -669,6 +682,9 @@ impl Resolver {
                 steps.push(StepDef {
                     id: st.id.as_str().into(),
                     after,
+                    // Resolved by `follows` once every campaign's steps are known.
+                    follows: None,
+                    next: Vec::new(),
                     delay: st.delay,
                     success: st.success.0,
                     action,
@@ -687,6 +703,69 @@ impl Resolver {
             step_ids.push(earlier);
         }
         (out, step_ids)
+    }
+
+    /// Each step's `follows` (a step of another campaign), then every
+    /// step's `next`: the steps that wait for it.
+    fn follows(
+        &mut self,
+        s: &Scenario,
+        ids: &Ids,
+        step_ids: &[Table<u16>],
+        campaigns: &mut [CampaignDef],
+    ) {
+        for (c, cp) in s.campaigns.iter().enumerate() {
+            for (k, st) in cp.steps.iter().enumerate() {
+                let Some(of) = &st.follows else { continue };
+                let at = || step_path(c, k).key("follows");
+                let oc = self.refer(&ids.campaigns, "campaign", &of.campaign, || {
+                    at().key("campaign")
+                });
+                if oc == Some(c as u32) {
+                    self.report(|| {
+                        Problem::new(
+                            at().key("campaign"),
+                            "`follows` names another campaign's step; within a campaign, use `after`",
+                            "its own campaign",
+                        )
+                    });
+                }
+                let os = oc.and_then(|oc| {
+                    let steps = step_ids.get(CampaignIx(oc).i())?;
+                    self.refer(steps, "step", &of.step, || at().key("step"))
+                });
+                if let (Some(oc), Some(os), Some(def)) = (
+                    oc,
+                    os,
+                    campaigns.get_mut(c).and_then(|d| d.steps.get_mut(k)),
+                ) {
+                    def.follows = Some(StepRef {
+                        campaign: CampaignIx(oc),
+                        step: os,
+                    });
+                }
+            }
+        }
+        let mut next: Vec<(StepRef, StepRef)> = Vec::new();
+        for (c, cp) in campaigns.iter().enumerate() {
+            for (j, st) in cp.steps.iter().enumerate() {
+                let me = StepRef::at(CampaignIx::at(c), j);
+                if let Some(k) = st.after {
+                    next.push((StepRef::at(CampaignIx::at(c), usize::from(k)), me));
+                }
+                if let Some(of) = st.follows {
+                    next.push((of, me));
+                }
+            }
+        }
+        for (of, me) in next {
+            if let Some(def) = campaigns
+                .get_mut(of.campaign.i())
+                .and_then(|d| d.steps.get_mut(of.step as usize))
+            {
+                def.next.push(me);
+            }
+        }
     }
 
     /// What an action does, resolved.
@@ -946,6 +1025,60 @@ impl Resolver {
         }
     }
 
+    /// An objective's node set; `at` is the path of its `nodes` list, whose
+    /// nodes must be of its sector and country where it names them.
+    fn node_set(
+        &mut self,
+        sector: Option<Sector>,
+        country: Option<CountryIx>,
+        named: &Option<Vec<Id>>,
+        w: &World,
+        at: impl Fn() -> ValuePath,
+    ) -> NodeSet {
+        let nodes = named.as_ref().map(|named| {
+            if named.is_empty() {
+                self.report(|| {
+                    Problem::new(
+                        at(),
+                        "name at least one node, or leave `nodes` out",
+                        "empty",
+                    )
+                });
+            }
+            let mut v = Vec::with_capacity(named.len());
+            for (j, n) in named.iter().enumerate() {
+                let Some(k) = self.refer(&w.ids.nodes, "infrastructure node", n, || at().index(j))
+                else {
+                    continue;
+                };
+                let d = &w.nodes[NodeIx(k).i()];
+                if sector.is_some_and(|s| s != d.sector) || country.is_some_and(|c| c != d.country)
+                {
+                    self.report(|| {
+                        Problem::new(
+                            at().index(j),
+                            format!(
+                                "`{n}` is not among the objective's nodes: it is {} in {}",
+                                d.sector.name(),
+                                w.countries[d.country.i()].id
+                            ),
+                            "outside the sector or country",
+                        )
+                    });
+                }
+                v.push(NodeIx(k));
+            }
+            v.sort();
+            v.dedup();
+            v
+        });
+        NodeSet {
+            sector,
+            country,
+            nodes,
+        }
+    }
+
     /// A decision exercise control scripts in inject `k`'s effect.
     fn scripted(&mut self, d: &Scripted, k: usize, w: &World) -> Decision {
         let at = || ValuePath::of("msel").index(k).key("effect").index(0);
@@ -1084,7 +1217,8 @@ impl Resolver {
         }
     }
 
-    fn objectives(&mut self, s: &Scenario, ids: &Ids) -> Vec<ObjectiveDef> {
+    fn objectives(&mut self, s: &Scenario, w: &World) -> Vec<ObjectiveDef> {
+        let ids = w.ids;
         let mut out = Vec::with_capacity(s.objectives.len());
         for (i, o) in s.objectives.iter().enumerate() {
             let at = |field| {
@@ -1110,15 +1244,19 @@ impl Resolver {
                 Criterion::RestoreWithin {
                     sector,
                     country: k,
+                    nodes: named,
                     within,
-                } => Measure::RestoreWithin {
-                    sector: *sector,
-                    country: country(self, k),
-                    within: *within,
-                },
+                } => {
+                    let c = country(self, k);
+                    Measure::RestoreWithin {
+                        of: self.node_set(Some(*sector), c, named, w, || at("nodes")),
+                        within: *within,
+                    }
+                }
                 Criterion::ServiceLossBelow {
                     sector,
                     country: k,
+                    nodes: named,
                     node_hours,
                 } => {
                     if !(node_hours.is_finite() && *node_hours >= 0.0) {
@@ -1130,9 +1268,9 @@ impl Resolver {
                             )
                         });
                     }
+                    let c = country(self, k);
                     Measure::ServiceLossBelow {
-                        sector: *sector,
-                        country: country(self, k),
+                        of: self.node_set(*sector, c, named, w, || at("nodes")),
                         node_hours: *node_hours,
                     }
                 }
@@ -1281,6 +1419,7 @@ mod tests {
         s.objectives[5].criterion = Criterion::ServiceLossBelow {
             sector: None,
             country: Some("EE".into()),
+            nodes: None,
             node_hours: -1.0,
         };
         assert_eq!(

@@ -143,7 +143,7 @@ pub fn start(sim: &mut Sim) {
     let cat = sim.cat;
     for (c, camp) in cat.campaigns.iter().enumerate() {
         for (i, st) in camp.steps.iter().enumerate() {
-            if st.after.is_none() {
+            if st.after.is_none() && st.follows.is_none() {
                 let s = StepRef::at(CampaignIx::at(c), i);
                 let delay = camp
                     .start
@@ -189,12 +189,11 @@ pub fn step_due(sim: &mut Sim, s: StepRef) {
     match outcome {
         Ok(()) => {
             sim.campaign(s).steps[i] = StepStatus::Succeeded(now);
-            for (j, next) in cat.campaigns[c].steps.iter().enumerate() {
-                if next.after == Some(s.step) {
-                    let delay = next.delay.sample(&mut sim.rng.steps[c][j]);
-                    sim.campaign(s).steps[j] = StepStatus::Scheduled;
-                    sim.after(delay, ThreatEv::StepDue(StepRef::at(s.campaign, j)));
-                }
+            for &next in &def.next {
+                let (nc, nj) = (next.campaign.i(), next.step as usize);
+                let delay = cat.step(next).delay.sample(&mut sim.rng.steps[nc][nj]);
+                sim.campaign(next).steps[nj] = StepStatus::Scheduled;
+                sim.after(delay, ThreatEv::StepDue(next));
             }
         }
         Err(why) => {

@@ -315,6 +315,56 @@ fn a_decision_in_a_campaign_step_is_refused_where_it_is_written() {
 }
 
 #[test]
+fn a_step_that_follows_another_campaign_is_checked_where_it_is_written() {
+    // In the chemical campaign: a step with both `after` and `follows`, one
+    // that `follows` its own campaign, one naming a step the grid campaign
+    // does not have.
+    let steps = [
+        r#"(id: "both", after: Some("start"), follows: Some((campaign: "grid", step: "phish")), delay: Fixed("1h"), success: 1.0, action: Disrupt(target: "EE-grid", severity: 0.5)),"#,
+        r#"(id: "own", follows: Some((campaign: "poison", step: "release")), delay: Fixed("1h"), success: 1.0, action: Disrupt(target: "EE-grid", severity: 0.5)),"#,
+        r#"(id: "ghost", follows: Some((campaign: "grid", step: "nowhere")), delay: Fixed("1h"), success: 1.0, action: Disrupt(target: "EE-grid", severity: 0.5)),"#,
+    ];
+    let text = mini_with(
+        "lethality: 0.3)),",
+        &format!(
+            "lethality: 0.3)),\n            {}",
+            steps.join("\n            ")
+        ),
+    );
+    let out = validate("follows.ron", &text);
+    out.refused();
+    for value in [
+        r#"(campaign: "grid", step: "phish")"#,
+        r#""poison", step: "release""#,
+        r#""nowhere""#,
+    ] {
+        let (line, col) = line_col(&text, value, 0);
+        out.stderr_has(&format!("follows.ron:{line}:{col}"));
+    }
+    out.stderr_has("not both")
+        .stderr_has("use `after`")
+        .stderr_has("nowhere");
+}
+
+#[test]
+fn an_objective_s_nodes_are_checked_where_they_are_written() {
+    // A telecom node in an energy objective, and a node that does not exist.
+    let text = mini_with(
+        r#"RestoreWithin(sector: Energy, country: Some("EE"), within: "12h")"#,
+        r#"RestoreWithin(sector: Energy, nodes: Some(["EE-grid", "EE-tel", "EE-nowhere"]), within: "12h")"#,
+    );
+    let out = validate("nodes.ron", &text);
+    out.refused();
+    for value in [r#""EE-tel""#, r#""EE-nowhere""#] {
+        let last = text.matches(value).count() - 1;
+        let (line, col) = line_col(&text, value, last);
+        out.stderr_has(&format!("nodes.ron:{line}:{col}"));
+    }
+    out.stderr_has("it is telecom in EE")
+        .stderr_has("EE-nowhere");
+}
+
+#[test]
 fn casualty_classes_that_do_not_add_up_are_refused_where_they_are_written() {
     // Severe and moderate shares of more than all the exposed, and a
     // negative number of worried well.

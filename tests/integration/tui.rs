@@ -510,14 +510,16 @@ fn a_live_session_in_tmux_replays_to_the_hash_it_printed() {
     assert_eq!(h, live);
     assert!(out.stdout.contains("cut short"), "{}", out.stdout);
 
-    // The journal with another scenario in its header: refused, naming it.
+    // The journal with another version of the scenario in its header (same
+    // name, other digest): refused, saying the file changed.
     let other = dir.path().join("other-scenario.jsonl");
     with_header(&journal, &other, |h| {
         h["scenario_sha256"] = "0".repeat(64).into()
     });
     let out = pacesim(dir.path(), [Path::new("replay"), &other]);
     out.refused().stderr_has("other-scenario.jsonl");
-    out.stderr_has("another scenario");
+    out.stderr_has("another version of the scenario")
+        .stderr_has("has changed since");
 
     // Resuming it with another seed or scenario: refused before the
     // terminal is touched (no tmux needed), naming the journal.
