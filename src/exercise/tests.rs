@@ -861,3 +861,79 @@ fn a_step_that_follows_another_campaign_s_step_waits_for_it_to_succeed() {
     assert_eq!(launched(1.0), Some(7 * 3600), "two hours after the trip");
     assert_eq!(launched(0.0), None, "the trip failed: nothing to exploit");
 }
+
+#[test]
+fn a_scanning_worm_reaches_exposed_nodes_that_no_link_connects() {
+    // No dependencies at all: a wiper that follows links stays in its seed,
+    // a worm scanning Estonia's nodes reaches the others.
+    let worm = |scan: &str| {
+        format!(
+            r#"(id: "w", name: "w", actor: "APT", steps: [(id: "x", delay: Fixed("1h"), success: 1.0,
+                action: Wiper(seeds: ["EE-grid"], spread: 1.0, hop_delay: Fixed("10m"){scan}))])"#
+        )
+    };
+    let hit = |scan: &str| {
+        let f = execute(world(WEAK, PLENTY, "", &worm(scan)), 4, None);
+        let mut nodes: Vec<_> = events(&f)
+            .iter()
+            .filter_map(|w| match w {
+                What::Cyber(CyberRecord::WiperInfection { node, .. }) => Some(*node),
+                _ => None,
+            })
+            .collect();
+        nodes.sort();
+        nodes
+    };
+    assert_eq!(hit("").len(), 1, "no links, no spread");
+    let scanned = hit(r#", scan: Some((countries: ["EE"], probes: 3))"#);
+    assert_eq!(scanned.len(), 4, "every Estonian node: {scanned:?}");
+    let cat = world(WEAK, PLENTY, "", &worm(""));
+    assert!(
+        !scanned.contains(&node(&cat, "LV-grid")),
+        "and none outside the countries it scans"
+    );
+}
+
+#[test]
+fn an_intruder_moves_on_to_the_other_nodes_of_the_same_operator() {
+    // An intrusion into the grid. When one company also runs the bank, the
+    // intruder moves on to it within hours, against the bank's defence;
+    // when they are apart it never gets there.
+    let campaign = r#"(id: "c", name: "c", actor: "APT", steps: [
+        (id: "in", delay: Fixed("1h"), success: 1.0, premise: true, action: Intrusion(target: "EE-grid"))])"#;
+    let one_operator = |text: String| {
+        text.replace(
+            r#"(id: "EE-grid", name: "Elering","#,
+            r#"(id: "EE-grid", operator: Some("Holding"), name: "Elering","#,
+        )
+        .replace(
+            r#"(id: "EE-bank", name: "Bank","#,
+            r#"(id: "EE-bank", operator: Some("Holding"), name: "Bank","#,
+        )
+    };
+    let in_bank = |text: &str| {
+        let cat = compile(text);
+        let bank = node(&cat, "EE-bank");
+        (0..40)
+            .filter(|&s| {
+                events(&execute(cat.clone(), s, None)).iter().any(|w| {
+                    matches!(w, What::Cyber(CyberRecord::IntrusionPlanted { node, .. }) if *node == bank)
+                })
+            })
+            .count()
+    };
+    let apart = world_text(WEAK, PLENTY, "", campaign);
+    let open = one_operator(apart.clone());
+    let defended = one_operator(world_text(STRONG, PLENTY, "", campaign)).replace(
+        r#"restore: Fixed("8h"), hardening: 0.0"#,
+        r#"restore: Fixed("8h"), hardening: 1.0"#,
+    );
+    assert_ne!(open, defended);
+    assert_eq!(in_bank(&apart), 0, "apart: no way in");
+    assert_eq!(in_bank(&open), 40, "one operator, no defence: always");
+    let held = in_bank(&defended);
+    assert!(
+        (8..=26).contains(&held),
+        "full defence holds it off about three times in five: in {held}/40"
+    );
+}

@@ -240,8 +240,9 @@ pub struct Totals {
     /// Sum of service over the sector's nodes (each 0 to 1).
     pub service: Vec<[f64; 9]>,
     pub nodes: Vec<[u32; 9]>,
-    /// People without the sector's service.
+    /// People without the sector's service, and people it serves.
     pub lost_people: Vec<[f64; 9]>,
+    pub served: Vec<[f64; 9]>,
     /// Nodes below full service, and below [`LOST`].
     pub impaired: Vec<u32>,
     pub lost: Vec<u32>,
@@ -254,6 +255,7 @@ impl Totals {
             service: vec![[0.0; 9]; n],
             nodes: vec![[0; 9]; n],
             lost_people: vec![[0.0; 9]; n],
+            served: vec![[0.0; 9]; n],
             impaired: vec![0; n],
             lost: vec![0; n],
         };
@@ -261,6 +263,7 @@ impl Totals {
             let (c, k) = (node.country.i(), sector_slot(node.sector));
             t.service[c][k] += 1.0;
             t.nodes[c][k] += 1;
+            t.served[c][k] += node.serves as f64;
         }
         t
     }

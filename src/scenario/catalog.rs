@@ -116,6 +116,8 @@ pub struct NodeDef {
     pub hardening: f64,
     /// Manual operation after a cyber attack: (after, service).
     pub manual: Option<(Dist, f64)>,
+    /// The other nodes of its operator, in node order (lateral movement).
+    pub same_operator: Vec<NodeIx>,
 }
 
 #[derive(Debug)]
@@ -200,6 +202,9 @@ pub enum Effect {
         spread: f64,
         hop_delay: Dist,
         max_nodes: u32,
+        /// A scanning worm's targets and probes per node; `None`: it
+        /// follows infrastructure links.
+        scan: Option<(Vec<NodeIx>, u32)>,
     },
     ElectionAttack {
         target: NodeIx,

@@ -179,6 +179,11 @@ pub struct Node {
     /// the repair (the control systems' rebuild) takes its `restore` time.
     #[serde(default)]
     pub manual: Option<Manual>,
+    /// The organisation that runs it. An intrusion into one of an operator's
+    /// nodes moves on to its other nodes (lateral movement), each after a
+    /// delay and against that node's defence.
+    #[serde(default)]
+    pub operator: Option<String>,
 }
 
 /// Manual operation after a cyber attack (Ukraine, December 2015: power back
@@ -315,6 +320,21 @@ pub struct Step {
     pub note: String,
 }
 
+/// A worm that scans for exposed systems rather than following
+/// infrastructure links (WannaCry scanned the internet for open SMB
+/// ports): each node it takes probes `probes` nodes drawn at random from
+/// those of `sectors` in `countries` (every sector or country where empty),
+/// each probe taking the malware's hop delay and spread chance.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scan {
+    #[serde(default)]
+    pub sectors: Vec<Sector>,
+    #[serde(default)]
+    pub countries: Vec<Id>,
+    pub probes: u32,
+}
+
 /// A step of a campaign, named from outside it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -382,6 +402,8 @@ pub enum Action {
         hop_delay: Dist,
         #[serde(default)]
         max_nodes: Option<u32>,
+        #[serde(default)]
+        scan: Option<Scan>,
     },
     /// Cyber: ransomware encrypting the systems of `seeds` and, a worm
     /// like WannaCry, spreading along infrastructure links with `spread`
@@ -396,6 +418,8 @@ pub enum Action {
         hop_delay: Option<Dist>,
         #[serde(default)]
         max_nodes: Option<u32>,
+        #[serde(default)]
+        scan: Option<Scan>,
     },
     /// Cyber: attack on election systems; optionally leaks stolen data
     /// into a narrative (hack and leak).

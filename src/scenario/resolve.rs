@@ -482,7 +482,20 @@ impl Resolver {
                 restore: n.restore,
                 hardening: n.hardening.0,
                 manual: n.manual.as_ref().map(|m| (m.after, m.service.0)),
+                same_operator: Vec::new(),
             });
+        }
+        // Each operator's nodes, in node order.
+        let mut by_operator: std::collections::BTreeMap<&str, Vec<NodeIx>> = Default::default();
+        for (i, n) in s.infrastructure.nodes.iter().enumerate() {
+            if let Some(op) = &n.operator {
+                by_operator.entry(op).or_default().push(NodeIx::at(i));
+            }
+        }
+        for group in by_operator.values() {
+            for &n in group {
+                out[n.i()].same_operator = group.iter().copied().filter(|&m| m != n).collect();
+            }
         }
         out
     }
@@ -766,6 +779,50 @@ impl Resolver {
                 def.next.push(me);
             }
         }
+        // Steps reachable from those that wait for nothing; any other waits,
+        // through `follows`, on itself and would never run.
+        let mut reached: Vec<Vec<bool>> = campaigns
+            .iter()
+            .map(|c| vec![false; c.steps.len()])
+            .collect();
+        let mut todo: Vec<StepRef> = Vec::new();
+        for (c, cp) in campaigns.iter().enumerate() {
+            for (j, st) in cp.steps.iter().enumerate() {
+                if st.after.is_none() && st.follows.is_none() {
+                    reached[c][j] = true;
+                    todo.push(StepRef::at(CampaignIx::at(c), j));
+                }
+            }
+        }
+        while let Some(s) = todo.pop() {
+            for &n in &campaigns[s.campaign.i()].steps[s.step as usize].next {
+                let seen = &mut reached[n.campaign.i()][n.step as usize];
+                if !*seen {
+                    *seen = true;
+                    todo.push(n);
+                }
+            }
+        }
+        for (c, cp) in s.campaigns.iter().enumerate() {
+            for (k, st) in cp.steps.iter().enumerate() {
+                let resolved = campaigns[c]
+                    .steps
+                    .get(k)
+                    .is_some_and(|d| d.follows.is_some());
+                if resolved && !reached[c][k] {
+                    self.report(|| {
+                        Problem::new(
+                            step_path(c, k).key("follows"),
+                            format!(
+                                "step `{}` waits, through `follows`, on itself: it would never run",
+                                st.id
+                            ),
+                            "a circle of steps",
+                        )
+                    });
+                }
+            }
+        }
     }
 
     /// What an action does, resolved.
@@ -795,12 +852,14 @@ impl Resolver {
                 spread,
                 hop_delay,
                 max_nodes,
+                scan,
             } => self.malware(
                 Malware::Wiper,
                 seeds,
                 spread.0,
                 *hop_delay,
                 *max_nodes,
+                scan,
                 at,
                 w,
             ),
@@ -809,6 +868,7 @@ impl Resolver {
                 spread,
                 hop_delay,
                 max_nodes,
+                scan,
             } => {
                 if spread.0 > 0.0 && hop_delay.is_none() {
                     self.report(|| {
@@ -821,7 +881,16 @@ impl Resolver {
                 }
                 // Without a spread the hop delay is never drawn.
                 let hop = hop_delay.unwrap_or(crate::engine::Dist::Fixed(Duration(3600)));
-                self.malware(Malware::Ransomware, seeds, spread.0, hop, *max_nodes, at, w)
+                self.malware(
+                    Malware::Ransomware,
+                    seeds,
+                    spread.0,
+                    hop,
+                    *max_nodes,
+                    scan,
+                    at,
+                    w,
+                )
             }
             Action::ElectionAttack {
                 target,
@@ -994,9 +1063,11 @@ impl Resolver {
         spread: f64,
         hop_delay: crate::engine::Dist,
         max_nodes: Option<u32>,
+        scan: &Option<Scan>,
         at: ActionAt,
         w: &World,
     ) -> Effect {
+        let scan = self.scan(scan, at, w);
         if seeds.is_empty() {
             self.report(|| {
                 Problem::new(
@@ -1022,7 +1093,45 @@ impl Resolver {
             spread,
             hop_delay,
             max_nodes: max_nodes.unwrap_or(u32::MAX),
+            scan,
         }
+    }
+
+    /// A scanning worm's targets (in node order) and probes per node.
+    fn scan(&mut self, scan: &Option<Scan>, at: ActionAt, w: &World) -> Option<(Vec<NodeIx>, u32)> {
+        let sc = scan.as_ref()?;
+        let path = || at.path().key("scan");
+        let countries: Vec<CountryIx> = sc
+            .countries
+            .iter()
+            .enumerate()
+            .filter_map(|(j, c)| {
+                self.refer(&w.ids.countries, "country", c, || {
+                    path().key("countries").index(j)
+                })
+                .map(CountryIx)
+            })
+            .collect();
+        let targets: Vec<NodeIx> = w
+            .nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| {
+                (sc.sectors.is_empty() || sc.sectors.contains(&d.sector))
+                    && (sc.countries.is_empty() || countries.contains(&d.country))
+            })
+            .map(|(k, _)| NodeIx::at(k))
+            .collect();
+        if targets.is_empty() || !(1..=100).contains(&sc.probes) {
+            self.report(|| {
+                Problem::new(
+                    path(),
+                    "a scanning worm needs nodes to scan (of its sectors, in its countries) and 1 to 100 probes per node",
+                    "nothing to scan",
+                )
+            });
+        }
+        Some((targets, sc.probes))
     }
 
     /// An objective's node set; `at` is the path of its `nodes` list, whose
@@ -1089,7 +1198,19 @@ impl Resolver {
             )
         };
         match d {
-            Scripted::InvokeSolidarity(c) => Decision::Solidarity(country(self, c, at().index(0))),
+            Scripted::InvokeSolidarity(c) => {
+                let k = country(self, c, at().index(0));
+                if w.countries.get(k.i()).is_some_and(|d| !d.eu) {
+                    self.report(|| {
+                        Problem::new(
+                            at().index(0),
+                            format!("`{c}` is not an EU member state: Art. 222 TFEU binds the Union and its members"),
+                            "not in the EU",
+                        )
+                    });
+                }
+                Decision::Solidarity(k)
+            }
             Scripted::RequestUcpm { country: c, need } => {
                 Decision::UcpmRequest(country(self, c, at().key("country")), *need)
             }

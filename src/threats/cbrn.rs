@@ -487,14 +487,15 @@ pub fn course(
     let mut nations = in_order(&mut nations);
     let health = infra::sector_slot(crate::scenario::Sector::Health);
     for (c, nation) in nations.iter_mut().enumerate() {
-        let nodes = totals.nodes[c][health];
-        // Mean health service, with the overload the incidents themselves
-        // put on it taken out (it is not lost capacity, and counting it
-        // would feed back on itself).
-        let capability = if nodes == 0 {
+        let served = totals.served[c][health];
+        // Health service by the people each node serves (an ambulance post
+        // weighs less than a university hospital), with the overload the
+        // incidents themselves put on it taken out (it is not lost
+        // capacity, and counting it would feed back on itself).
+        let capability = if served <= 0.0 {
             1.0
         } else {
-            totals.service[c][health] / f64::from(nodes) / (1.0 - nation.hospital_overload)
+            (1.0 - totals.lost_people[c][health] / served) / (1.0 - nation.hospital_overload)
         };
         let blocked = beds_blocked(cat.0.countries[c].resources.surge_beds, capability);
         if nation.beds_blocked != blocked {
@@ -533,12 +534,17 @@ fn progress(inc: &mut Incident, nation: &mut Nation, surge: u32, reports: &mut V
     let onset = binomial(rng, inc.incubating, onset_p);
     let absorbed = binomial(rng, inc.absorbing, 1.0 - math::exp(-1.0 / p.absorb_h));
     inc.incubating -= onset;
+    // An absorbed dose takes the agent's onset to show, like an inhaled one.
     inc.absorbing -= absorbed;
+    inc.incubating += absorbed;
     let moderate_onset = binomial(rng, inc.moderate_incubating, onset_p);
     inc.moderate_incubating -= moderate_onset;
-    inc.ill += onset + absorbed;
-    inc.moderate_waiting += moderate_onset;
-    inc.symptomatic_total += onset + absorbed + moderate_onset;
+    inc.ill = inc.ill.saturating_add(onset);
+    inc.moderate_waiting = inc.moderate_waiting.saturating_add(moderate_onset);
+    inc.symptomatic_total = inc
+        .symptomatic_total
+        .saturating_add(onset)
+        .saturating_add(moderate_onset);
     // Those taken ill while still contaminated (a skin dose is absorbed by
     // the contaminated): some make their own way to hospital in their
     // clothes and expose its staff; the others wait at the scene to be
@@ -546,7 +552,7 @@ fn progress(inc: &mut Incident, nation: &mut Nation, surge: u32, reports: &mut V
     // recognised nobody knows to decontaminate: all reach hospital as they are.
     if p.harms_carers {
         let still = f64::from(inc.awaiting_decon) / f64::from(inc.queue_total.max(1));
-        let severe_dirty = binomial(rng, onset, still) + absorbed;
+        let severe_dirty = binomial(rng, onset, still);
         let moderate_dirty = binomial(rng, moderate_onset, still);
         let known = inc.detected_at.is_some();
         let (severe_self, moderate_self) = if known {
@@ -570,11 +576,11 @@ fn progress(inc: &mut Incident, nation: &mut Nation, surge: u32, reports: &mut V
         );
         // Staff are exposed too: they count among the exposed and the ill,
         // and queue for decontamination.
-        inc.staff_ill += staff;
+        inc.staff_ill = inc.staff_ill.saturating_add(staff);
         inc.exposed = inc.exposed.saturating_add(staff);
         inc.queue_total = inc.queue_total.saturating_add(staff);
         inc.awaiting_decon = inc.awaiting_decon.saturating_add(staff);
-        inc.symptomatic_total += staff;
+        inc.symptomatic_total = inc.symptomatic_total.saturating_add(staff);
     }
     // Decontamination: the casualties waiting at the scene first (triage),
     // then the queue, where it spares those still absorbing a skin dose
@@ -590,7 +596,10 @@ fn progress(inc: &mut Incident, nation: &mut Nation, surge: u32, reports: &mut V
         inc.severe_at_scene -= severe_done;
         inc.moderate_at_scene -= moderate_done;
         let rest = inc.awaiting_decon - severe_done - moderate_done;
-        if capacity > 0 && rest > 0 {
+        if capacity >= rest {
+            // The whole queue is through: nobody is left absorbing.
+            inc.absorbing = 0;
+        } else if capacity > 0 {
             let share = f64::from(inc.absorbing) / f64::from(rest);
             let spared = binomial(rng, capacity, share.min(1.0)).min(inc.absorbing);
             inc.absorbing -= spared;

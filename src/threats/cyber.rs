@@ -148,13 +148,63 @@ pub fn foothold_nodes(
     v
 }
 
+/// Time for an intruder to move from the first system to others of the
+/// same organisation: a median of an hour (CrowdStrike Global Threat Report
+/// 2024: average "breakout time" 62 minutes, the fastest 2 minutes; the
+/// spread is an assumption).
+const BREAKOUT: crate::engine::Dist = crate::engine::Dist::LogNormal {
+    median: crate::engine::Duration(3600),
+    sigma: 1.0,
+};
+
+/// A campaign's intrusion into `n`, which moves on to the other nodes of
+/// its operator.
 pub fn intrude(sim: &mut Sim, by: Origin, n: NodeIx) {
+    plant(sim, by, n);
+    let cat = sim.cat;
+    for &m in &cat.nodes[n.i()].same_operator {
+        let d = BREAKOUT.sample(sim.rng.at_node(cat, "lateral", m));
+        sim.after(
+            d,
+            ThreatEv::Lateral {
+                by,
+                from: n,
+                node: m,
+            },
+        );
+    }
+}
+
+fn plant(sim: &mut Sim, by: Origin, n: NodeIx) {
     sim.node(n).footholds.push((by, Foothold::Active));
     let mut list = sim.world.resource_mut::<FootholdNodes>();
     if !list.0.contains(&n) {
         list.0.push(n);
     }
     sim.emit(CyberRecord::IntrusionPlanted { by, node: n });
+}
+
+/// The intruder at `from` tries another node of its operator: it gets in
+/// against that node's defence, unless it has been evicted from `from`, is
+/// there already, or its campaign was stopped.
+pub fn lateral(sim: &mut Sim, by: Origin, from: NodeIx, n: NodeIx) {
+    let still_in = |sim: &Sim, node: NodeIx| {
+        sim.node_ref(node)
+            .footholds
+            .iter()
+            .any(|(o, f)| *o == by && *f != Foothold::Evicted)
+    };
+    let halted = by
+        .campaign()
+        .is_some_and(|c| sim.world.resource::<crate::world::Halted>().0.contains(&c));
+    if halted || !still_in(sim, from) || still_in(sim, n) {
+        return;
+    }
+    let cat = sim.cat;
+    let roll: f64 = sim.rng.at_node(cat, "lateral", n).random();
+    if roll < 1.0 - DEFENCE_WEIGHT * defence(sim, n) {
+        plant(sim, by, n);
+    }
 }
 
 pub fn disrupt(sim: &mut Sim, by: Origin, n: NodeIx, severity: f64, election: bool) {
@@ -184,6 +234,7 @@ pub fn infect(sim: &mut Sim, by: Origin, n: NodeIx, hop: u16) -> bool {
         kind,
         hop_delay,
         max_nodes,
+        scan,
         ..
     }) = cat.effect_of(by)
     else {
@@ -203,10 +254,22 @@ pub fn infect(sim: &mut Sim, by: Origin, n: NodeIx, hop: u16) -> bool {
         Origin::Step(s) => &mut sim.rng.steps[s.campaign.i()][s.step as usize],
         Origin::Inject(_) => &mut sim.rng.control,
     };
-    let delays: Vec<_> = cat
-        .neighbours(n)
+    // Along infrastructure links, or to nodes it scans at random.
+    let next = match scan {
+        None => cat.neighbours(n),
+        Some((targets, probes)) => (0..*probes)
+            .map(|_| targets[stream.random_range(0..targets.len())])
+            .collect(),
+    };
+    let delays: Vec<_> = next
         .into_iter()
         .map(|nb| (nb, hop_delay.sample(stream)))
+        .collect();
+    // A scanning worm's probes of systems already hit need no event, so its
+    // events stay within probes x nodes it takes (links are few per node).
+    let delays: Vec<_> = delays
+        .into_iter()
+        .filter(|(nb, _)| scan.is_none() || sim.node_ref(*nb).malware.is_none())
         .collect();
     for (nb, delay) in delays {
         sim.after(

@@ -124,6 +124,12 @@ pub enum ThreatEv {
     StepDue(StepRef),
     /// Wiper malware reaches a neighbouring node.
     WiperHop { by: Origin, node: NodeIx, hop: u16 },
+    /// An intruder moves from `from` to another node of its operator.
+    Lateral {
+        by: Origin,
+        from: NodeIx,
+        node: NodeIx,
+    },
     /// A bot network's push is over.
     AmplificationEnds { narrative: NarrativeIx, factor: f64 },
 }
@@ -132,6 +138,7 @@ pub fn handle(sim: &mut Sim, ev: ThreatEv) {
     match ev {
         ThreatEv::StepDue(s) => step_due(sim, s),
         ThreatEv::WiperHop { by, node, hop } => cyber::hop(sim, by, node, hop),
+        ThreatEv::Lateral { by, from, node } => cyber::lateral(sim, by, from, node),
         ThreatEv::AmplificationEnds { narrative, factor } => {
             disinfo::amplification_ends(sim, narrative, factor)
         }

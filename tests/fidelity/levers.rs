@@ -384,42 +384,40 @@ fn directions() -> Vec<Direction> {
 }
 
 /// Where decontamination units are short (one per country), a second unit
-/// per country, or a rescEU reserve in the UCPM pool, cuts casualties in
-/// the scenarios where people are harmed while they wait (an agent absorbed
-/// through the skin, more exposed than the units clear in time) and raises
-/// them in none. A gas inhaled at the scene, or a handful of exposed
-/// people, leave nothing for faster decontamination to save.
+/// per country (under the 2019 arrangements), or the forward-leaning
+/// posture's pre-positioned rescEU CBRN decontamination reserve (against
+/// the same posture without it), cuts casualties in the scenarios where
+/// people are harmed while they wait (at the scene before transport, or
+/// absorbing a skin dose) and raises them in none. A gas inhaled at the
+/// scene, or a handful of exposed people, leave nothing to save.
 fn decontamination() -> Vec<Direction> {
     let short = |c: &mut Catalog| {
         c.countries
             .iter_mut()
             .for_each(|k| k.resources.decon_units = 1);
     };
-    let reserve = |c: &mut Catalog| {
-        let u = c.response.ucpm.as_mut().expect("eu_2019 has UCPM");
-        u.modules.push(
-            ron::from_str(
-                r#"(id: "rescEU-CBRN-decon", name: "rescEU CBRN decontamination reserve", from: "rescEU (FI)",
-                    capability: Decontamination(6), lead_time: LogNormal(median: "12h", sigma: 0.4), stay: "14d")"#,
-            )
-            .expect("module"),
-        );
-    };
     let mut out = Vec::new();
     let mut cut = [0usize; 2];
     for sc in CBRN_SCENARIOS {
-        let base = arm(sc, &[EU_2019], short);
+        let once = arm(sc, &[EU_2019], short);
         let twice = arm(sc, &[EU_2019], |c| {
             short(c);
             c.countries
                 .iter_mut()
                 .for_each(|k| k.resources.decon_units = 2);
         });
-        let with_reserve = arm(sc, &[EU_2019], move |c| {
+        let no_reserve = arm(sc, &[FORWARD], |c| {
             short(c);
-            reserve(c);
+            let u = c.response.ucpm.as_mut().expect("forward-leaning has UCPM");
+            let before = u.modules.len();
+            u.modules.retain(|m| m.id != PRE_POSITIONED);
+            assert_eq!(u.modules.len() + 1, before, "{PRE_POSITIONED} in {FORWARD}");
         });
-        for (k, cand) in [twice, with_reserve].into_iter().enumerate() {
+        let reserve = arm(sc, &[FORWARD], short);
+        for (k, (base, cand)) in [(once, twice), (no_reserve, reserve)]
+            .into_iter()
+            .enumerate()
+        {
             let j = judge(&compare(&base, &cand, SEEDS), &["cbrn_deaths", "cbrn_ill"]);
             cut[k] += usize::from(j.better && !j.worse);
             out.push(Direction {
@@ -441,6 +439,9 @@ fn decontamination() -> Vec<Direction> {
     out
 }
 
+/// The forward-leaning posture's pre-positioned decontamination reserve.
+const PRE_POSITIONED: &str = "rescEU-CBRN-decon";
+
 /// The decontamination checks: never worse in a scenario, materially better in one.
 const DECON_CHECKS: [(&str, &str); 2] = [
     (
@@ -448,8 +449,8 @@ const DECON_CHECKS: [(&str, &str); 2] = [
         "a second decontamination unit per country (one per country) cuts casualties materially",
     ),
     (
-        "a rescEU decontamination reserve (one unit per country) never raises casualties",
-        "a rescEU decontamination reserve (one unit per country) cuts casualties materially",
+        "a pre-positioned rescEU decontamination reserve (forward-leaning, one unit per country) never raises casualties",
+        "a pre-positioned rescEU decontamination reserve (forward-leaning, one unit per country) cuts casualties materially",
     ),
 ];
 
@@ -615,7 +616,6 @@ const KNOWN_OPEN: &[&str] = &[
     "Solidarity clause (Art. 222) in playbooks/eu_2019.ron",
     "Solidarity clause (Art. 222) in playbooks/eu_forward_leaning.ron",
     "Solidarity clause (Art. 222) in playbooks/eu_2025.ron",
-    "a rescEU decontamination reserve (one unit per country) cuts casualties materially in any",
     "Art. 222 helps a state it overwhelms (UCPM pool empty, Lithuania short of means) in baltic_hybrid",
 ];
 
@@ -652,13 +652,7 @@ fn every_mechanism_matters_and_every_lever_moves_the_expected_way() {
          crews arrive some 11 hours later, when the release's dead are dead and its casualties \
          in care (60-run batch with `--keep-logs`). Its effects are IPCR's full activation and \
          later offers; none of the headline outcomes moves.\n\
-         - **A rescEU decontamination reserve does not cut casualties**: in the sarin attack \
-         with one unit per country (default seed), Belgium's request goes out after 11 hours of \
-         deliberation and the reserve arrives about 39 hours after the release, when every \
-         station's queue has been cleared by the national unit. Decontamination saves lives \
-         while casualties wait at the scene (a second national unit: 3.8 fewer deaths in the \
-         sarin attack) or while a skin dose is absorbed; a reserve a day and a half away comes \
-         too late for both in the shipped scenarios.\n",
+",
         removals_table(&removed),
         directions_table(&moved),
     );

@@ -365,6 +365,57 @@ fn an_objective_s_nodes_are_checked_where_they_are_written() {
 }
 
 #[test]
+fn a_scanning_worm_with_nothing_to_scan_is_refused_where_it_is_written() {
+    let text = mini_with(
+        "max_nodes: Some(4))),",
+        r#"max_nodes: Some(4), scan: Some((sectors: [Elections], countries: ["XX"], probes: 0)))),"#,
+    );
+    let out = validate("scan.ron", &text);
+    out.refused();
+    let (line, col) = line_col(&text, r#""XX""#, 0);
+    out.stderr_has(&format!("scan.ron:{line}:{col}"))
+        .stderr_has("nothing to scan");
+}
+
+#[test]
+fn steps_that_wait_on_each_other_across_campaigns_are_refused() {
+    // The grid campaign's first step waits for the chemical one's, which
+    // waits for the grid's: neither would ever run.
+    let text = mini_with(
+        r#"(id: "phish", delay: Fixed("2h")"#,
+        r#"(id: "phish", follows: Some((campaign: "poison", step: "release")), delay: Fixed("2h")"#,
+    )
+    .replacen(
+        r#"(id: "release", delay: Fixed("1h")"#,
+        r#"(id: "release", follows: Some((campaign: "grid", step: "phish")), delay: Fixed("1h")"#,
+        1,
+    );
+    let out = validate("circle.ron", &text);
+    out.refused();
+    out.stderr_has("on itself: it would never run");
+}
+
+#[test]
+fn art_222_scripted_for_a_state_outside_the_union_is_refused() {
+    let text = mini_with(
+        r#"(id: "LV", name: "Latvia", population: 1900000, nato: true,"#,
+        r#"(id: "LV", name: "Latvia", population: 1900000, nato: true, eu: false,"#,
+    )
+    .replacen(
+        "    msel: [",
+        r#"    msel: [
+        (number: 9, at: Time("1d"), from: "EXCON", to: "LV", method: Briefing, subject: "Decision",
+         message: "m", expected_action: "a", effect: Some(Decide(InvokeSolidarity("LV")))),"#,
+        1,
+    );
+    let out = validate("outside.ron", &text);
+    out.refused();
+    let (line, col) = line_col(&text, r#""LV")))"#, 0);
+    out.stderr_has(&format!("outside.ron:{line}:{col}"))
+        .stderr_has("not an EU member state");
+}
+
+#[test]
 fn casualty_classes_that_do_not_add_up_are_refused_where_they_are_written() {
     // Severe and moderate shares of more than all the exposed, and a
     // negative number of worried well.

@@ -216,7 +216,7 @@ impl Record for DecisionRecord {
                     if applies {
                         ""
                     } else {
-                        " (the playbook has no such mechanism: nothing follows)"
+                        " (nothing follows: no such mechanism in the playbook, or done already)"
                     }
                 ))
                 .detail("choice", kind.options()[0])
@@ -353,7 +353,22 @@ pub fn scripted(sim: &mut Sim, d: Decision, inject: InjectIx) {
         Decision::Attribution => (DecisionKind::Attribution, None),
         Decision::RestrictiveMeasures => (DecisionKind::RestrictiveMeasures, None),
     };
-    let applies = kind.policy(&sim.cat.response).is_some();
+    // Nothing follows without the mechanism (nor its state: a national-only
+    // run has none), nor for what is done already (sanctions come after
+    // attribution; a state may ask the UCPM again).
+    let applies = kind.policy(&sim.cat.response).is_some() && {
+        let st = eu_ref(sim);
+        match kind {
+            DecisionKind::IpcrInformationSharing => st.ipcr.mode < IpcrMode::InformationSharing,
+            DecisionKind::IpcrFullActivation => st.ipcr.mode < IpcrMode::FullActivation,
+            DecisionKind::Solidarity => country.is_some_and(|c| !st.solidarity.contains_key(&c)),
+            DecisionKind::Attribution => st.toolbox.attributed.is_none(),
+            DecisionKind::RestrictiveMeasures => {
+                st.toolbox.attributed.is_some() && st.toolbox.measures.is_none()
+            }
+            DecisionKind::UcpmRequest(_) => true,
+        }
+    };
     sim.emit(DecisionRecord::Scripted {
         kind,
         country,

@@ -571,10 +571,13 @@ fn art_222_brings_ipcr_to_full_activation_at_once_and_overtakes_the_presidency()
 /// the Union's means), and the playbook's clause carries it out at once.
 #[test]
 fn an_inject_scripts_art_222_and_the_playbook_s_clause_carries_it_out() {
+    // The same decision scripted again the next day: done already.
     let world = World::new("").msel(
         r#"(number: 7, at: Time("10h"), from: "EXCON", to: "EE", method: Briefing, subject: "Government decision",
             message: "The Estonian government invokes the solidarity clause.", expected_action: "Council and Commission respond under Council Decision 2014/415/EU.",
-            effect: Some(Decide(InvokeSolidarity("EE"))))"#,
+            effect: Some(Decide(InvokeSolidarity("EE")))),
+           (number: 8, at: Time("1d 10h"), from: "EXCON", to: "EE", method: Briefing, subject: "Again",
+            message: "m", expected_action: "a", effect: Some(Decide(InvokeSolidarity("EE"))))"#,
     );
     let ipcr = ipcr("Always", "3d", 0.2);
     let scripted = |f: &Finished| -> Vec<(u64, bool)> {
@@ -602,7 +605,7 @@ fn an_inject_scripts_art_222_and_the_playbook_s_clause_carries_it_out() {
         })
     };
     let f = world.run(&[&playbook(&format!("{ipcr}, {SOLIDARITY}"))], 1);
-    assert_eq!(scripted(&f), [(10 * H, true)]);
+    assert_eq!(scripted(&f), [(10 * H, true), (34 * H, false)]);
     assert_eq!(invoked(&f), [10 * H], "invoked as the inject fires");
     let full: Vec<u64> = ipcr_modes(&f)
         .into_iter()
@@ -613,7 +616,7 @@ fn an_inject_scripts_art_222_and_the_playbook_s_clause_carries_it_out() {
 
     // A playbook without the clause: the decision is logged, nothing follows.
     let g = world.run(&[&playbook(&ipcr)], 1);
-    assert_eq!(scripted(&g), [(10 * H, false)]);
+    assert_eq!(scripted(&g), [(10 * H, false), (34 * H, false)]);
     assert!(invoked(&g).is_empty());
 }
 
