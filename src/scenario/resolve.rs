@@ -946,7 +946,8 @@ impl Resolver {
                     });
                 }
                 let worried = f64::from(*exposed) * worried_well;
-                if !(0.0..=1e9).contains(&worried) {
+                let worried_ok = (0.0..=1e9).contains(&worried);
+                if !worried_ok {
                     self.report(|| {
                         Problem::new(
                             field("worried_well")(),
@@ -1000,7 +1001,7 @@ impl Resolver {
                     lethality: lethality.0,
                     moderate: moderate.0,
                     // Checked above to be a count of people; 0 when it was not.
-                    worried_well: if (0.0..=1e9).contains(&worried) {
+                    worried_well: if worried_ok {
                         worried.round() as u32
                     } else {
                         0

@@ -509,6 +509,12 @@ pub fn course(
     }
 }
 
+/// Share of an incident's queue (the exposed and the worried well, who
+/// cannot be told apart) not yet through decontamination.
+fn not_yet_through(awaiting: u32, queue_total: u32) -> f64 {
+    f64::from(awaiting) / f64::from(queue_total.max(1))
+}
+
 /// How much worse hospital care is while `blocked` of `surge` beds are out
 /// of use with the hospitals' systems ([`OUTAGE_MORTALITY`]).
 fn care_penalty(blocked: u32, surge: u32) -> f64 {
@@ -551,7 +557,7 @@ fn progress(inc: &mut Incident, nation: &mut Nation, surge: u32, reports: &mut V
     // decontaminated before an ambulance takes them. Until the incident is
     // recognised nobody knows to decontaminate: all reach hospital as they are.
     if p.harms_carers {
-        let still = f64::from(inc.awaiting_decon) / f64::from(inc.queue_total.max(1));
+        let still = not_yet_through(inc.awaiting_decon, inc.queue_total);
         let severe_dirty = binomial(rng, onset, still);
         let moderate_dirty = binomial(rng, moderate_onset, still);
         let known = inc.detected_at.is_some();
@@ -661,12 +667,15 @@ fn progress(inc: &mut Incident, nation: &mut Nation, surge: u32, reports: &mut V
     inc.moderate_in_bed -= rec_moderate_bed;
     inc.moderate_waiting -= rec_moderate;
     inc.recovered += rec_untreated + rec_treated + rec_moderate_bed + rec_moderate;
-    beds += rec_untreated + rec_treated + rec_moderate_bed + d_hosp + d_treated;
+    let freed = rec_untreated + rec_treated + rec_moderate_bed + d_hosp + d_treated;
+    let repaid = freed.min(nation.beds_owed);
+    nation.beds_owed -= repaid;
+    beds += freed - repaid;
     // Secondary contamination from the contaminated still waiting (the
     // worried well in the queue carry nothing).
     if inc.agent != AgentKind::Biological {
-        let contaminated = (f64::from(inc.awaiting_decon) * f64::from(inc.exposed)
-            / f64::from(inc.queue_total.max(1)))
+        let contaminated = (not_yet_through(inc.awaiting_decon, inc.queue_total)
+            * f64::from(inc.exposed))
         .round() as u32;
         let secondary = binomial(rng, contaminated, SECONDARY_PER_HOUR);
         let secondary_severe = binomial(rng, secondary, inc.severe_share);
@@ -738,7 +747,10 @@ pub fn hospital_load(
         let waiting: f64 = incidents
             .iter()
             .filter(|i| i.country.i() == c)
-            .map(|i| f64::from(i.ill + i.moderate_waiting))
+            // At hospitals, not at the scene.
+            .map(|i| {
+                f64::from(i.ill - i.severe_at_scene + i.moderate_waiting - i.moderate_at_scene)
+            })
             .sum();
         // Service starts to suffer above 60% of surge capacity and at worst loses 70%.
         let overload = (((used + waiting) / beds - 0.6) * 0.7).clamp(0.0, 0.7);

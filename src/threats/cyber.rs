@@ -194,9 +194,7 @@ pub fn lateral(sim: &mut Sim, by: Origin, from: NodeIx, n: NodeIx) {
             .iter()
             .any(|(o, f)| *o == by && *f != Foothold::Evicted)
     };
-    let halted = by
-        .campaign()
-        .is_some_and(|c| sim.world.resource::<crate::world::Halted>().0.contains(&c));
+    let halted = sim.world.resource::<crate::world::Halted>().stops(by);
     if halted || !still_in(sim, from) || still_in(sim, n) {
         return;
     }
@@ -250,10 +248,7 @@ pub fn infect(sim: &mut Sim, by: Origin, n: NodeIx, hop: u16) -> bool {
         Malware::Ransomware => CyberRecord::RansomwareInfection { by, node: n, hop },
     });
     infra::damage(sim, n, 1.0, Cause::Malware(by, *kind));
-    let stream = match by {
-        Origin::Step(s) => &mut sim.rng.steps[s.campaign.i()][s.step as usize],
-        Origin::Inject(_) => &mut sim.rng.control,
-    };
+    let stream = malware_stream(sim, by);
     // Along infrastructure links, or to nodes it scans at random.
     let next = match scan {
         None => cat.neighbours(n),
@@ -289,23 +284,21 @@ pub fn hop(sim: &mut Sim, by: Origin, n: NodeIx, hop: u16) {
     let Some(Effect::Malware { spread, .. }) = sim.cat.effect_of(by) else {
         return;
     };
-    if let Origin::Step(s) = by
-        && sim
-            .world
-            .resource::<crate::world::Halted>()
-            .0
-            .contains(&s.campaign)
-    {
+    if sim.world.resource::<crate::world::Halted>().stops(by) {
         return;
     }
-    let stream = match by {
-        Origin::Step(s) => &mut sim.rng.steps[s.campaign.i()][s.step as usize],
-        Origin::Inject(_) => &mut sim.rng.control,
-    };
-    let roll: f64 = stream.random();
+    let roll: f64 = malware_stream(sim, by).random();
     if precondition(sim, by, n).is_ok() && roll < spread * (1.0 - DEFENCE_WEIGHT * defence(sim, n))
     {
         infect(sim, by, n, hop);
+    }
+}
+
+/// The stream a malware step's spread draws from: its step's own, or exercise control's.
+fn malware_stream<'s>(sim: &'s mut Sim<'_>, by: Origin) -> &'s mut crate::engine::SimRng {
+    match by {
+        Origin::Step(s) => &mut sim.rng.steps[s.campaign.i()][s.step as usize],
+        Origin::Inject(_) => &mut sim.rng.control,
     }
 }
 

@@ -180,7 +180,7 @@ pub fn step_due(sim: &mut Sim, s: StepRef) {
         } else {
             deterrence.share
         };
-    let outcome = if sim.world.resource::<Halted>().0.contains(&s.campaign) {
+    let outcome = if sim.world.resource::<Halted>().stops(Origin::Step(s)) {
         Err(Failure::Halted)
     } else if roll >= 1.0 - deterred {
         sim.world.resource_mut::<Deterrence>().steps_deterred += 1;

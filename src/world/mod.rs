@@ -110,6 +110,9 @@ pub struct Nation {
     /// health sector is out (attack, contamination, lost supply): see
     /// [`crate::threats::cbrn::beds_blocked`].
     pub beds_blocked: u32,
+    /// Lent beds taken back while occupied: the next beds patients free go
+    /// to pay them back, not to the country's free beds.
+    pub beds_owed: u32,
     pub doses: u32,
     /// Campaigns against which this state has isolated its networks.
     pub isolated_against: Vec<Origin>,
@@ -349,6 +352,13 @@ impl Ordered for CampaignState {
 #[derive(Resource, Debug, Default)]
 pub struct Halted(pub std::collections::BTreeSet<catalog::CampaignIx>);
 
+impl Halted {
+    /// Whether what `by` set in motion is stopped (an inject's never is).
+    pub fn stops(&self, by: crate::log::Origin) -> bool {
+        by.campaign().is_some_and(|c| self.0.contains(&c))
+    }
+}
+
 /// How much attribution and sanctions deter a campaign's later steps: the
 /// share of steps called off (the Cyber Diplomacy Toolbox raises it).
 #[derive(Resource, Debug, Default)]
@@ -412,6 +422,7 @@ impl Index {
                         decon_free: r.decon_units,
                         beds_free: r.surge_beds,
                         beds_blocked: 0,
+                        beds_owed: 0,
                         doses: r.countermeasure_doses,
                         isolated_against: Vec::new(),
                         grievance: [0.0; 3],

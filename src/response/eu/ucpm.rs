@@ -280,7 +280,9 @@ pub fn needs(sim: &Sim, c: CountryIx) -> Vec<Need> {
     {
         out.push(Need::Countermeasures);
     }
-    if nation.beds_free <= nation.beds_blocked && incidents.iter().any(|i| i.ill > 0) {
+    if nation.beds_free <= nation.beds_blocked
+        && incidents.iter().any(|i| i.ill > i.severe_at_scene)
+    {
         out.push(Need::MedicalBeds);
     }
     if incidents.iter().any(|i| {
@@ -569,8 +571,11 @@ fn returns(sim: &mut Sim, id: u32, m: u32) {
             }
         }
         Capability::MedicalBeds(beds) => {
+            // The module's occupied beds leave with it as their patients go.
             let mut n = sim.nation(country);
-            n.beds_free -= beds.min(n.beds_free);
+            let free = beds.min(n.beds_free);
+            n.beds_free -= free;
+            n.beds_owed = n.beds_owed.saturating_add(beds - free);
         }
         Capability::Repair(crews) => national::withdraw_crews(sim, country, crews),
         // Doses are used up; what a detection team found stays found.
