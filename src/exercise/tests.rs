@@ -937,3 +937,43 @@ fn an_intruder_moves_on_to_the_other_nodes_of_the_same_operator() {
         "full defence holds it off about three times in five: in {held}/40"
     );
 }
+
+#[test]
+fn a_leak_publishes_what_a_foothold_stole_and_needs_one() {
+    // The narrative the leak launches is declared by a later step that
+    // cannot happen (success 0), so only the leak can launch it.
+    let campaign = |intrusion: f64| {
+        format!(
+            r#"(id: "h", name: "h", actor: "APT", steps: [
+            (id: "in", delay: Fixed("1h"), success: {intrusion}, action: Intrusion(target: "EE-bank")),
+            (id: "dump", after: Some("start"), delay: Fixed("5h"), success: 1.0, action: Leak(from: "EE-bank", narrative: "dump")),
+            (id: "never", after: Some("start"), delay: Fixed("9d"), success: 0.0,
+             action: Narrative(id: "dump", title: "dump", audiences: ["EE-ru"], virality: 0.1, seed_reach: 0.01))])"#
+        )
+    };
+    let run = |intrusion: f64| {
+        events(&execute(
+            world(WEAK, PLENTY, "", &campaign(intrusion)),
+            1,
+            None,
+        ))
+    };
+    let launched = |ev: &[What]| {
+        ev.iter().any(|w| {
+            matches!(
+                w,
+                What::Disinfo(crate::threats::disinfo::DisinfoRecord::NarrativeLaunched { .. })
+            )
+        })
+    };
+    assert!(launched(&run(1.0)), "the foothold's data is published");
+    let none = run(0.0);
+    assert!(!launched(&none), "nothing stolen, nothing to leak");
+    assert!(none.iter().any(|w| matches!(
+        w,
+        What::Campaign(CampaignRecord::StepFailed {
+            why: Failure::NoFoothold,
+            ..
+        })
+    )));
+}

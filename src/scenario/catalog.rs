@@ -226,6 +226,10 @@ pub enum Effect {
         suspected: Option<Dist>,
     },
     Narrative(NarrativeIx),
+    Leak {
+        from: NodeIx,
+        narrative: NarrativeIx,
+    },
     Amplify {
         narrative: NarrativeIx,
         factor: f64,
@@ -286,7 +290,9 @@ impl Effect {
             | Effect::ElectionAttack { .. } => ThreatDomain::Cyber,
             Effect::Release { .. } => ThreatDomain::Cbrn,
             Effect::Sabotage { .. } => ThreatDomain::Physical,
-            Effect::Narrative(_) | Effect::Amplify { .. } => ThreatDomain::Disinfo,
+            Effect::Narrative(_) | Effect::Leak { .. } | Effect::Amplify { .. } => {
+                ThreatDomain::Disinfo
+            }
         }
     }
 }

@@ -421,6 +421,11 @@ pub enum Action {
         #[serde(default)]
         scan: Option<Scan>,
     },
+    /// Disinformation from a hack: publishes data stolen through the
+    /// campaign's foothold in `from` and launches `narrative` with it. Needs
+    /// the foothold to have been planted (its later eviction does not
+    /// matter: the data is out); it disrupts nothing.
+    Leak { from: Id, narrative: Id },
     /// Cyber: attack on election systems; optionally leaks stolen data
     /// into a narrative (hack and leak).
     ElectionAttack {

@@ -1013,6 +1013,18 @@ impl Resolver {
             Action::Narrative { id, .. } => {
                 Effect::Narrative(NarrativeIx(w.ids.narratives.get(id).unwrap_or(UNRESOLVED)))
             }
+            Action::Leak { from, narrative } => Effect::Leak {
+                from: node(self, "node", from, "from"),
+                narrative: NarrativeIx(
+                    self.refer(
+                        &w.ids.narratives,
+                        "narrative",
+                        narrative,
+                        field("narrative"),
+                    )
+                    .unwrap_or(UNRESOLVED),
+                ),
+            },
             // Exercise control's own acts are resolved with the inject
             // (`injects`); a campaign does not take the Union's decisions
             // nor stop campaigns.

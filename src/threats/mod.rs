@@ -299,6 +299,20 @@ pub fn apply(
             }
             disinfo::launch(sim, *n, by);
         }
+        Effect::Leak { from, narrative } => {
+            let stolen = sim
+                .node_ref(*from)
+                .footholds
+                .iter()
+                .any(|(o, _)| o.campaign().is_some() && o.campaign() == by.campaign());
+            if !stolen {
+                return Err(Failure::NoFoothold);
+            }
+            if roll >= success {
+                return Err(Failure::Miscarried);
+            }
+            disinfo::launch(sim, *narrative, by);
+        }
         Effect::Amplify {
             narrative,
             factor,

@@ -416,6 +416,20 @@ fn art_222_scripted_for_a_state_outside_the_union_is_refused() {
 }
 
 #[test]
+fn a_leak_from_an_unknown_node_of_an_unknown_narrative_is_refused_where_it_is_written() {
+    let text = mini_with(
+        "lethality: 0.3)),",
+        "lethality: 0.3)),\n            (id: \"dump\", delay: Fixed(\"1h\"), success: 1.0, action: Leak(from: \"EE-nowhere\", narrative: \"no-such-story\")),",
+    );
+    let out = validate("leak.ron", &text);
+    out.refused();
+    for value in [r#""EE-nowhere""#, r#""no-such-story""#] {
+        let (line, col) = line_col(&text, value, 0);
+        out.stderr_has(&format!("leak.ron:{line}:{col}"));
+    }
+}
+
+#[test]
 fn casualty_classes_that_do_not_add_up_are_refused_where_they_are_written() {
     // Severe and moderate shares of more than all the exposed, and a
     // negative number of worried well.
