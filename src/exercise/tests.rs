@@ -885,7 +885,7 @@ fn a_scanning_worm_reaches_exposed_nodes_that_no_link_connects() {
         nodes
     };
     assert_eq!(hit("").len(), 1, "no links, no spread");
-    let scanned = hit(r#", scan: Some((countries: ["EE"], probes: 3))"#);
+    let scanned = hit(r#", scan: Some((countries: ["EE"], probes: 10))"#);
     assert_eq!(scanned.len(), 4, "every Estonian node: {scanned:?}");
     let cat = world(WEAK, PLENTY, "", &worm(""));
     assert!(

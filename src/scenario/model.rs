@@ -322,9 +322,10 @@ pub struct Step {
 
 /// A worm that scans for exposed systems rather than following
 /// infrastructure links (WannaCry scanned the internet for open SMB
-/// ports): each node it takes probes `probes` nodes drawn at random from
-/// those of `sectors` in `countries` (every sector or country where empty),
-/// each probe taking the malware's hop delay and spread chance.
+/// ports): each node it takes probes `probes` nodes, one after another,
+/// drawn at random from those of `sectors` in `countries` (every sector or
+/// country where empty), each probe taking the malware's hop delay and
+/// meeting its spread chance.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scan {

@@ -249,22 +249,24 @@ pub fn infect(sim: &mut Sim, by: Origin, n: NodeIx, hop: u16) -> bool {
     });
     infra::damage(sim, n, 1.0, Cause::Malware(by, *kind));
     let stream = malware_stream(sim, by);
-    // Along infrastructure links, or to nodes it scans at random.
-    let next = match scan {
-        None => cat.neighbours(n),
-        Some((targets, probes)) => (0..*probes)
-            .map(|_| targets[stream.random_range(0..targets.len())])
-            .collect(),
-    };
-    let delays: Vec<_> = next
+    // A scanning worm probes one node after another, so that each node it
+    // holds has one probe pending (memory stays with the nodes it takes).
+    if let Some((_, probes)) = scan {
+        let delay = hop_delay.sample(stream);
+        sim.after(
+            delay,
+            ThreatEv::ScanProbe {
+                by,
+                left: *probes,
+                hop: hop.saturating_add(1),
+            },
+        );
+        return true;
+    }
+    let delays: Vec<_> = cat
+        .neighbours(n)
         .into_iter()
         .map(|nb| (nb, hop_delay.sample(stream)))
-        .collect();
-    // A scanning worm's probes of systems already hit need no event, so its
-    // events stay within probes x nodes it takes (links are few per node).
-    let delays: Vec<_> = delays
-        .into_iter()
-        .filter(|(nb, _)| scan.is_none() || sim.node_ref(*nb).malware.is_none())
         .collect();
     for (nb, delay) in delays {
         sim.after(
@@ -280,6 +282,39 @@ pub fn infect(sim: &mut Sim, by: Origin, n: NodeIx, hop: u16) -> bool {
 }
 
 /// The malware reaches `n`: it takes hold with the wiper's spread chance, reduced by the node's defence.
+/// A scanning worm's next probe from a node it holds: a node drawn at
+/// random from its targets, then, while probes are `left`, the next one a
+/// hop delay later.
+pub fn probe(sim: &mut Sim, by: Origin, left: u32, hop_no: u16) {
+    let Some(Effect::Malware {
+        hop_delay,
+        scan: Some((targets, _)),
+        ..
+    }) = sim.cat.effect_of(by)
+    else {
+        return;
+    };
+    if sim.world.resource::<crate::world::Halted>().stops(by) {
+        return;
+    }
+    let stream = malware_stream(sim, by);
+    let target = targets[stream.random_range(0..targets.len())];
+    if left > 1 {
+        let delay = hop_delay.sample(stream);
+        sim.after(
+            delay,
+            ThreatEv::ScanProbe {
+                by,
+                left: left - 1,
+                hop: hop_no,
+            },
+        );
+    }
+    if sim.node_ref(target).malware.is_none() {
+        hop(sim, by, target, hop_no);
+    }
+}
+
 pub fn hop(sim: &mut Sim, by: Origin, n: NodeIx, hop: u16) {
     let Some(Effect::Malware { spread, .. }) = sim.cat.effect_of(by) else {
         return;

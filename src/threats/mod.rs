@@ -124,6 +124,8 @@ pub enum ThreatEv {
     StepDue(StepRef),
     /// Wiper malware reaches a neighbouring node.
     WiperHop { by: Origin, node: NodeIx, hop: u16 },
+    /// A scanning worm's next probe, `left` of them still to go from a node it holds.
+    ScanProbe { by: Origin, left: u32, hop: u16 },
     /// An intruder moves from `from` to another node of its operator.
     Lateral {
         by: Origin,
@@ -139,6 +141,7 @@ pub fn handle(sim: &mut Sim, ev: ThreatEv) {
         ThreatEv::StepDue(s) => step_due(sim, s),
         ThreatEv::WiperHop { by, node, hop } => cyber::hop(sim, by, node, hop),
         ThreatEv::Lateral { by, from, node } => cyber::lateral(sim, by, from, node),
+        ThreatEv::ScanProbe { by, left, hop } => cyber::probe(sim, by, left, hop),
         ThreatEv::AmplificationEnds { narrative, factor } => {
             disinfo::amplification_ends(sim, narrative, factor)
         }
