@@ -133,8 +133,12 @@ pub struct InfraMetrics {
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct CbrnMetrics {
     pub exposed: u64,
+    /// People never exposed who queued for decontamination with the exposed.
+    #[serde(default)]
+    pub worried_well: u64,
     pub ill: u64,
     pub dead: u64,
+    /// The exposed and the worried well through decontamination.
     pub decontaminated: u64,
     pub incidents: Vec<IncidentMetrics>,
 }
@@ -438,6 +442,7 @@ impl Summary {
         let mut cbrn = CbrnMetrics::default();
         for inc in all_in_order::<Incident>(world) {
             cbrn.exposed += inc.exposed as u64;
+            cbrn.worried_well += inc.queue_total.saturating_sub(inc.exposed) as u64;
             cbrn.ill += inc.symptomatic_total as u64;
             cbrn.dead += inc.dead as u64;
             cbrn.decontaminated += inc.decontaminated as u64;

@@ -68,9 +68,14 @@ pub fn run_summary(
     }
     let c = &s.cbrn;
     if !c.incidents.is_empty() {
+        let worried = if c.worried_well > 0 {
+            format!(" (and {} worried well in the queue)", c.worried_well)
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             o,
-            "\nCBRN: {} exposed, {} ill, {} dead, {} decontaminated",
+            "\nCBRN: {} exposed{worried}, {} ill, {} dead, {} decontaminated",
             c.exposed, c.ill, c.dead, c.decontaminated
         );
         for inc in &c.incidents {
