@@ -271,28 +271,24 @@ pub fn mismatch(recorded: &Header, now: &Header) -> Option<String> {
             recorded.version, now.version
         ));
     }
-    if recorded.scenario_sha256 != now.scenario_sha256 && recorded.scenario == now.scenario {
-        return Some(format!(
-            "it was recorded with another version of the scenario \"{}\"{}: the file has changed since",
-            now.scenario,
-            if recorded.scenario_file.is_empty() {
-                String::new()
-            } else {
-                format!(" (then {})", recorded.scenario_file)
-            },
-        ));
-    }
     if recorded.scenario_sha256 != now.scenario_sha256 {
-        return Some(format!(
-            "it was recorded with another scenario (\"{}\"{}), not \"{}\"",
-            recorded.scenario,
-            if recorded.scenario_file.is_empty() {
-                String::new()
-            } else {
-                format!(" from {}", recorded.scenario_file)
-            },
-            now.scenario
-        ));
+        let from = if recorded.scenario_file.is_empty() {
+            String::new()
+        } else {
+            format!(" from {}", recorded.scenario_file)
+        };
+        // The same name and another digest: the file was edited since.
+        return Some(if recorded.scenario == now.scenario {
+            format!(
+                "it was recorded with another version of the scenario \"{}\"{from}: the file has changed since",
+                now.scenario
+            )
+        } else {
+            format!(
+                "it was recorded with another scenario (\"{}\"{from}), not \"{}\"",
+                recorded.scenario, now.scenario
+            )
+        });
     }
     if recorded.seed != now.seed {
         return Some(format!(

@@ -72,6 +72,22 @@ fn events(f: &Finished) -> Vec<What> {
     f.sim.model.log().iter().map(|e| e.what).collect()
 }
 
+/// When narratives were launched, in seconds from T+0.
+fn launches(f: &Finished) -> Vec<u64> {
+    f.sim
+        .model
+        .log()
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.what,
+                What::Disinfo(crate::threats::disinfo::DisinfoRecord::NarrativeLaunched { .. })
+            )
+        })
+        .map(|e| e.t.0)
+        .collect()
+}
+
 fn node(cat: &Catalog, id: &str) -> crate::scenario::catalog::NodeIx {
     crate::scenario::catalog::NodeIx(cat.nodes.iter().position(|n| &*n.id == id).unwrap() as u32)
 }
@@ -850,16 +866,17 @@ fn a_step_that_follows_another_campaign_s_step_waits_for_it_to_succeed() {
         )
     };
     let launched = |success: f64| {
-        let f = execute(world(WEAK, PLENTY, "", &campaigns(success)), 1, None);
-        f.sim.model.log().iter().find_map(|e| match e.what {
-            What::Disinfo(crate::threats::disinfo::DisinfoRecord::NarrativeLaunched { .. }) => {
-                Some(e.t.0)
-            }
-            _ => None,
-        })
+        launches(&execute(
+            world(WEAK, PLENTY, "", &campaigns(success)),
+            1,
+            None,
+        ))
     };
-    assert_eq!(launched(1.0), Some(7 * 3600), "two hours after the trip");
-    assert_eq!(launched(0.0), None, "the trip failed: nothing to exploit");
+    assert_eq!(launched(1.0), [7 * 3600], "two hours after the trip");
+    assert!(
+        launched(0.0).is_empty(),
+        "the trip failed: nothing to exploit"
+    );
 }
 
 #[test]
@@ -951,25 +968,17 @@ fn a_leak_publishes_what_a_foothold_stole_and_needs_one() {
              action: Narrative(id: "dump", title: "dump", audiences: ["EE-ru"], virality: 0.1, seed_reach: 0.01))])"#
         )
     };
-    let run = |intrusion: f64| {
-        events(&execute(
-            world(WEAK, PLENTY, "", &campaign(intrusion)),
-            1,
-            None,
-        ))
-    };
-    let launched = |ev: &[What]| {
-        ev.iter().any(|w| {
-            matches!(
-                w,
-                What::Disinfo(crate::threats::disinfo::DisinfoRecord::NarrativeLaunched { .. })
-            )
-        })
-    };
-    assert!(launched(&run(1.0)), "the foothold's data is published");
+    let run = |intrusion: f64| execute(world(WEAK, PLENTY, "", &campaign(intrusion)), 1, None);
+    assert!(
+        !launches(&run(1.0)).is_empty(),
+        "the foothold's data is published"
+    );
     let none = run(0.0);
-    assert!(!launched(&none), "nothing stolen, nothing to leak");
-    assert!(none.iter().any(|w| matches!(
+    assert!(
+        launches(&none).is_empty(),
+        "nothing stolen, nothing to leak"
+    );
+    assert!(events(&none).iter().any(|w| matches!(
         w,
         What::Campaign(CampaignRecord::StepFailed {
             why: Failure::NoFoothold,

@@ -418,7 +418,6 @@ pub fn release(sim: &mut Sim, by: Origin, effect: &Effect) {
         severe_at_scene: 0,
         moderate_at_scene: 0,
         queue_total: queue,
-        staff_ill: 0,
         treated: 0,
         symptomatic_total: dead,
         dead,
@@ -498,9 +497,7 @@ pub fn course(
             (1.0 - totals.lost_people[c][health] / served) / (1.0 - nation.hospital_overload)
         };
         let blocked = beds_blocked(cat.0.countries[c].resources.surge_beds, capability);
-        if nation.beds_blocked != blocked {
-            nation.beds_blocked = blocked;
-        }
+        nation.beds_blocked = blocked;
     }
     for mut inc in in_order(&mut incidents) {
         let c = inc.country.i();
@@ -582,7 +579,6 @@ fn progress(inc: &mut Incident, nation: &mut Nation, surge: u32, reports: &mut V
         );
         // Staff are exposed too: they count among the exposed and the ill,
         // and queue for decontamination.
-        inc.staff_ill = inc.staff_ill.saturating_add(staff);
         inc.exposed = inc.exposed.saturating_add(staff);
         inc.queue_total = inc.queue_total.saturating_add(staff);
         inc.awaiting_decon = inc.awaiting_decon.saturating_add(staff);

@@ -304,9 +304,6 @@ pub struct Incident {
     pub moderate_at_scene: u32,
     /// Everyone who queues for decontamination: the exposed and the worried well.
     pub queue_total: u32,
-    /// Hospital and ambulance staff taken ill by casualties who reached
-    /// them still contaminated.
-    pub staff_ill: u32,
     /// Of the hospitalised, those given medical countermeasures.
     pub treated: u32,
     pub symptomatic_total: u32,

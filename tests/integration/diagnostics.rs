@@ -27,6 +27,13 @@ fn line_of<'a>(text: &'a str, needle: &str, nth: usize) -> &'a str {
 
 /// Writes `text` as `name` in a fresh directory and validates it, then checks
 /// that `run` refuses it with the same message.
+/// Asserts `out` names `file` at the `nth` occurrence of `needle` in `text`.
+#[track_caller]
+fn points_at(out: &Outcome, file: &str, text: &str, needle: &str, nth: usize) {
+    let (line, col) = line_col(text, needle, nth);
+    out.stderr_has(&format!("{file}:{line}:{col}"));
+}
+
 fn validate(name: &str, text: &str) -> Outcome {
     let dir = tempdir();
     std::fs::write(dir.path().join(name), text).unwrap();
@@ -309,9 +316,8 @@ fn a_decision_in_a_campaign_step_is_refused_where_it_is_written() {
     );
     let out = validate("decide.ron", &text);
     out.refused();
-    let (line, col) = line_col(&text, "Decide(", 0);
-    out.stderr_has(&format!("decide.ron:{line}:{col}"))
-        .stderr_has("exercise control's to script");
+    points_at(&out, "decide.ron", &text, "Decide(", 0);
+    out.stderr_has("exercise control's to script");
 }
 
 #[test]
@@ -338,8 +344,7 @@ fn a_step_that_follows_another_campaign_is_checked_where_it_is_written() {
         r#""poison", step: "release""#,
         r#""nowhere""#,
     ] {
-        let (line, col) = line_col(&text, value, 0);
-        out.stderr_has(&format!("follows.ron:{line}:{col}"));
+        points_at(&out, "follows.ron", &text, value, 0);
     }
     out.stderr_has("not both")
         .stderr_has("use `after`")
@@ -357,8 +362,7 @@ fn an_objective_s_nodes_are_checked_where_they_are_written() {
     out.refused();
     for value in [r#""EE-tel""#, r#""EE-nowhere""#] {
         let last = text.matches(value).count() - 1;
-        let (line, col) = line_col(&text, value, last);
-        out.stderr_has(&format!("nodes.ron:{line}:{col}"));
+        points_at(&out, "nodes.ron", &text, value, last);
     }
     out.stderr_has("it is telecom in EE")
         .stderr_has("EE-nowhere");
@@ -372,9 +376,8 @@ fn a_scanning_worm_with_nothing_to_scan_is_refused_where_it_is_written() {
     );
     let out = validate("scan.ron", &text);
     out.refused();
-    let (line, col) = line_col(&text, r#""XX""#, 0);
-    out.stderr_has(&format!("scan.ron:{line}:{col}"))
-        .stderr_has("nothing to scan");
+    points_at(&out, "scan.ron", &text, r#""XX""#, 0);
+    out.stderr_has("nothing to scan");
 }
 
 #[test]
@@ -410,9 +413,8 @@ fn art_222_scripted_for_a_state_outside_the_union_is_refused() {
     );
     let out = validate("outside.ron", &text);
     out.refused();
-    let (line, col) = line_col(&text, r#""LV")))"#, 0);
-    out.stderr_has(&format!("outside.ron:{line}:{col}"))
-        .stderr_has("not an EU member state");
+    points_at(&out, "outside.ron", &text, r#""LV")))"#, 0);
+    out.stderr_has("not an EU member state");
 }
 
 #[test]
@@ -424,8 +426,7 @@ fn a_leak_from_an_unknown_node_of_an_unknown_narrative_is_refused_where_it_is_wr
     let out = validate("leak.ron", &text);
     out.refused();
     for value in [r#""EE-nowhere""#, r#""no-such-story""#] {
-        let (line, col) = line_col(&text, value, 0);
-        out.stderr_has(&format!("leak.ron:{line}:{col}"));
+        points_at(&out, "leak.ron", &text, value, 0);
     }
 }
 
@@ -514,6 +515,5 @@ fn a_flood_of_problems_is_cut_short_with_a_count() {
     out.stderr_has("and 50 more problems not shown");
     assert_eq!(out.stderr.matches("unknown supplier").count(), 100);
     // The first hundred, in file order.
-    let (line, col) = line_col(&text, "\"EE-gird99\"", 0);
-    out.stderr_has(&format!("flood.ron:{line}:{col}"));
+    points_at(&out, "flood.ron", &text, "\"EE-gird99\"", 0);
 }
