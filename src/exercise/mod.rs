@@ -293,6 +293,13 @@ fn observe(sim: &mut Sim, what: &What) {
     }
 }
 
+fn incidents<'a>(sim: &'a Sim) -> impl Iterator<Item = &'a Incident> {
+    sim.ix
+        .incidents
+        .iter()
+        .filter_map(|e| sim.world.get::<Incident>(*e))
+}
+
 /// Does a conditional inject's condition hold now?
 fn holds(sim: &Sim, t: &Trigger) -> bool {
     match *t {
@@ -304,10 +311,7 @@ fn holds(sim: &Sim, t: &Trigger) -> bool {
                 .is_some_and(|c| matches!(c.steps[s.step as usize], StepStatus::Succeeded(_)))
         }
         Trigger::CasualtiesAbove(k) => {
-            sim.ix
-                .incidents
-                .iter()
-                .filter_map(|e| sim.world.get::<Incident>(*e))
+            incidents(sim)
                 .map(|i| i.symptomatic_total as u64)
                 .sum::<u64>()
                 > k as u64
@@ -323,6 +327,8 @@ fn holds(sim: &Sim, t: &Trigger) -> bool {
         Trigger::Solidarity => eu::state(sim).is_some_and(|st| !st.solidarity.is_empty()),
         Trigger::Attributed => eu::state(sim).is_some_and(|st| st.toolbox.attributed.is_some()),
         Trigger::RapidAlert => eu::state(sim).is_some_and(|st| !st.stratcom.alerted.is_empty()),
+        Trigger::AgentIdentified => incidents(sim).any(|i| i.identified_at.is_some()),
+        Trigger::AgentConfirmed => incidents(sim).any(|i| i.confirmed_at.is_some()),
     }
 }
 

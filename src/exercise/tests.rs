@@ -515,6 +515,62 @@ fn strong_strategic_communication_limits_a_narrative() {
 }
 
 #[test]
+fn a_community_carries_a_narrative_across_its_border() {
+    // Russian speakers in Estonia and in Latvia; a blackout in Estonia feeds
+    // the narrative there. As one media space, Latvia's Russian speakers
+    // take it up faster too, and Estonia's a little slower.
+    let narrative = format!(
+        r#"{BLACKOUT}, (id: "n", name: "n", actor: "APT", steps: [(id: "l", delay: Fixed("1h"), success: 1.0,
+        action: Narrative(id: "lie", title: "lie", audiences: ["EE-ru", "LV-ru"], virality: 0.05, seed_reach: 0.01, exploits: [Outages]))])"#
+    );
+    let apart = world_text(WEAK, PLENTY, "", &narrative).replace(
+        "    ],
+    campaigns: [",
+        r#"        (id: "LV-ru", country: "LV", name: "Russian speakers", size: 500000, susceptibility: 0.6),
+    ],
+    campaigns: ["#,
+    );
+    let together = apart.replace(
+        "    campaigns: [",
+        r#"    communities: [(id: "ru", name: "one media space", audiences: ["EE-ru", "LV-ru"])],
+    campaigns: ["#,
+    );
+    assert_ne!(apart, together);
+    let peak = |text: &str, country: &str| {
+        let cat = compile(text);
+        let c = cat
+            .countries
+            .iter()
+            .position(|k| &*k.id == country)
+            .unwrap();
+        let f = execute(cat.clone(), 1, Some(Duration::days(3)));
+        f.sim
+            .model
+            .log()
+            .iter()
+            .filter_map(|e| match e.what {
+                What::Disinfo(crate::threats::disinfo::DisinfoRecord::NarrativeReach {
+                    country,
+                    reach,
+                    ..
+                }) if country.i() == c => Some(reach),
+                _ => None,
+            })
+            .fold(0.0f32, f32::max)
+    };
+    let (lv_apart, lv_together) = (peak(&apart, "LV"), peak(&together, "LV"));
+    let (ee_apart, ee_together) = (peak(&apart, "EE"), peak(&together, "EE"));
+    assert!(
+        lv_together > lv_apart * 1.03,
+        "Latvia: {lv_together:.4} in one media space vs {lv_apart:.4} apart"
+    );
+    assert!(
+        ee_together < ee_apart,
+        "Estonia: {ee_together:.4} in one media space vs {ee_apart:.4} apart"
+    );
+}
+
+#[test]
 fn outages_feed_narratives_that_exploit_them() {
     let campaign = |exploits: &str| {
         format!(
@@ -953,6 +1009,47 @@ fn an_intruder_moves_on_to_the_other_nodes_of_the_same_operator() {
         (8..=26).contains(&held),
         "full defence holds it off about three times in five: in {held}/40"
     );
+}
+
+#[test]
+fn a_wiper_goes_through_its_victim_s_own_network() {
+    // No dependencies: a wiper in the grid stays there, unless one company
+    // also runs the bank, whose systems it then destroys a hop later.
+    let wiper = r#"(id: "w", name: "w", actor: "APT", steps: [(id: "x", delay: Fixed("1h"), success: 1.0,
+        action: Wiper(seeds: ["EE-grid"], spread: 1.0, hop_delay: Fixed("10m")))])"#;
+    let apart = world_text(WEAK, PLENTY, "", wiper);
+    let together = apart
+        .replace(
+            r#"(id: "EE-grid", name: "Elering","#,
+            r#"(id: "EE-grid", operator: Some("Holding"), name: "Elering","#,
+        )
+        .replace(
+            r#"(id: "EE-bank", name: "Bank","#,
+            r#"(id: "EE-bank", operator: Some("Holding"), name: "Bank","#,
+        );
+    let wiped = |text: &str| {
+        let cat = compile(text);
+        let f = execute(cat.clone(), 1, None);
+        let mut hits: Vec<_> = f
+            .sim
+            .model
+            .log()
+            .iter()
+            .filter_map(|e| match e.what {
+                What::Cyber(CyberRecord::WiperInfection { node, .. }) => {
+                    Some((cat.nodes[node.i()].id.to_string(), e.t.0))
+                }
+                _ => None,
+            })
+            .collect();
+        hits.sort();
+        hits
+    };
+    let grid_only = [("EE-grid".to_string(), 3600)];
+    assert_eq!(wiped(&apart), grid_only);
+    let mut both = grid_only.to_vec();
+    both.insert(0, ("EE-bank".to_string(), 3600 + 600));
+    assert_eq!(wiped(&together), both);
 }
 
 #[test]

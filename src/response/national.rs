@@ -68,6 +68,10 @@ pub enum NationalRecord {
         incident: u32,
         country: CountryIx,
     },
+    AgentConfirmed {
+        incident: u32,
+        country: CountryIx,
+    },
     DeconDeployed {
         incident: u32,
         country: CountryIx,
@@ -115,6 +119,7 @@ impl Record for NationalRecord {
         RestorationStarted => "restoration_started" (routine),
         CbrnDetected => "cbrn_detected",
         AgentIdentified => "agent_identified",
+        AgentConfirmed => "agent_confirmed",
         DeconDeployed => "decon_deployed",
         SiteDecontaminated => "site_decontaminated",
         NarrativeDetected => "narrative_detected",
@@ -194,6 +199,13 @@ impl Record for NationalRecord {
             ))
             .country(cx.country(country))
             .detail("incident", incident),
+            NationalRecord::AgentConfirmed { incident, country } => Described::new(format!(
+                "OPCW-designated laboratories confirm {}'s identification of the agent of incident {incident}",
+                cx.country_name(country)
+            ))
+            .actor("OPCW")
+            .country(cx.country(country))
+            .detail("incident", incident),
             NationalRecord::DeconDeployed {
                 incident,
                 country,
@@ -247,6 +259,8 @@ pub enum NationalEv {
     RepairDone(NodeIx),
     CbrnSuspected(u32),
     AgentIdentified(u32),
+    /// The OPCW's laboratories confirm a chemical weapon's identification.
+    AgentConfirmed(u32),
     DeconArrives {
         incident: u32,
         units: u32,
@@ -514,8 +528,30 @@ pub fn handle(sim: &mut Sim, ev: NationalEv) {
                 return;
             }
             inc.identified_at = Some(now);
-            let country = inc.country;
+            let (country, agent) = (inc.country, inc.agent);
             sim.emit(NationalRecord::AgentIdentified {
+                incident: id,
+                country,
+            });
+            // A chemical weapon: the state asks the OPCW to confirm. Its own
+            // stream, so that asking changes no other draw.
+            if crate::threats::cbrn::profile(agent).confirmed_abroad {
+                let d = lognormal_h(
+                    crate::threats::cbrn::CONFIRMATION_H,
+                    crate::threats::cbrn::CONFIRMATION_SIGMA,
+                )
+                .sample(&mut sim.rng.streams.stream(&format!("opcw/{id}")));
+                later(sim, d, NationalEv::AgentConfirmed(id));
+            }
+        }
+        NationalEv::AgentConfirmed(id) => {
+            let now = sim.now;
+            let country = {
+                let mut inc = sim.incident(id);
+                inc.confirmed_at = Some(now);
+                inc.country
+            };
+            sim.emit(NationalRecord::AgentConfirmed {
                 incident: id,
                 country,
             });

@@ -135,6 +135,8 @@ pub struct AudienceDef {
     pub country: CountryIx,
     pub size: u64,
     pub susceptibility: f64,
+    /// The community it belongs to (an index into the scenario's communities).
+    pub community: Option<u32>,
 }
 
 #[derive(Debug)]
@@ -340,6 +342,8 @@ pub enum Trigger {
     Solidarity,
     Attributed,
     RapidAlert,
+    AgentIdentified,
+    AgentConfirmed,
 }
 
 #[derive(Debug)]

@@ -35,6 +35,10 @@ pub struct Scenario {
     /// Audience segments that narratives spread through.
     #[serde(default)]
     pub audiences: Vec<Audience>,
+    /// Language and diaspora communities: audiences in several countries
+    /// that share one media space.
+    #[serde(default)]
+    pub communities: Vec<Community>,
     pub campaigns: Vec<Campaign>,
     /// Master Scenario Events List: the injects exercise control sends to players.
     #[serde(default)]
@@ -264,6 +268,19 @@ pub struct Audience {
     pub size: u64,
     /// How readily this audience takes up hostile narratives, 0 to 1.
     pub susceptibility: Fraction,
+}
+
+/// Audiences in several countries that read and share the same channels, e.g.
+/// the Russian-language media space of the Baltic states. A narrative spreads
+/// through it as through one audience: each member's growth is driven by the
+/// reach of the whole community. Narratives may name it instead of its
+/// audiences.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Community {
+    pub id: Id,
+    pub name: String,
+    pub audiences: Vec<Id>,
 }
 
 /// A hostile campaign: an actor's ordered steps.
@@ -574,6 +591,10 @@ pub enum Condition {
     Attributed,
     /// The Rapid Alert System has sent an alert.
     RapidAlert,
+    /// A CBRN agent has been named nationally (any incident).
+    AgentIdentified,
+    /// The OPCW has confirmed a chemical weapon's identification.
+    AgentConfirmed,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

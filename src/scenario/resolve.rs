@@ -187,6 +187,7 @@ struct Ids<'s> {
     actors: Table<'s, u32>,
     nodes: Table<'s, u32>,
     audiences: Table<'s, u32>,
+    communities: Table<'s, u32>,
     narratives: Table<'s, u32>,
     campaigns: Table<'s, u32>,
     objectives: Table<'s, u32>,
@@ -338,6 +339,9 @@ impl Resolver {
             s.audiences.iter().map(|x| &x.id),
             list("audiences"),
         );
+        let communities = self.id_table("community", s.communities.iter().map(|x| &x.id), |i| {
+            ValuePath::of("communities").index(i).key("id")
+        });
         let launches: Vec<(&String, ActionAt)> = narrative_actions(s)
             .filter_map(|(a, at)| match a {
                 Action::Narrative { id, .. } => Some((id, at)),
@@ -369,6 +373,7 @@ impl Resolver {
             actors,
             nodes,
             audiences,
+            communities,
             narratives,
             campaigns,
             objectives,
@@ -550,9 +555,60 @@ impl Resolver {
                 country: CountryIx(country.unwrap_or(UNRESOLVED)),
                 size: a.size,
                 susceptibility: a.susceptibility.0,
+                community: None,
             });
         }
+        self.communities(s, ids, &mut out);
         out
+    }
+
+    /// Marks each community's audiences as its members: at least two, each
+    /// in one community at most, under an id no audience has.
+    fn communities(&mut self, s: &Scenario, ids: &Ids, audiences: &mut [AudienceDef]) {
+        for (ci, c) in s.communities.iter().enumerate() {
+            let at = || ValuePath::of("communities").index(ci);
+            if ids.audiences.get(&c.id).is_some() {
+                self.report(|| {
+                    Problem::new(
+                        at().key("id"),
+                        format!("community id `{}` is also an audience's id", c.id),
+                        "taken",
+                    )
+                    .help("narratives name audiences and communities alike: rename one")
+                });
+            }
+            if c.audiences.len() < 2 {
+                self.report(|| {
+                    Problem::new(
+                        at().key("audiences"),
+                        "a community needs at least two audiences",
+                        "too few",
+                    )
+                });
+            }
+            for (j, a) in c.audiences.iter().enumerate() {
+                let Some(ix) = self.refer(&ids.audiences, "audience", a, || {
+                    at().key("audiences").index(j)
+                }) else {
+                    continue;
+                };
+                let member = &mut audiences[ix as usize];
+                match member.community {
+                    Some(other) => self.report(|| {
+                        Problem::new(
+                            at().key("audiences").index(j),
+                            format!(
+                                "audience `{a}` is already in community `{}`",
+                                s.communities[other as usize].id
+                            ),
+                            "second community",
+                        )
+                        .help("an audience belongs to one community at most")
+                    }),
+                    None => member.community = Some(crate::engine::count_u32(ci)),
+                }
+            }
+        }
     }
 
     /// Narratives in the order their `Narrative` actions are written.
@@ -584,16 +640,26 @@ impl Resolver {
                     )
                 });
             }
-            let audiences: Vec<AudienceIx> = audiences
-                .iter()
-                .enumerate()
-                .map(|(j, a)| {
-                    let ix = self.refer(&ids.audiences, "audience", a, || {
-                        at.path().key("audiences").index(j)
-                    });
-                    AudienceIx(ix.unwrap_or(UNRESOLVED))
-                })
-                .collect();
+            // A community stands for its audiences.
+            let mut listed: Vec<AudienceIx> = Vec::with_capacity(audiences.len());
+            for (j, a) in audiences.iter().enumerate() {
+                if let Some(ci) = ids.communities.get(a) {
+                    let members = audience_defs
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, d)| d.community == Some(ci))
+                        .map(|(k, _)| AudienceIx(crate::engine::count_u32(k)));
+                    listed.extend(members);
+                    continue;
+                }
+                let ix = self.refer(&ids.audiences, "audience", a, || {
+                    at.path().key("audiences").index(j)
+                });
+                listed.push(AudienceIx(ix.unwrap_or(UNRESOLVED)));
+            }
+            let mut seen = std::collections::BTreeSet::new();
+            listed.retain(|a| *a == AudienceIx(UNRESOLVED) || seen.insert(*a));
+            let audiences = listed;
             let mut countries: Vec<CountryIx> = audiences
                 .iter()
                 .filter_map(|a| audience_defs.get(a.i()).map(|d| d.country))
@@ -1348,6 +1414,8 @@ impl Resolver {
             Condition::Solidarity => Trigger::Solidarity,
             Condition::Attributed => Trigger::Attributed,
             Condition::RapidAlert => Trigger::RapidAlert,
+            Condition::AgentIdentified => Trigger::AgentIdentified,
+            Condition::AgentConfirmed => Trigger::AgentConfirmed,
         }
     }
 
@@ -1580,6 +1648,47 @@ mod tests {
             "{found:?}"
         );
         assert!(found.contains(&"msel[1].at[0][0]".to_string()), "{found:?}");
+    }
+
+    #[test]
+    fn a_community_stands_for_its_audiences_and_is_checked() {
+        let community = |id: &str, audiences: &[&str]| crate::scenario::model::Community {
+            id: id.into(),
+            name: "Russian-language media space".into(),
+            audiences: audiences.iter().map(|a| a.to_string()).collect(),
+        };
+        let mut s = mini();
+        s.communities = vec![community("ru", &["EE-ru", "LV-all"])];
+        if let Action::Narrative { audiences, .. } = &mut s.campaigns[2].steps[0].action {
+            *audiences = vec!["ru".into(), "EE-ru".into()];
+        } else {
+            panic!("mini's third campaign launches a narrative first");
+        }
+        let cat = resolve(&s).unwrap();
+        assert_eq!(
+            cat.narratives[0].audiences,
+            [AudienceIx(0), AudienceIx(1)],
+            "the community's members, each once"
+        );
+        assert!(cat.audiences.iter().all(|a| a.community == Some(0)));
+
+        s.communities = vec![
+            community("EE-ru", &["EE-ru", "LV-all"]),
+            community("one", &["LV-all"]),
+            community("typo", &["EE-rus", "LV-all"]),
+        ];
+        assert_eq!(
+            paths(&s),
+            [
+                "communities[0].id",
+                "communities[1].audiences",
+                "communities[1].audiences[0]",
+                "communities[2].audiences[0]",
+                "communities[2].audiences[1]",
+                // `ru` is gone: an unknown audience.
+                "campaigns[2].steps[0].action.audiences[0]",
+            ]
+        );
     }
 
     #[test]

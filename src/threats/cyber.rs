@@ -224,7 +224,7 @@ pub fn disrupt(sim: &mut Sim, by: Origin, n: NodeIx, severity: f64, election: bo
 }
 
 /// Destroys or encrypts a node's systems and sends the malware on to its
-/// neighbours. Returns false if the node's systems were already hit or the
+/// neighbours and its operator's other nodes. Returns false if the node's systems were already hit or the
 /// spread has hit its limit.
 pub fn infect(sim: &mut Sim, by: Origin, n: NodeIx, hop: u16) -> bool {
     let cat = sim.cat;
@@ -263,8 +263,15 @@ pub fn infect(sim: &mut Sim, by: Origin, n: NodeIx, hop: u16) -> bool {
         );
         return true;
     }
-    let delays: Vec<_> = cat
-        .neighbours(n)
+    // Along its links, and across its operator's own network, as NotPetya
+    // went through each victim's domain with stolen admin credentials.
+    let mut next = cat.neighbours(n);
+    for &m in &cat.nodes[n.i()].same_operator {
+        if !next.contains(&m) {
+            next.push(m);
+        }
+    }
+    let delays: Vec<_> = next
         .into_iter()
         .map(|nb| (nb, hop_delay.sample(stream)))
         .collect();

@@ -8,7 +8,9 @@
 //! casualties, cyber incidents), slower once responders have spotted it and
 //! platforms have acted; and it fades as people move on, faster once it has
 //! been debunked. A little reach flows between the narrative's audiences in
-//! different countries (shared media, diaspora). Belief follows reach among
+//! different countries (shared media, diaspora); within a community (one
+//! language's media space across borders) the whole community's reach drives
+//! each member's growth. Belief follows reach among
 //! the susceptible, less what debunking has undone. What belief does to
 //! trust in institutions is [`crate::opinion`]'s.
 
@@ -194,10 +196,18 @@ fn spread_one(
             .map(|e| nations[aud.country.i()].grievance(*e))
             .sum();
         let pc = &st.countries[ci];
-        let others = if reaches.len() > 1 {
-            (total - reaches[k]) / (reaches.len() - 1) as f64
-        } else {
-            0.0
+        // Who passes the narrative on to this audience: itself, or its
+        // whole community (one media space); a little from the others.
+        let (pressure, others) = match aud.community {
+            None => (
+                x.reach,
+                if reaches.len() > 1 {
+                    (total - reaches[k]) / (reaches.len() - 1) as f64
+                } else {
+                    0.0
+                },
+            ),
+            Some(c) => community_pressure(cat, def, &reaches, c),
         };
         // Susceptible audiences share more readily, not only believe more.
         let rate = def.virality
@@ -207,7 +217,7 @@ fn spread_one(
             * (1.0 + GRIEVANCE_GAIN * grievance)
             * if pc.spotted { 0.85 } else { 1.0 };
         let ceiling = 0.2 + 0.6 * aud.susceptibility;
-        let growth = rate * (x.reach + CROSS_BORDER * others) * (1.0 - x.reach / ceiling).max(0.0);
+        let growth = rate * (pressure + CROSS_BORDER * others) * (1.0 - x.reach / ceiling).max(0.0);
         let fade = (FADE + DEBUNK_FADE * pc.debunk) * x.reach;
         x.reach = (x.reach + growth - fade).clamp(0.0, 1.0);
         let target = x.reach * aud.susceptibility * (1.0 - pc.debunk);
@@ -243,4 +253,27 @@ fn spread_one(
         });
     }
     st.platform += (1.0 - st.platform) * PLATFORM_RECOVERY;
+}
+
+/// The reach of community `c` among the narrative's audiences (weighted by
+/// size), and the mean reach of the narrative's audiences outside it.
+fn community_pressure(cat: &Catalog, def: &NarrativeDef, reaches: &[f64], c: u32) -> (f64, f64) {
+    let (mut people, mut reached, mut outside, mut n_outside) = (0.0, 0.0, 0.0, 0usize);
+    for (a, r) in def.audiences.iter().zip(reaches) {
+        let aud = &cat.audiences[a.i()];
+        if aud.community == Some(c) {
+            people += aud.size as f64;
+            reached += r * aud.size as f64;
+        } else {
+            outside += r;
+            n_outside += 1;
+        }
+    }
+    let pressure = if people > 0.0 { reached / people } else { 0.0 };
+    let others = if n_outside > 0 {
+        outside / n_outside as f64
+    } else {
+        0.0
+    };
+    (pressure, others)
 }

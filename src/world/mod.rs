@@ -318,6 +318,8 @@ pub struct Incident {
     pub decon_en_route: u32,
     pub detected_at: Option<SimTime>,
     pub identified_at: Option<SimTime>,
+    /// When the OPCW confirmed the national identification (chemical weapons).
+    pub confirmed_at: Option<SimTime>,
     pub exhausted_reported: bool,
     pub rng: SimRng,
 }

@@ -316,7 +316,13 @@ fn settle(sim: &mut Sim, id: u32, choice: Option<(bool, bool)>) {
         DecisionKind::IpcrFullActivation => Some(IpcrMode::FullActivation),
         _ => None,
     };
-    if target.is_some_and(|m| eu_ref(sim).ipcr.mode >= m) {
+    // A state no longer overwhelmed when its government's deliberation
+    // ends does not invoke Art. 222 (Council Decision 2014/415/EU, Art.
+    // 4(1): only a crisis that "clearly overwhelms" it); players may still.
+    let relieved = rec.kind == DecisionKind::Solidarity
+        && choice.is_none()
+        && rec.country.is_some_and(|c| !super::overwhelmed(sim, c));
+    if relieved || target.is_some_and(|m| eu_ref(sim).ipcr.mode >= m) {
         eu(sim).decisions[id as usize].overtaken = true;
         sim.emit(DecisionRecord::Overtaken {
             kind: rec.kind,

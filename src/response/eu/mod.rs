@@ -309,6 +309,12 @@ fn review(sim: &mut Sim) {
     }
 }
 
+/// Is `c` short of means right now: a need its own cannot meet (see
+/// [`ucpm::needs`]), or incidents queued for its CSIRT teams?
+pub fn overwhelmed(sim: &Sim, c: CountryIx) -> bool {
+    !ucpm::needs(sim, c).is_empty() || !sim.nation_ref(c).csirt_queue.is_empty()
+}
+
 /// Does `t` hold now? Country-level conditions are about `country`, or any state.
 pub fn holds(sim: &Sim, t: &Trigger, country: Option<CountryIx>) -> bool {
     let st = eu_ref(sim);
@@ -353,8 +359,7 @@ pub fn holds(sim: &Sim, t: &Trigger, country: Option<CountryIx>) -> bool {
                 .any(|(c, pc)| scope.contains(&c.0) && pc.reach >= x.0)
         }),
         Trigger::TrustBelow(x) => countries().any(|c| sim.nation_ref(c).trust < x.0),
-        Trigger::Overwhelmed => countries()
-            .any(|c| !ucpm::needs(sim, c).is_empty() || !sim.nation_ref(c).csirt_queue.is_empty()),
+        Trigger::Overwhelmed => countries().any(|c| overwhelmed(sim, c)),
         Trigger::Ipcr(m) => st.ipcr.mode >= *m,
         Trigger::Solidarity => !st.solidarity.is_empty(),
         Trigger::Attributed => st.toolbox.attributed.is_some(),

@@ -47,13 +47,15 @@ impl Record for SolidarityRecord {
 /// considers that the crisis clearly overwhelms the response capabilities
 /// available to it". It has never been invoked. So where the playbook brings
 /// UCPM, a state invokes only once a request of its own found the Union's
-/// pool short (no module free or none fitting); the playbook's trigger says
-/// when it then considers itself overwhelmed.
+/// pool short (no module free or none fitting), and while it is still short
+/// of means ([`super::overwhelmed`]); the playbook's trigger says when it
+/// then considers the crisis to overwhelm it.
 pub fn review_country(sim: &mut Sim, c: CountryIx) {
     let union_exploited =
         sim.cat.response.ucpm.is_none() || eu_ref(sim).ucpm.fell_short.contains(&c);
     if let Some(s) = &sim.cat.response.solidarity
         && union_exploited
+        && super::overwhelmed(sim, c)
         && !eu_ref(sim).solidarity.contains_key(&c)
         && holds(sim, &s.invoke.when, Some(c))
     {

@@ -662,6 +662,55 @@ fn art_222_comes_only_after_the_union_s_means_fell_short() {
     assert_eq!(invoked(&short), 1, "no module fits: EE invokes Art. 222");
 }
 
+/// A government that finds its state no longer overwhelmed when its
+/// deliberation ends does not invoke Art. 222: the decision is overtaken.
+#[test]
+fn art_222_is_not_invoked_once_the_state_has_caught_up() {
+    // Two sabotaged nodes and one crew: one repair waits, no UCPM module
+    // fits, and the queue is empty after about ten hours.
+    let world = World::new(
+        r#"(id: "s", name: "s", actor: "APT", steps: [
+            (id: "a", delay: Fixed("1h"), success: 1.0, action: Sabotage(target: "EE-grid", severity: 1.0)),
+            (id: "b", after: Some("start"), delay: Fixed("1h"), success: 1.0, action: Sabotage(target: "EE-tel", severity: 1.0))])"#,
+    )
+    .resources(
+        EE,
+        "csirt_teams: 4, repair_crews: 1, decon_units: 4, surge_beds: 2000, countermeasure_doses: 5000",
+    );
+    let outcome = |deliberation: &str| {
+        let f = world.run(
+            &[&playbook(&format!(
+                r#"{}, solidarity: Some((
+                    invoke: (when: Always, deliberation: Fixed("{deliberation}")),
+                    faster_assistance: 0.3,
+                ))"#,
+                ucpm(2, "2h", "")
+            ))],
+            1,
+        );
+        let count = |pick: fn(&What) -> bool| times(&f, pick).len();
+        (
+            count(|w| {
+                matches!(
+                    w,
+                    What::Eu(EuRecord::Solidarity(SolidarityRecord::Invoked { .. }))
+                )
+            }),
+            count(|w| {
+                matches!(
+                    w,
+                    What::Eu(EuRecord::Decision(DecisionRecord::Overtaken {
+                        kind: DecisionKind::Solidarity,
+                        ..
+                    }))
+                )
+            }),
+        )
+    };
+    assert_eq!(outcome("1h"), (1, 0), "still waiting for a crew: invoked");
+    assert_eq!(outcome("3d"), (0, 1), "caught up by then: overtaken");
+}
+
 #[test]
 fn art_222_opens_bilateral_offers_and_speeds_assistance_up() {
     let world = releases(&["EE"], 3000, 0.01, 0.1);
@@ -1111,6 +1160,94 @@ fn restrictive_measures_are_never_raised_before_attribution() {
         .is_empty()
     );
     assert!(state(&g).toolbox.measures.is_none());
+}
+
+/// A chemical weapon is named nationally, then confirmed by the OPCW weeks
+/// later; the Council attributes two days after the first casualty but
+/// holds restrictive measures back until the confirmation. A toxic
+/// industrial chemical needs none.
+#[test]
+fn sanctions_over_a_chemical_weapon_wait_for_the_opcw_s_confirmation() {
+    let toolbox = playbook(
+        r#"toolbox: Some((
+            attribution: (when: Casualties(1), deliberation: Fixed("2d")),
+            measures: (when: Always, deliberation: Fixed("1h")),
+            deterrence: (attribution: 0.0, measures: 0.0),
+        ))"#,
+    );
+    let release = |agent: &str| {
+        World::new(&format!(
+            r#"(id: "cbrn", name: "cbrn", actor: "APT", steps: [(id: "r", delay: Fixed("1h"), success: 1.0,
+               action: Release(country: "EE", agent: {agent}, exposed: 20, severe: 0.2, lethality: 0.1))])"#
+        ))
+        .duration("120d")
+        .msel(
+            r#"(number: 1, at: When(AgentConfirmed), from: "EE", to: "EE", method: Document,
+                subject: "OPCW report", message: "m", expected_action: "e")"#,
+        )
+    };
+    let kind_at = |f: &Finished, pick: fn(&What) -> bool| times(f, pick).first().copied();
+    for seed in 1..=5 {
+        let f = release(r#"PersistentNerveAgent("A-234")"#).run(&[&toolbox], seed);
+        let named = kind_at(&f, |w| {
+            matches!(w, What::National(NationalRecord::AgentIdentified { .. }))
+        })
+        .expect("named");
+        let confirmed = kind_at(&f, |w| {
+            matches!(w, What::National(NationalRecord::AgentConfirmed { .. }))
+        })
+        .expect("confirmed within 120 days");
+        let measures = kind_at(&f, |w| {
+            matches!(
+                w,
+                What::Eu(EuRecord::Toolbox(ToolboxRecord::RestrictiveMeasures))
+            )
+        })
+        .expect("measures");
+        let weeks = (confirmed - named) as f64 / (7.0 * D as f64);
+        assert!(
+            (1.0..20.0).contains(&weeks),
+            "confirmed {weeks:.1} weeks after the naming"
+        );
+        assert!(
+            measures > confirmed,
+            "measures at {measures}, confirmation at {confirmed}"
+        );
+        assert!(
+            measures <= confirmed + 2 * H,
+            "and then at once: {measures} vs {confirmed}"
+        );
+        let report = kind_at(&f, |w| {
+            matches!(
+                w,
+                What::Control(crate::exercise::ControlRecord::InjectFired { .. })
+            )
+        });
+        assert_eq!(
+            report,
+            Some(confirmed),
+            "the inject waits for the confirmation"
+        );
+    }
+    let g = release(r#"IndustrialChemical("chlorine")"#).run(&[&toolbox], 1);
+    assert!(
+        times(&g, |w| matches!(
+            w,
+            What::National(NationalRecord::AgentConfirmed { .. })
+        ))
+        .is_empty(),
+        "no OPCW confirmation for a known industrial chemical"
+    );
+    let m = times(&g, |w| {
+        matches!(
+            w,
+            What::Eu(EuRecord::Toolbox(ToolboxRecord::RestrictiveMeasures))
+        )
+    });
+    assert!(
+        m.first().is_some_and(|&t| t < 4 * D),
+        "measures without waiting: {m:?}"
+    );
 }
 
 /// Attribution names the actor that struck: its later acts are called off,

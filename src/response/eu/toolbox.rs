@@ -1,6 +1,7 @@
 //! The Cyber Diplomacy Toolbox: the EU attributes a campaign publicly once
 //! the picture is confident enough, and only then can restrictive measures
-//! (sanctions) follow. Both deter the campaign's later steps: a share of
+//! (sanctions) follow, over a chemical attack only once the OPCW has
+//! confirmed the agent. Both deter the campaign's later steps: a share of
 //! them is called off ([`crate::world::Deterrence`]).
 
 use super::decision::{DecisionKind, raise};
@@ -9,7 +10,7 @@ use super::{analysis, eu, eu_ref, holds};
 use crate::engine::{SimTime, show_at, show_secs};
 use crate::log::{Context, Described, Domain, Record, kinds, round3};
 use crate::scenario::catalog::Catalog;
-use crate::world::{Deterrence, Sim};
+use crate::world::{Deterrence, Incident, Sim};
 
 /// What the Toolbox logs.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -89,9 +90,31 @@ pub fn review(sim: &mut Sim) {
         raise(sim, DecisionKind::Attribution, None, &t.attribution);
     }
     // Sanctions need attribution first, whatever the playbook's trigger says.
-    if attributed.is_some() && measures.is_none() && holds(sim, &t.measures.when, None) {
+    if attributed.is_some()
+        && measures.is_none()
+        && !awaiting_opcw(sim)
+        && holds(sim, &t.measures.when, None)
+    {
         raise(sim, DecisionKind::RestrictiveMeasures, None, &t.measures);
     }
+}
+
+/// Restrictive measures over a chemical attack wait for the OPCW's
+/// confirmation: the EU listed those responsible for Salisbury in January
+/// 2019, after the OPCW's report of April 2018, and those responsible for
+/// Navalny's poisoning on 15 October 2020, nine days after the OPCW's
+/// confirmation (chemical weapons regime, Council Decision (CFSP)
+/// 2018/1544; listings 2019/85 and 2020/1482, numbers unconfirmed).
+fn awaiting_opcw(sim: &Sim) -> bool {
+    sim.ix
+        .incidents
+        .iter()
+        .filter_map(|&e| sim.world.get::<Incident>(e))
+        .any(|i| {
+            i.detected_at.is_some()
+                && i.confirmed_at.is_none()
+                && crate::threats::cbrn::profile(i.agent).confirmed_abroad
+        })
 }
 
 pub fn attribute(sim: &mut Sim) {
