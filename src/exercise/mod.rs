@@ -38,7 +38,7 @@ use crate::threats::cbrn::{self, CbrnRecord, HospitalLoad};
 use crate::threats::disinfo::{self, DisinfoRecord};
 use crate::threats::{self, cyber};
 use crate::world::{
-    CatalogRes, Clock, Coordination, Deterrence, Incident, Index, Reports, Rngs, Sim, StepStatus,
+    CatalogRes, Clock, Coordination, Deterrence, Index, Reports, Rngs, Sim, StepStatus,
 };
 use record::Outbox;
 
@@ -293,13 +293,6 @@ fn observe(sim: &mut Sim, what: &What) {
     }
 }
 
-fn incidents<'a>(sim: &'a Sim) -> impl Iterator<Item = &'a Incident> {
-    sim.ix
-        .incidents
-        .iter()
-        .filter_map(|e| sim.world.get::<Incident>(*e))
-}
-
 /// Does a conditional inject's condition hold now?
 fn holds(sim: &Sim, t: &Trigger) -> bool {
     match *t {
@@ -311,7 +304,7 @@ fn holds(sim: &Sim, t: &Trigger) -> bool {
                 .is_some_and(|c| matches!(c.steps[s.step as usize], StepStatus::Succeeded(_)))
         }
         Trigger::CasualtiesAbove(k) => {
-            incidents(sim)
+            sim.incidents()
                 .map(|i| i.symptomatic_total as u64)
                 .sum::<u64>()
                 > k as u64
@@ -327,8 +320,8 @@ fn holds(sim: &Sim, t: &Trigger) -> bool {
         Trigger::Solidarity => eu::state(sim).is_some_and(|st| !st.solidarity.is_empty()),
         Trigger::Attributed => eu::state(sim).is_some_and(|st| st.toolbox.attributed.is_some()),
         Trigger::RapidAlert => eu::state(sim).is_some_and(|st| !st.stratcom.alerted.is_empty()),
-        Trigger::AgentIdentified => incidents(sim).any(|i| i.identified_at.is_some()),
-        Trigger::AgentConfirmed => incidents(sim).any(|i| i.confirmed_at.is_some()),
+        Trigger::AgentIdentified => sim.incidents().any(|i| i.identified_at.is_some()),
+        Trigger::AgentConfirmed => sim.incidents().any(|i| i.confirmed_at.is_some()),
     }
 }
 

@@ -533,24 +533,25 @@ pub fn handle(sim: &mut Sim, ev: NationalEv) {
                 incident: id,
                 country,
             });
-            // A chemical weapon: the state asks the OPCW to confirm. Its own
-            // stream, so that asking changes no other draw.
             if crate::threats::cbrn::profile(agent).confirmed_abroad {
-                let d = lognormal_h(
-                    crate::threats::cbrn::CONFIRMATION_H,
-                    crate::threats::cbrn::CONFIRMATION_SIGMA,
-                )
-                .sample(&mut sim.rng.streams.stream(&format!("opcw/{id}")));
-                later(sim, d, NationalEv::AgentConfirmed(id));
+                request_confirmation(sim, id);
             }
         }
         NationalEv::AgentConfirmed(id) => {
+            // The confirmation covers every incident of the agent named so far.
             let now = sim.now;
-            let country = {
-                let mut inc = sim.incident(id);
-                inc.confirmed_at = Some(now);
-                inc.country
-            };
+            let name = agent_name_of(sim, id);
+            let covered: Vec<u32> = (0..sim.ix.incidents.len())
+                .map(crate::engine::count_u32)
+                .filter(|&k| {
+                    let i = incident_ref(sim, k);
+                    i.identified_at.is_some() && agent_name_of(sim, k) == name
+                })
+                .collect();
+            for k in covered {
+                sim.incident(k).confirmed_at = Some(now);
+            }
+            let country = incident_ref(sim, id).country;
             sim.emit(NationalRecord::AgentConfirmed {
                 incident: id,
                 country,
@@ -781,18 +782,55 @@ fn repair_done(sim: &mut Sim, n: NodeIx) {
 /// at middling capacity (assumption: a targeted test of a known agent).
 const SIGNATURE_H: f64 = 2.0;
 
-/// Has the agent of incident `id` (by name) been identified in an earlier incident?
-fn agent_already_identified(sim: &Sim, id: u32) -> bool {
-    let name = |by: Origin| match sim.cat.effect_of(by) {
+fn incident_ref<'a>(sim: &'a Sim, id: u32) -> &'a Incident {
+    sim.world
+        .get::<Incident>(sim.ix.incidents[id as usize])
+        .expect("incident entity")
+}
+
+/// The name of incident `id`'s agent (as the release calls it).
+fn agent_name_of<'a>(sim: &'a Sim, id: u32) -> Option<&'a str> {
+    match sim.cat.effect_of(incident_ref(sim, id).by) {
         Some(Effect::Release { agent_name, .. }) => Some(agent_name.as_str()),
         _ => None,
-    };
-    let incident = |e| sim.world.get::<Incident>(e).expect("incident entity");
-    let this = name(incident(sim.ix.incidents[id as usize]).by);
-    sim.ix.incidents[..id as usize].iter().any(|&e| {
-        let other = incident(e);
-        other.identified_at.is_some() && name(other.by) == this
-    })
+    }
+}
+
+/// Has the agent of incident `id` (by name) been identified in an earlier incident?
+fn agent_already_identified(sim: &Sim, id: u32) -> bool {
+    let this = agent_name_of(sim, id);
+    (0..id).any(|k| incident_ref(sim, k).identified_at.is_some() && agent_name_of(sim, k) == this)
+}
+
+/// A chemical weapon named nationally: the state asks the OPCW to confirm
+/// it, once per agent. An agent confirmed already covers the new incident
+/// at once; one awaiting confirmation covers it when it comes. The draw is
+/// the agent's own stream, so that asking changes no other draw and two
+/// playbooks meet the same OPCW.
+fn request_confirmation(sim: &mut Sim, id: u32) {
+    let name = agent_name_of(sim, id);
+    let others: Vec<&Incident> = (0..crate::engine::count_u32(sim.ix.incidents.len()))
+        .filter(|&k| k != id && agent_name_of(sim, k) == name)
+        .map(|k| incident_ref(sim, k))
+        .collect();
+    if let Some(t) = others.iter().find_map(|i| i.confirmed_at) {
+        sim.incident(id).confirmed_at = Some(t.max(sim.now));
+        return;
+    }
+    if others.iter().any(|i| i.identified_at.is_some()) {
+        return;
+    }
+    let d = lognormal_h(
+        crate::threats::cbrn::CONFIRMATION_H,
+        crate::threats::cbrn::CONFIRMATION_SIGMA,
+    )
+    .sample(
+        &mut sim
+            .rng
+            .streams
+            .stream(&format!("opcw/{}", name.unwrap_or("agent"))),
+    );
+    later(sim, d, NationalEv::AgentConfirmed(id));
 }
 
 /// Laboratory identification with `detection` capacity: hours for

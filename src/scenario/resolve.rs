@@ -592,6 +592,16 @@ impl Resolver {
                 }) else {
                     continue;
                 };
+                if c.audiences[..j].contains(a) {
+                    self.report(|| {
+                        Problem::new(
+                            at().key("audiences").index(j),
+                            format!("audience `{a}` is listed twice"),
+                            "again",
+                        )
+                    });
+                    continue;
+                }
                 let member = &mut audiences[ix as usize];
                 match member.community {
                     Some(other) => self.report(|| {
@@ -652,11 +662,22 @@ impl Resolver {
                     listed.extend(members);
                     continue;
                 }
+                if audiences[..j].contains(a) {
+                    self.report(|| {
+                        Problem::new(
+                            at.path().key("audiences").index(j),
+                            format!("audience `{a}` is listed twice"),
+                            "again",
+                        )
+                    });
+                    continue;
+                }
                 let ix = self.refer(&ids.audiences, "audience", a, || {
                     at.path().key("audiences").index(j)
                 });
                 listed.push(AudienceIx(ix.unwrap_or(UNRESOLVED)));
             }
+            // An audience named and also in a community named: once.
             let mut seen = std::collections::BTreeSet::new();
             listed.retain(|a| *a == AudienceIx(UNRESOLVED) || seen.insert(*a));
             let audiences = listed;
@@ -1676,6 +1697,7 @@ mod tests {
             community("EE-ru", &["EE-ru", "LV-all"]),
             community("one", &["LV-all"]),
             community("typo", &["EE-rus", "LV-all"]),
+            community("twice", &["EE-ru", "EE-ru"]),
         ];
         assert_eq!(
             paths(&s),
@@ -1685,10 +1707,18 @@ mod tests {
                 "communities[1].audiences[0]",
                 "communities[2].audiences[0]",
                 "communities[2].audiences[1]",
+                "communities[3].audiences[0]",
+                "communities[3].audiences[1]",
                 // `ru` is gone: an unknown audience.
                 "campaigns[2].steps[0].action.audiences[0]",
             ]
         );
+
+        let mut s = mini();
+        if let Action::Narrative { audiences, .. } = &mut s.campaigns[2].steps[0].action {
+            *audiences = vec!["EE-ru".into(), "LV-all".into(), "EE-ru".into()];
+        }
+        assert_eq!(paths(&s), ["campaigns[2].steps[0].action.audiences[2]"]);
     }
 
     #[test]

@@ -225,7 +225,7 @@ pub struct AgentProfile {
 /// 4 July, report 4 September (62 days, S/1671/2018); Navalny 2020, named
 /// by the Bundeswehr laboratory 2 September, OPCW 6 October (34 days,
 /// S/1906/2020; document numbers unconfirmed). The median of the three; sigma 0.4 puts 31 and 62 days
-/// within the p20 to p95 range. The OPCW's laboratories do not depend on
+/// at about p41 and p93. The OPCW's laboratories do not depend on
 /// the state's capacity.
 pub const CONFIRMATION_H: f64 = 34.0 * DAY;
 pub const CONFIRMATION_SIGMA: f64 = 0.4;

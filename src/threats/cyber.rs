@@ -248,11 +248,10 @@ pub fn infect(sim: &mut Sim, by: Origin, n: NodeIx, hop: u16) -> bool {
         Malware::Ransomware => CyberRecord::RansomwareInfection { by, node: n, hop },
     });
     infra::damage(sim, n, 1.0, Cause::Malware(by, *kind));
-    let stream = malware_stream(sim, by);
     // A scanning worm probes one node after another, so that each node it
     // holds has one probe pending (memory stays with the nodes it takes).
     if let Some((_, probes)) = scan {
-        let delay = hop_delay.sample(stream);
+        let delay = hop_delay.sample(malware_stream(sim, by));
         sim.after(
             delay,
             ThreatEv::ScanProbe {
@@ -261,16 +260,22 @@ pub fn infect(sim: &mut Sim, by: Origin, n: NodeIx, hop: u16) -> bool {
                 hop: hop.saturating_add(1),
             },
         );
-        return true;
     }
-    // Along its links, and across its operator's own network, as NotPetya
-    // went through each victim's domain with stolen admin credentials.
-    let mut next = cat.neighbours(n);
+    // Across its operator's own network, as NotPetya went through each
+    // victim's domain with stolen admin credentials (a scanning worm too, as
+    // WannaCry scanned the local network), and along its links unless it
+    // scans instead.
+    let mut next = if scan.is_some() {
+        Vec::new()
+    } else {
+        cat.neighbours(n)
+    };
     for &m in &cat.nodes[n.i()].same_operator {
         if !next.contains(&m) {
             next.push(m);
         }
     }
+    let stream = malware_stream(sim, by);
     let delays: Vec<_> = next
         .into_iter()
         .map(|nb| (nb, hop_delay.sample(stream)))

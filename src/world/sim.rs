@@ -202,6 +202,14 @@ impl Sim<'_> {
             .expect("every campaign has an entity")
     }
 
+    /// Every CBRN incident so far, in the order they were opened.
+    pub fn incidents(&self) -> impl Iterator<Item = &Incident> {
+        self.ix
+            .incidents
+            .iter()
+            .map(|&e| self.world.get::<Incident>(e).expect("incident entity"))
+    }
+
     pub fn incident(&mut self, id: u32) -> Mut<'_, Incident> {
         self.world
             .get_mut::<Incident>(self.ix.incidents[id as usize])

@@ -20,7 +20,7 @@ use pacesim::response::eu::solidarity::SolidarityRecord;
 use pacesim::response::eu::toolbox::ToolboxRecord;
 use pacesim::response::national::NationalRecord;
 use pacesim::scenario::Sector;
-use pacesim::scenario::catalog::AgentKind;
+use pacesim::scenario::catalog::{AgentKind, Effect};
 use pacesim::threats::cbrn::CbrnRecord;
 use pacesim::threats::cyber::CyberRecord;
 use pacesim::threats::disinfo::DisinfoRecord;
@@ -60,6 +60,9 @@ struct Figure {
     unit: Unit,
     source: &'static str,
     scenario: &'static str,
+    /// Days to run the scenario for instead of its own duration, where the
+    /// real figure lies past its end.
+    run_days: Option<u64>,
     /// Every occurrence in one run.
     measure: fn(&Run) -> Vec<Option<f64>>,
 }
@@ -104,22 +107,36 @@ fn identified_h(run: &Run) -> Vec<Option<f64>> {
     )
 }
 
-/// Days from each national naming of a chemical weapon to the OPCW's confirmation.
+/// Days from each chemical weapon's first national naming to the OPCW's
+/// confirmation (once per agent: the OPCW confirms an agent, whichever
+/// incidents it was found in).
 fn confirmed_d(run: &Run) -> Vec<Option<f64>> {
-    lag_h(
-        run,
-        |w| match *w {
-            What::National(NationalRecord::AgentIdentified { incident, .. }) => Some(incident),
-            _ => None,
-        },
-        |w| match *w {
-            What::National(NationalRecord::AgentConfirmed { incident, .. }) => Some(incident),
-            _ => None,
-        },
-    )
-    .into_iter()
-    .map(|h| h.map(days))
-    .collect()
+    let mut agent: BTreeMap<u32, &str> = BTreeMap::new();
+    let (mut named, mut confirmed) = (BTreeMap::new(), BTreeMap::new());
+    for e in run.log {
+        match e.what {
+            What::Cbrn(CbrnRecord::Release { by, incident, .. }) => {
+                if let Some(Effect::Release { agent_name, .. }) = run.cat.effect_of(by) {
+                    agent.insert(incident, agent_name.as_str());
+                }
+            }
+            What::National(NationalRecord::AgentIdentified { incident, .. }) => {
+                if let Some(a) = agent.get(&incident) {
+                    named.entry(*a).or_insert(e.t);
+                }
+            }
+            What::National(NationalRecord::AgentConfirmed { incident, .. }) => {
+                if let Some(a) = agent.get(&incident) {
+                    confirmed.entry(*a).or_insert(e.t);
+                }
+            }
+            _ => {}
+        }
+    }
+    named
+        .iter()
+        .map(|(a, t)| confirmed.get(a).map(|u| days(Run::hours(*t, *u))))
+        .collect()
 }
 
 /// Days from each release on a site to the site's handing back.
@@ -317,6 +334,7 @@ const FIGURES: &[Figure] = &[
         unit: Unit::Hours,
         source: "emergency-response practice (secondary sources): recognised on the scene within minutes by smell, colour and symptoms",
         scenario: "scenarios/baltic_hybrid.ron",
+        run_days: None,
         measure: identified_h,
     },
     Figure {
@@ -325,6 +343,7 @@ const FIGURES: &[Figure] = &[
         unit: Unit::Share,
         source: "Graniteville 2005: 8 of the 9 dead died before reaching care (Wenck et al., Public Health Rep 2007); the range is the binomial 95 % interval of 8 in 9",
         scenario: "scenarios/baltic_hybrid.ron",
+        run_days: None,
         measure: chlorine_deaths_before_care,
     },
     Figure {
@@ -333,6 +352,7 @@ const FIGURES: &[Figure] = &[
         unit: Unit::Hours,
         source: "Tokyo 1995: agent information reached St Luke's about 1.3 hours after the release",
         scenario: "scenarios/metro_sarin.ron",
+        run_days: None,
         measure: identified_h,
     },
     Figure {
@@ -341,6 +361,7 @@ const FIGURES: &[Figure] = &[
         unit: Unit::People,
         source: "Tokyo 1995: 12 dead on the day (13 by later counts), about 5,500 sought care",
         scenario: "scenarios/metro_sarin.ron",
+        run_days: None,
         measure: deaths,
     },
     Figure {
@@ -349,14 +370,16 @@ const FIGURES: &[Figure] = &[
         unit: Unit::Hours,
         source: "Salisbury 2018: nerve agent said at +3 d, Novichok named at +8 d",
         scenario: "scenarios/salisbury_chemical.ron",
+        run_days: None,
         measure: identified_h,
     },
     Figure {
-        name: "chemical weapon confirmed by the OPCW after the national naming",
+        name: "chemical weapon confirmed by the OPCW after its national naming",
         real: (31.0, 62.0),
         unit: Unit::Days,
         source: "OPCW technical assistance: Salisbury 2018 31 d, Navalny 2020 34 d, Amesbury 2018 62 d after the national naming",
         scenario: "scenarios/salisbury_chemical.ron",
+        run_days: Some(120),
         measure: confirmed_d,
     },
     Figure {
@@ -365,6 +388,7 @@ const FIGURES: &[Figure] = &[
         unit: Unit::Days,
         source: "Salisbury 2018: 12 sites, the last handed back after about 12 months",
         scenario: "scenarios/salisbury_chemical.ron",
+        run_days: None,
         measure: site_closed_d,
     },
     Figure {
@@ -373,6 +397,7 @@ const FIGURES: &[Figure] = &[
         unit: Unit::Days,
         source: "Mandiant M-Trends 2022-2024: global median 10-16 days; Bundestag 2015: about 3 weeks",
         scenario: "scenarios/baltic_hybrid.ron",
+        run_days: None,
         measure: dwell_d,
     },
     Figure {
@@ -381,6 +406,7 @@ const FIGURES: &[Figure] = &[
         unit: Unit::Days,
         source: "Mandiant M-Trends 2022-2024: global median 10-16 days; Bundestag 2015: about 3 weeks",
         scenario: "scenarios/election_interference.ron",
+        run_days: None,
         measure: dwell_d,
     },
     Figure {
@@ -389,6 +415,7 @@ const FIGURES: &[Figure] = &[
         unit: Unit::Hours,
         source: "Hoaxy 2016; Warwick rumour study: about 13 to 14 hours",
         scenario: "scenarios/baltic_hybrid.ron",
+        run_days: None,
         measure: fact_check_h,
     },
     Figure {
@@ -397,6 +424,7 @@ const FIGURES: &[Figure] = &[
         unit: Unit::Hours,
         source: "Ukraine, 23 December 2015: 225,000 customers without power for 1 to 6 hours",
         scenario: "scenarios/baltic_hybrid.ron",
+        run_days: None,
         measure: grid_outage_h,
     },
     Figure {
@@ -405,6 +433,7 @@ const FIGURES: &[Figure] = &[
         unit: Unit::Days,
         source: "Moore County, NC, 2022: two substations shot, about 4 days dark; Ukrenergo 2024: four 750 kV substations restored in 13 days",
         scenario: "scenarios/baltic_blackout.ron",
+        run_days: None,
         measure: substation_outage_d,
     },
     Figure {
@@ -413,6 +442,7 @@ const FIGURES: &[Figure] = &[
         unit: Unit::Days,
         source: "NotPetya 2017: attribution by the UK and the US after about 8 months",
         scenario: "scenarios/notpetya_wiper.ron",
+        run_days: None,
         measure: attribution_d,
     },
     Figure {
@@ -421,6 +451,7 @@ const FIGURES: &[Figure] = &[
         unit: Unit::Days,
         source: "IPCR: 15 days (2015 migration crisis), 3 days (Russia's invasion of Ukraine, 2022)",
         scenario: "scenarios/baltic_hybrid.ron",
+        run_days: None,
         measure: ipcr_full_d,
     },
     Figure {
@@ -429,6 +460,7 @@ const FIGURES: &[Figure] = &[
         unit: Unit::Share,
         source: "Art. 222 TFEU: never formally invoked since 2009 (Council Decision 2014/415/EU sets out its use)",
         scenario: "scenarios/baltic_hybrid.ron",
+        run_days: None,
         measure: art222,
     },
     Figure {
@@ -437,6 +469,7 @@ const FIGURES: &[Figure] = &[
         unit: Unit::Share,
         source: "Art. 222 TFEU: never formally invoked, not even for NotPetya (2017)",
         scenario: "scenarios/notpetya_wiper.ron",
+        run_days: None,
         measure: art222,
     },
     Figure {
@@ -445,6 +478,7 @@ const FIGURES: &[Figure] = &[
         unit: Unit::Share,
         source: "NotPetya 2017: the poisoned update reached its victims",
         scenario: "scenarios/notpetya_wiper.ron",
+        run_days: None,
         measure: wiper_started,
     },
 ];
@@ -501,8 +535,14 @@ fn table() -> String {
     let mut cats = BTreeMap::new();
     for f in FIGURES {
         let cat = cats
-            .entry(f.scenario)
-            .or_insert_with(|| compile(f.scenario, None, |_| {}))
+            .entry((f.scenario, f.run_days))
+            .or_insert_with(|| {
+                compile(f.scenario, None, |c| {
+                    if let Some(d) = f.run_days {
+                        c.duration = pacesim::engine::Duration::days(d);
+                    }
+                })
+            })
             .clone();
         let samples: Vec<Option<f64>> =
             each(&cat, SEEDS, f.measure).into_iter().flatten().collect();
@@ -545,7 +585,13 @@ fn table() -> String {
             }
             _ => verdict(f.real, p50, end),
         };
-        let scenario = f.scenario.trim_start_matches("scenarios/");
+        let scenario = match f.run_days {
+            None => f.scenario.trim_start_matches("scenarios/").to_string(),
+            Some(d) => format!(
+                "{} (run for {d} d)",
+                f.scenario.trim_start_matches("scenarios/")
+            ),
+        };
         let _ = writeln!(
             o,
             "| {} | {real} | {} | {scenario} | {n} | {} | {} | {} | {verdict} |",

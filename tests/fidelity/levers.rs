@@ -633,8 +633,8 @@ fn every_mechanism_matters_and_every_lever_moves_the_expected_way() {
          names and materially worse on none.\n\n{}\n\
          ## Not holding yet\n\n\
          - **Art. 222 helps the states a crisis overwhelms, but less than materially**: in \
-         baltic_blackout with eu_2025 a state invokes it in 140 of 200 runs (`pacesim batch \
-         scenarios/baltic_blackout.ron --runs 200 --keep-logs`), a median of 67 \
+         baltic_blackout with eu_2025 a state invokes it in 122 of 200 runs (`pacesim batch \
+         scenarios/baltic_blackout.ron --runs 200 --keep-logs`), the first a median of 66 \
          hours after the first substation falls (two days of deliberation after the Union's \
          one repair module went to another state). Taken out (120 paired seeds), node-hours lost rise by 22.0 \
          [14.1, 30.0] of 3,491 (0.6 %) and people without service by 0.6 %: significant, under \

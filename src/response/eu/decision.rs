@@ -321,9 +321,14 @@ fn settle(sim: &mut Sim, id: u32, choice: Option<(bool, bool)>) {
     // 4(1): only a crisis that "clearly overwhelms" it); players may still.
     let relieved = rec.kind == DecisionKind::Solidarity
         && choice.is_none()
-        && rec.country.is_some_and(|c| !super::overwhelmed(sim, c));
+        && rec.country.is_some_and(|c| !solidarity::warranted(sim, c));
     if relieved || target.is_some_and(|m| eu_ref(sim).ipcr.mode >= m) {
-        eu(sim).decisions[id as usize].overtaken = true;
+        let mut st = eu(sim);
+        st.decisions[id as usize].overtaken = true;
+        // Overwhelmed again later, the state may consider it again.
+        if relieved {
+            st.raised.remove(&(rec.kind, rec.country));
+        }
         sim.emit(DecisionRecord::Overtaken {
             kind: rec.kind,
             country: rec.country,

@@ -61,7 +61,7 @@ use crate::scenario::catalog::{CampaignIx, CountryIx, NodeIx};
 use crate::threats::cbrn::CbrnRecord;
 use crate::threats::cyber::CyberRecord;
 use crate::threats::disinfo::DisinfoRecord;
-use crate::world::{Incident, Sim};
+use crate::world::Sim;
 
 crate::log::records! {
     /// What the EU and NATO mechanisms log, by the mechanism that logs it.
@@ -336,10 +336,7 @@ pub fn holds(sim: &Sim, t: &Trigger, country: Option<CountryIx>) -> bool {
         Trigger::StatesAffected(n) => crate::engine::count_u32(st.affected.len()) >= *n,
         Trigger::Casualties(n) => {
             let total: u32 = sim
-                .ix
-                .incidents
-                .iter()
-                .filter_map(|&e| sim.world.get::<Incident>(e))
+                .incidents()
                 .filter(|i| country.is_none_or(|c| c == i.country))
                 .map(|i| i.symptomatic_total.max(i.dead))
                 .sum();

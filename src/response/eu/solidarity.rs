@@ -51,16 +51,22 @@ impl Record for SolidarityRecord {
 /// of means ([`super::overwhelmed`]); the playbook's trigger says when it
 /// then considers the crisis to overwhelm it.
 pub fn review_country(sim: &mut Sim, c: CountryIx) {
-    let union_exploited =
-        sim.cat.response.ucpm.is_none() || eu_ref(sim).ucpm.fell_short.contains(&c);
     if let Some(s) = &sim.cat.response.solidarity
-        && union_exploited
-        && super::overwhelmed(sim, c)
+        && warranted(sim, c)
         && !eu_ref(sim).solidarity.contains_key(&c)
         && holds(sim, &s.invoke.when, Some(c))
     {
         raise(sim, DecisionKind::Solidarity, Some(c), &s.invoke);
     }
+}
+
+/// May `c` invoke the clause now: the Union's means exploited (a request of
+/// its own found the pool short, where there is a UCPM) and the state still
+/// short of means? Checked when the decision is raised and when it falls.
+pub fn warranted(sim: &Sim, c: CountryIx) -> bool {
+    let union_exploited =
+        sim.cat.response.ucpm.is_none() || eu_ref(sim).ucpm.fell_short.contains(&c);
+    union_exploited && super::overwhelmed(sim, c)
 }
 
 /// A member state invokes the solidarity clause.

@@ -709,6 +709,55 @@ fn art_222_is_not_invoked_once_the_state_has_caught_up() {
     };
     assert_eq!(outcome("1h"), (1, 0), "still waiting for a crew: invoked");
     assert_eq!(outcome("3d"), (0, 1), "caught up by then: overtaken");
+
+    // Caught up after the first wave (overtaken at 12 h), overwhelmed again
+    // by a second one two days later: the state considers it again.
+    let waves = World::new(
+        r#"(id: "s", name: "s", actor: "APT", steps: [
+            (id: "a", delay: Fixed("1h"), success: 1.0, action: Sabotage(target: "EE-grid", severity: 1.0)),
+            (id: "b", after: Some("start"), delay: Fixed("1h"), success: 1.0, action: Sabotage(target: "EE-tel", severity: 1.0)),
+            (id: "c", after: Some("start"), delay: Fixed("2d"), success: 1.0, action: Sabotage(target: "EE-grid", severity: 1.0)),
+            (id: "d", after: Some("start"), delay: Fixed("2d"), success: 1.0, action: Sabotage(target: "EE-tel", severity: 1.0)),
+            (id: "e", after: Some("start"), delay: Fixed("2d"), success: 1.0, action: Sabotage(target: "EE-bank", severity: 1.0))])"#,
+    )
+    .resources(
+        EE,
+        "csirt_teams: 4, repair_crews: 1, decon_units: 4, surge_beds: 2000, countermeasure_doses: 5000",
+    );
+    let f = waves.run(
+        &[&playbook(&format!(
+            r#"{}, solidarity: Some((
+                invoke: (when: Always, deliberation: Fixed("8h")),
+                faster_assistance: 0.3,
+            ))"#,
+            ucpm(2, "2h", "")
+        ))],
+        1,
+    );
+    let overtaken = times(&f, |w| {
+        matches!(
+            w,
+            What::Eu(EuRecord::Decision(DecisionRecord::Overtaken {
+                kind: DecisionKind::Solidarity,
+                ..
+            }))
+        )
+    });
+    let invoked = times(&f, |w| {
+        matches!(
+            w,
+            What::Eu(EuRecord::Solidarity(SolidarityRecord::Invoked { .. }))
+        )
+    });
+    assert_eq!(
+        overtaken.len(),
+        1,
+        "the first decision is overtaken: {overtaken:?}"
+    );
+    assert!(
+        invoked.len() == 1 && invoked[0] > 2 * D,
+        "the second wave brings it back: {invoked:?}"
+    );
 }
 
 #[test]
@@ -1162,10 +1211,10 @@ fn restrictive_measures_are_never_raised_before_attribution() {
     assert!(state(&g).toolbox.measures.is_none());
 }
 
-/// A chemical weapon is named nationally, then confirmed by the OPCW weeks
-/// later; the Council attributes two days after the first casualty but
-/// holds restrictive measures back until the confirmation. A toxic
-/// industrial chemical needs none.
+/// A chemical weapon released twice is named nationally, then confirmed by
+/// the OPCW once, weeks later, for both incidents; the Council attributes two
+/// days after the first casualty but holds restrictive measures back until
+/// the confirmation. A toxic industrial chemical needs none.
 #[test]
 fn sanctions_over_a_chemical_weapon_wait_for_the_opcw_s_confirmation() {
     let toolbox = playbook(
@@ -1178,7 +1227,9 @@ fn sanctions_over_a_chemical_weapon_wait_for_the_opcw_s_confirmation() {
     let release = |agent: &str| {
         World::new(&format!(
             r#"(id: "cbrn", name: "cbrn", actor: "APT", steps: [(id: "r", delay: Fixed("1h"), success: 1.0,
-               action: Release(country: "EE", agent: {agent}, exposed: 20, severe: 0.2, lethality: 0.1))])"#
+               action: Release(country: "EE", agent: {agent}, exposed: 20, severe: 0.2, lethality: 0.1)),
+               (id: "again", after: Some("start"), delay: Fixed("5h"), success: 1.0,
+               action: Release(country: "LV", agent: {agent}, exposed: 10, severe: 0.2, lethality: 0.1))])"#
         ))
         .duration("120d")
         .msel(
@@ -1193,10 +1244,15 @@ fn sanctions_over_a_chemical_weapon_wait_for_the_opcw_s_confirmation() {
             matches!(w, What::National(NationalRecord::AgentIdentified { .. }))
         })
         .expect("named");
-        let confirmed = kind_at(&f, |w| {
+        let confirmations = times(&f, |w| {
             matches!(w, What::National(NationalRecord::AgentConfirmed { .. }))
-        })
-        .expect("confirmed within 120 days");
+        });
+        assert_eq!(
+            confirmations.len(),
+            1,
+            "one OPCW confirmation for the agent of both releases"
+        );
+        let confirmed = confirmations[0];
         let measures = kind_at(&f, |w| {
             matches!(
                 w,

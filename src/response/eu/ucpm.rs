@@ -256,10 +256,7 @@ pub fn needs(sim: &Sim, c: CountryIx) -> Vec<Need> {
     let nation = sim.nation_ref(c);
     let mut out = Vec::new();
     let incidents: Vec<&Incident> = sim
-        .ix
-        .incidents
-        .iter()
-        .filter_map(|&e| sim.world.get::<Incident>(e))
+        .incidents()
         .filter(|i| i.country == c && i.detected_at.is_some())
         .collect();
     // People wait with fewer units at work for them than they want, and
@@ -471,10 +468,7 @@ fn deployed(sim: &mut Sim, id: u32, m: u32) {
     });
     // The module answers every threat behind an incident in the country.
     let answering: Vec<_> = sim
-        .ix
-        .incidents
-        .iter()
-        .filter_map(|&e| sim.world.get::<Incident>(e))
+        .incidents()
         .filter(|i| i.country == country)
         .filter_map(|i| i.by.campaign())
         .collect();
