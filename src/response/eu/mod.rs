@@ -153,7 +153,7 @@ impl EuState {
             ipcr: ipcr::IpcrState::default(),
             decisions: Vec::new(),
             raised: BTreeSet::new(),
-            ucpm: ucpm::UcpmState::new(&cat.response),
+            ucpm: ucpm::UcpmState::new(&cat.response, cat.countries.len()),
             blueprint: blueprint::BlueprintState::default(),
             toolbox: toolbox::ToolboxState::default(),
             stratcom: stratcom::StratComState::default(),

@@ -1,7 +1,8 @@
 //! The solidarity clause (Art. 222 TFEU): a member state overwhelmed by a
-//! hybrid crisis invokes it. Bilateral offers of other states become
-//! available through the ERCC, the state's UCPM assistance comes faster and
-//! first (see [`super::ucpm`]), and IPCR goes to full activation at once.
+//! hybrid crisis invokes it. Other states' bilateral offers become available
+//! to it through the ERCC (each invoking state gets its own), its UCPM
+//! assistance comes faster and first (see [`super::ucpm`]), and IPCR goes to
+//! full activation at once.
 
 use super::decision::{DecisionKind, raise};
 use super::protocol::{self, Stage};
@@ -84,9 +85,13 @@ pub fn invoke(sim: &mut Sim, c: CountryIx) {
             return;
         }
         st.solidarity.insert(c, now);
-        // Bilateral offers become available to everyone through the ERCC.
-        for a in st.ucpm.available.iter_mut().skip(pool) {
-            *a = true;
+        // "The other Member States shall assist it" (Art. 222(2) TFEU): the
+        // bilateral offers, through the ERCC, for the invoking state.
+        let ucpm = &mut st.ucpm;
+        for (a, serves) in ucpm.available.iter_mut().zip(&ucpm.serves).skip(pool) {
+            if *serves == Some(c) {
+                *a = true;
+            }
         }
     }
     sim.emit(SolidarityRecord::Invoked { country: c });

@@ -823,6 +823,33 @@ fn art_222_opens_bilateral_offers_and_speeds_assistance_up() {
     assert_eq!(deployed_at(&g, id), None);
 }
 
+/// "The other Member States shall assist it" (Art. 222(2)): each invoking
+/// state gets the bilateral offers, not one shared set.
+#[test]
+fn each_state_that_invokes_art_222_gets_its_own_bilateral_offers() {
+    let world = releases(&["EE", "LV"], 3000, 0.01, 0.1);
+    let book = playbook(&format!(
+        r#"{}, solidarity: Some((
+            invoke: (when: Casualties(10), deliberation: Fixed("12h")),
+            faster_assistance: 0.3,
+            offers: [(id: "bilateral-decon", name: "Bilateral decontamination units",
+                from: "neighbouring states", capability: Decontamination(4),
+                lead_time: Fixed("10h"), stay: "10d")],
+        ))"#,
+        ucpm(2, "2h", "")
+    ));
+    let f = world.run(&[&book], 1);
+    let mut served: Vec<CountryIx> = log(&f)
+        .iter()
+        .filter_map(|(_, w)| match w {
+            What::Eu(EuRecord::Ucpm(UcpmRecord::ModuleDeployed { country, .. })) => Some(*country),
+            _ => None,
+        })
+        .collect();
+    served.sort();
+    assert_eq!(served, [EE, LV], "both invoking states are helped at once");
+}
+
 #[test]
 fn isaa_reports_follow_the_cadence_of_the_mode() {
     let world = releases(&["EE"], 2000, 0.05, 0.1).duration("3d");

@@ -199,9 +199,13 @@ pub struct Request {
 
 #[derive(Debug)]
 pub struct UcpmState {
-    /// Per module (UCPM pool, then solidarity offers): can it be offered, is it out?
+    /// Per module (the UCPM pool, then each member state's copy of the
+    /// solidarity offers): can it be offered, is it out?
     pub available: Vec<bool>,
     pub busy: Vec<bool>,
+    /// Who a module may serve: anyone (the pool), or the state whose
+    /// invocation of Art. 222 brought it.
+    pub serves: Vec<Option<CountryIx>>,
     pub desks_busy: u32,
     pub desk_queue: VecDeque<u32>,
     pub longest_desk_queue: u32,
@@ -220,14 +224,22 @@ pub struct UcpmState {
 }
 
 impl UcpmState {
-    pub fn new(r: &Response) -> Self {
+    pub fn new(r: &Response, countries: usize) -> Self {
         let pool = r.ucpm.as_ref().map_or(0, |u| u.modules.len());
         let offers = r.solidarity.as_ref().map_or(0, |s| s.offers.len());
+        let mut serves = vec![None; pool];
+        for c in 0..countries {
+            serves.extend(std::iter::repeat_n(
+                Some(CountryIx(crate::engine::count_u32(c))),
+                offers,
+            ));
+        }
         let mut available = vec![true; pool];
-        available.extend(std::iter::repeat_n(false, offers));
+        available.resize(serves.len(), false);
         UcpmState {
             busy: vec![false; available.len()],
             available,
+            serves,
             desks_busy: 0,
             desk_queue: VecDeque::new(),
             longest_desk_queue: 0,
@@ -241,13 +253,27 @@ impl UcpmState {
     }
 }
 
-/// Module `i`: the UCPM pool first, then the solidarity offers.
+/// Module `i`: the UCPM pool first, then each member state's copy of the
+/// solidarity offers.
 pub fn module(r: &Response, i: usize) -> &Module {
     let pool = r.ucpm.as_ref().map_or(&[][..], |u| &u.modules[..]);
     if i < pool.len() {
         &pool[i]
     } else {
-        &r.solidarity.as_ref().expect("offers exist").offers[i - pool.len()]
+        let offers = &r.solidarity.as_ref().expect("offers exist").offers;
+        &offers[(i - pool.len()) % offers.len()]
+    }
+}
+
+impl UcpmState {
+    /// May module `i` ever serve `country` (once offered)?
+    fn for_country(&self, i: usize, country: CountryIx) -> bool {
+        self.serves[i].is_none_or(|c| c == country)
+    }
+
+    /// Can module `i` serve `country` now?
+    fn free_for(&self, i: usize, country: CountryIx) -> bool {
+        self.available[i] && !self.busy[i] && self.for_country(i, country)
     }
 }
 
@@ -384,11 +410,10 @@ fn offer(sim: &mut Sim, id: u32) {
     let r = &sim.cat.response;
     let req = eu_ref(sim).ucpm.requests[id as usize].clone();
     let n = eu_ref(sim).ucpm.available.len();
-    let fits = |i: usize| module(r, i).capability.need() == req.need;
-    let free = (0..n).find(|&i| {
-        let st = &eu_ref(sim).ucpm;
-        fits(i) && st.available[i] && !st.busy[i]
-    });
+    let fits = |i: usize| {
+        module(r, i).capability.need() == req.need && eu_ref(sim).ucpm.for_country(i, req.country)
+    };
+    let free = (0..n).find(|&i| fits(i) && eu_ref(sim).ucpm.free_for(i, req.country));
     match free {
         Some(m) => accept(sim, id, crate::engine::count_u32(m)),
         None if (0..n).any(fits) => {
@@ -599,12 +624,11 @@ pub(crate) fn serve_waiting(sim: &mut Sim) {
                 (!st.solidarity.contains_key(&c), *pos)
             });
             order.into_iter().find_map(|(pos, id)| {
-                let need = st.ucpm.requests[id as usize].need;
+                let req = &st.ucpm.requests[id as usize];
                 (0..n)
                     .find(|&i| {
-                        st.ucpm.available[i]
-                            && !st.ucpm.busy[i]
-                            && module(r, i).capability.need() == need
+                        st.ucpm.free_for(i, req.country)
+                            && module(r, i).capability.need() == req.need
                     })
                     .map(|m| (pos, id, crate::engine::count_u32(m)))
             })
