@@ -636,8 +636,8 @@ fn every_mechanism_matters_and_every_lever_moves_the_expected_way() {
          baltic_blackout with eu_2025 a state invokes it in 122 of 200 runs (`pacesim batch \
          scenarios/baltic_blackout.ron --runs 200 --keep-logs`), the first a median of 66 \
          hours after the first substation falls (two days of deliberation after the Union's \
-         one repair module went to another state). Taken out (120 paired seeds), node-hours lost rise by 22.0 \
-         [14.1, 30.0] of 3,491 (0.6 %) and people without service by 0.6 %: significant, under \
+         one repair module went to another state). Taken out (120 paired seeds), node-hours lost rise by 23.3 \
+         [15.3, 31.3] of 3,489 (0.7 %) and people without service by 0.7 %: significant, under \
          the 1 % bar (`PACESIM_LEVER=playbooks/eu_2025.ron:solidarity cargo test --release \
          --test fidelity explore -- --nocapture`). The bilateral crews only take repairs still \
          waiting: a rebuild already under way goes no faster for more crews (one crew per \
