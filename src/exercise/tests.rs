@@ -1078,7 +1078,7 @@ fn a_leak_publishes_what_a_foothold_stole_and_needs_one() {
     assert!(events(&none).iter().any(|w| matches!(
         w,
         What::Campaign(CampaignRecord::StepFailed {
-            why: Failure::NoFoothold,
+            why: Failure::NothingStolen,
             ..
         })
     )));

@@ -14,7 +14,7 @@
 //! for problems, and at most [`MAX_PROBLEMS`] of them.
 
 use std::cell::OnceCell;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 
 use petgraph::graph::{NodeIndex, UnGraph};
@@ -577,6 +577,7 @@ impl Resolver {
                     .help("narratives name audiences and communities alike: rename one")
                 });
             }
+            let mut listed = BTreeSet::new();
             if c.audiences.len() < 2 {
                 self.report(|| {
                     Problem::new(
@@ -592,7 +593,7 @@ impl Resolver {
                 }) else {
                     continue;
                 };
-                if c.audiences[..j].contains(a) {
+                if !listed.insert(a.as_str()) {
                     self.report(|| {
                         Problem::new(
                             at().key("audiences").index(j),
@@ -628,6 +629,15 @@ impl Resolver {
         ids: &Ids,
         audience_defs: &[AudienceDef],
     ) -> Vec<NarrativeDef> {
+        let mut members: BTreeMap<u32, Vec<AudienceIx>> = BTreeMap::new();
+        for (k, d) in audience_defs.iter().enumerate() {
+            if let Some(c) = d.community {
+                members
+                    .entry(c)
+                    .or_default()
+                    .push(AudienceIx(crate::engine::count_u32(k)));
+            }
+        }
         let mut out = Vec::new();
         for (action, at) in narrative_actions(s) {
             let Action::Narrative {
@@ -652,24 +662,20 @@ impl Resolver {
             }
             // A community stands for its audiences.
             let mut listed: Vec<AudienceIx> = Vec::with_capacity(audiences.len());
+            let mut named = BTreeSet::new();
             for (j, a) in audiences.iter().enumerate() {
-                if let Some(ci) = ids.communities.get(a) {
-                    let members = audience_defs
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, d)| d.community == Some(ci))
-                        .map(|(k, _)| AudienceIx(crate::engine::count_u32(k)));
-                    listed.extend(members);
-                    continue;
-                }
-                if audiences[..j].contains(a) {
+                if !named.insert(a.as_str()) {
                     self.report(|| {
                         Problem::new(
                             at.path().key("audiences").index(j),
-                            format!("audience `{a}` is listed twice"),
+                            format!("`{a}` is listed twice"),
                             "again",
                         )
                     });
+                    continue;
+                }
+                if let Some(ci) = ids.communities.get(a) {
+                    listed.extend(members.get(&ci).into_iter().flatten().copied());
                     continue;
                 }
                 let ix = self.refer(&ids.audiences, "audience", a, || {
@@ -678,7 +684,7 @@ impl Resolver {
                 listed.push(AudienceIx(ix.unwrap_or(UNRESOLVED)));
             }
             // An audience named and also in a community named: once.
-            let mut seen = std::collections::BTreeSet::new();
+            let mut seen = BTreeSet::new();
             listed.retain(|a| *a == AudienceIx(UNRESOLVED) || seen.insert(*a));
             let audiences = listed;
             let mut countries: Vec<CountryIx> = audiences
@@ -1101,7 +1107,21 @@ impl Resolver {
                 Effect::Narrative(NarrativeIx(w.ids.narratives.get(id).unwrap_or(UNRESOLVED)))
             }
             Action::Leak { from, narrative } => Effect::Leak {
-                from: node(self, "node", from, "from"),
+                from: {
+                    // What a leak publishes, a campaign stole: exercise
+                    // control has no foothold of its own.
+                    if let ActionAt::Effect { .. } = at {
+                        self.report(|| {
+                            Problem::new(
+                                at.path(),
+                                "a leak publishes what a campaign's foothold stole: write it in that campaign's steps",
+                                "a leak in an inject",
+                            )
+                            .help("to publish a document as exercise control, launch a `Narrative`")
+                        });
+                    }
+                    node(self, "node", from, "from")
+                },
                 narrative: NarrativeIx(
                     self.refer(
                         &w.ids.narratives,
@@ -1719,6 +1739,14 @@ mod tests {
             *audiences = vec!["EE-ru".into(), "LV-all".into(), "EE-ru".into()];
         }
         assert_eq!(paths(&s), ["campaigns[2].steps[0].action.audiences[2]"]);
+
+        // A community named twice is refused like an audience named twice.
+        let mut s = mini();
+        s.communities = vec![community("ru", &["EE-ru", "LV-all"])];
+        if let Action::Narrative { audiences, .. } = &mut s.campaigns[2].steps[0].action {
+            *audiences = vec!["ru".into(), "ru".into()];
+        }
+        assert_eq!(paths(&s), ["campaigns[2].steps[0].action.audiences[1]"]);
     }
 
     #[test]

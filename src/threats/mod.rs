@@ -34,6 +34,8 @@ pub enum Failure {
     Miscarried,
     /// The foothold the step needed was found and removed.
     NoFoothold,
+    /// A leak from a node the campaign never got into: nothing was stolen.
+    NothingStolen,
     /// The country's networks were isolated after an earlier incident.
     Isolated,
     /// Called off: attribution and sanctions made the attacker think again.
@@ -49,6 +51,7 @@ impl Failure {
             Failure::Defended => "defences held",
             Failure::Miscarried => "the attempt miscarried",
             Failure::NoFoothold => "foothold had been removed",
+            Failure::NothingStolen => "never got into the node: nothing to leak",
             Failure::Isolated => "networks isolated",
             Failure::Deterred => "called off after EU attribution and sanctions",
             Failure::Halted => "the campaign was stopped (kill switch, sinkhole, patch or arrest)",
@@ -309,7 +312,7 @@ pub fn apply(
                 .iter()
                 .any(|(o, _)| o.campaign().is_some() && o.campaign() == by.campaign());
             if !stolen {
-                return Err(Failure::NoFoothold);
+                return Err(Failure::NothingStolen);
             }
             if roll >= success {
                 return Err(Failure::Miscarried);

@@ -321,6 +321,19 @@ fn a_decision_in_a_campaign_step_is_refused_where_it_is_written() {
 }
 
 #[test]
+fn a_leak_in_an_inject_is_refused_where_it_is_written() {
+    // Exercise control has no foothold to publish from.
+    let text = mini_with(
+        "message: \"The exercise begins.\", expected_action: \"Acknowledge.\"),",
+        "message: \"The exercise begins.\", expected_action: \"Acknowledge.\",\n         effect: Some(Leak(from: \"EE-grid\", narrative: \"blackout\"))),",
+    );
+    let out = validate("leak.ron", &text);
+    out.refused();
+    points_at(&out, "leak.ron", &text, "Leak(", 0);
+    out.stderr_has("what a campaign's foothold stole");
+}
+
+#[test]
 fn a_step_that_follows_another_campaign_is_checked_where_it_is_written() {
     // In the chemical campaign: a step with both `after` and `follows`, one
     // that `follows` its own campaign, one naming a step the grid campaign
