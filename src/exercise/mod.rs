@@ -293,8 +293,32 @@ fn observe(sim: &mut Sim, what: &What) {
     }
 }
 
+/// What the CBRN incidents add up to, counted once for all the injects
+/// that wait at one moment (rather than once per inject).
+struct IncidentFacts {
+    symptomatic: u64,
+    identified: bool,
+    confirmed: bool,
+}
+
+impl IncidentFacts {
+    fn of(sim: &Sim) -> Self {
+        let mut f = IncidentFacts {
+            symptomatic: 0,
+            identified: false,
+            confirmed: false,
+        };
+        for i in sim.incidents() {
+            f.symptomatic += u64::from(i.symptomatic_total);
+            f.identified |= i.identified_at.is_some();
+            f.confirmed |= i.confirmed_at.is_some();
+        }
+        f
+    }
+}
+
 /// Does a conditional inject's condition hold now?
-fn holds(sim: &Sim, t: &Trigger) -> bool {
+fn holds(sim: &Sim, facts: &IncidentFacts, t: &Trigger) -> bool {
     match *t {
         Trigger::NodeDown(n) => infra::is_lost(sim, n),
         Trigger::StepSucceeded(s) => {
@@ -303,12 +327,7 @@ fn holds(sim: &Sim, t: &Trigger) -> bool {
                 .get::<crate::world::CampaignState>(e)
                 .is_some_and(|c| matches!(c.steps[s.step as usize], StepStatus::Succeeded(_)))
         }
-        Trigger::CasualtiesAbove(k) => {
-            sim.incidents()
-                .map(|i| i.symptomatic_total as u64)
-                .sum::<u64>()
-                > k as u64
-        }
+        Trigger::CasualtiesAbove(k) => facts.symptomatic > u64::from(k),
         Trigger::ReachAbove(n, share) => sim
             .narrative_ref(n)
             .countries
@@ -320,8 +339,8 @@ fn holds(sim: &Sim, t: &Trigger) -> bool {
         Trigger::Solidarity => eu::state(sim).is_some_and(|st| !st.solidarity.is_empty()),
         Trigger::Attributed => eu::state(sim).is_some_and(|st| st.toolbox.attributed.is_some()),
         Trigger::RapidAlert => eu::state(sim).is_some_and(|st| !st.stratcom.alerted.is_empty()),
-        Trigger::AgentIdentified => sim.incidents().any(|i| i.identified_at.is_some()),
-        Trigger::AgentConfirmed => sim.incidents().any(|i| i.confirmed_at.is_some()),
+        Trigger::AgentIdentified => facts.identified,
+        Trigger::AgentConfirmed => facts.confirmed,
     }
 }
 
@@ -354,6 +373,10 @@ impl Model for Exercise {
         let mut waiting = std::mem::take(&mut self.waiting_injects);
         let due: Vec<InjectIx> = self.with_sim(queue, now, |sim| {
             let mut due = Vec::new();
+            if waiting.is_empty() {
+                return due;
+            }
+            let facts = IncidentFacts::of(sim);
             waiting.retain(|&i| {
                 if fired[i.i()] {
                     return false;
@@ -361,7 +384,7 @@ impl Model for Exercise {
                 let fire = sim.cat.injects[i.i()]
                     .when
                     .as_ref()
-                    .is_some_and(|t| holds(sim, t));
+                    .is_some_and(|t| holds(sim, &facts, t));
                 if fire {
                     due.push(i);
                 }
