@@ -633,6 +633,13 @@ fn sabotage_is_repaired_by_crews_without_a_csirt() {
         .find(|e| matches!(e.what, What::Infra(InfraRecord::ServiceLost { .. })))
         .map(|e| e.what.domain(cx.cat));
     assert_eq!(domain, Some(crate::log::Domain::Infra));
+    // The campaign had an effect, noticed as it struck (not "no effect").
+    let c = &f.summary.campaigns[0];
+    assert_eq!(
+        (c.first_effect_s, c.time_to_detect_s),
+        (Some(3600), Some(0)),
+        "{c:?}"
+    );
 }
 
 /// A grid whose operators can switch by hand is back at its manual service

@@ -223,6 +223,7 @@ pub const METRICS: &[Metric] = &[
         // Over every campaign that had an effect, one never detected
         // counting until the end: a mean over the detected ones alone made a
         // playbook that also finds campaigns others never see read slower.
+        // A physical sabotage is noticed as it strikes (`summary.rs`).
         value: |s, _| {
             mean(s.campaigns.iter().filter_map(|c| {
                 let first = c.first_effect_s?;

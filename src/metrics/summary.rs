@@ -238,6 +238,22 @@ struct Times {
     detected: Option<(SimTime, u64)>,
 }
 
+/// A physical attack's first effect is the damage it does, and it is
+/// noticed as it strikes (the operator sees the line or the substation
+/// trip, the police are called), unlike an intrusion that hides. Whether
+/// the damage is recognised as the work of one hostile campaign is the
+/// Fusion Cell's picture, not this detection.
+fn sabotage_struck(cause: Cause, e: &Event<What>, seq: u64, times: &mut [Times]) {
+    let Cause::Sabotage(by) = cause else {
+        return;
+    };
+    if let Some(c) = by.campaign() {
+        let t = &mut times[c.i()];
+        t.first_effect.get_or_insert((e.t, seq));
+        t.detected.get_or_insert((e.t, seq));
+    }
+}
+
 impl Summary {
     /// Measures a run at `until`, the instant its clock stands at.
     pub fn measure(ex: &Exercise, until: SimTime) -> Summary {
@@ -346,6 +362,10 @@ impl Summary {
                     infra.service_lost_events += 1;
                     infra.cascade_failures += usize::from(matches!(cause, Cause::Dependency(_)));
                     evidence.lost.push((seq, node));
+                    sabotage_struck(cause, e, seq, &mut evidence.times);
+                }
+                What::Infra(InfraRecord::ServiceDegraded { cause, .. }) => {
+                    sabotage_struck(cause, e, seq, &mut evidence.times)
                 }
                 What::Infra(InfraRecord::CascadeHeld { .. }) => infra.cascades_held += 1,
                 What::National(NationalRecord::AgentIdentified { .. }) => {
