@@ -588,6 +588,17 @@ impl Resolver {
                 });
             }
             for (j, a) in c.audiences.iter().enumerate() {
+                if ids.communities.get(a).is_some() && ids.audiences.get(a).is_none() {
+                    self.report(|| {
+                        Problem::new(
+                            at().key("audiences").index(j),
+                            format!("`{a}` is a community, not an audience"),
+                            "a community",
+                        )
+                        .help("list its audiences instead: a community holds audiences only")
+                    });
+                    continue;
+                }
                 let Some(ix) = self.refer(&ids.audiences, "audience", a, || {
                     at().key("audiences").index(j)
                 }) else {
@@ -1739,6 +1750,24 @@ mod tests {
             *audiences = vec!["EE-ru".into(), "LV-all".into(), "EE-ru".into()];
         }
         assert_eq!(paths(&s), ["campaigns[2].steps[0].action.audiences[2]"]);
+
+        // A community inside a community is named as such.
+        let mut s = mini();
+        s.communities = vec![
+            community("ru", &["EE-ru", "LV-all"]),
+            community("outer", &["ru", "LV-all"]),
+        ];
+        let problems = resolve(&s).unwrap_err();
+        let nested = problems
+            .found
+            .iter()
+            .find(|p| p.at.to_string() == "communities[1].audiences[0]")
+            .expect("the nested community is a problem");
+        assert!(
+            nested.message.contains("is a community"),
+            "{}",
+            nested.message
+        );
 
         // A community named twice is refused like an audience named twice.
         let mut s = mini();
