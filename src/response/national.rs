@@ -495,9 +495,16 @@ pub fn on_disinfo(sim: &mut Sim, r: &DisinfoRecord) {
         return;
     }
     sim.narrative(narrative).countries[ci].spotting_scheduled = true;
-    // Fact-checks lag claims by about 13 hours; strong StratCom is faster.
-    let d = lognormal_h(12.0 * (1.5 - caps(sim, country).stratcom.0), 0.5)
+    // Fact-checks lag claims by about 13 hours (Hoaxy 2016: from the claim,
+    // not from its taking hold); strong StratCom is faster. Counted from the
+    // launch, and not before the narrative is noticeable here.
+    let lag = lognormal_h(12.0 * (1.5 - caps(sim, country).stratcom.0), 0.5)
         .sample(&mut sim.rng.comms[country.i()]);
+    let launched = sim
+        .narrative_ref(narrative)
+        .launched
+        .map_or(sim.now, |(t, _)| t);
+    let d = Duration((launched.0 + lag.0).saturating_sub(sim.now.0));
     later(sim, d, NationalEv::NarrativeSpotted { narrative, country });
 }
 
