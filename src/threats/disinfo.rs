@@ -186,6 +186,15 @@ fn spread_one(
 ) {
     let reaches: Vec<f64> = exposures.iter().map(|x| x.reach).collect();
     let total: f64 = reaches.iter().sum();
+    // Each community's pressure once this hour, not once per member.
+    let mut pools: Vec<(u32, (f64, f64))> = Vec::new();
+    for a in &def.audiences {
+        if let Some(c) = cat.audiences[a.i()].community
+            && !pools.iter().any(|(p, _)| *p == c)
+        {
+            pools.push((c, community_pressure(cat, def, &reaches, c)));
+        }
+    }
     let (amp, platform) = (st.amplification, st.platform);
     for (k, x) in exposures.iter_mut().enumerate() {
         let aud = &cat.audiences[def.audiences[k].i()];
@@ -207,7 +216,10 @@ fn spread_one(
                     0.0
                 },
             ),
-            Some(c) => community_pressure(cat, def, &reaches, c),
+            Some(c) => pools
+                .iter()
+                .find_map(|(p, v)| (*p == c).then_some(*v))
+                .expect("every member's community is pooled"),
         };
         // Susceptible audiences share more readily, not only believe more.
         let rate = def.virality

@@ -192,50 +192,57 @@ fn fact_check_h(run: &Run) -> Vec<Option<f64>> {
     )
 }
 
-/// Hours each energy node hit by a cyber attack stays without service (until
-/// it is back above the lost threshold: run by hand, or repaired).
-fn grid_outage_h(run: &Run) -> Vec<Option<f64>> {
+/// Hours each energy node that `struck` (a cause of service loss) took down
+/// stays without service, until one of the records `back` says it returned.
+fn energy_outage_h(
+    run: &Run,
+    struck: fn(Cause) -> bool,
+    back: fn(&InfraRecord) -> Option<pacesim::scenario::catalog::NodeIx>,
+) -> Vec<Option<f64>> {
     let mut out = Vec::new();
     for (k, e) in run.log.iter().enumerate() {
-        if let What::Infra(InfraRecord::ServiceLost {
-            node,
-            cause: Cause::Attack(_),
-            ..
-        }) = e.what
+        if let What::Infra(InfraRecord::ServiceLost { node, cause, .. }) = e.what
+            && struck(cause)
             && run.cat.nodes[node.i()].sector == Sector::Energy
         {
-            let back = run.log[k + 1..].iter().find_map(|x| match x.what {
-                What::Infra(
-                    InfraRecord::ServiceRestored { node: n }
-                    | InfraRecord::ServiceDegraded { node: n, .. },
-                ) if n == node => Some(x.t),
+            let returned = run.log[k + 1..].iter().find_map(|x| match &x.what {
+                What::Infra(r) if back(r) == Some(node) => Some(x.t),
                 _ => None,
             });
-            out.push(back.map(|b| Run::hours(e.t, b)));
+            out.push(returned.map(|b| Run::hours(e.t, b)));
         }
     }
     out
 }
 
+/// Hours each energy node hit by a cyber attack stays without service (until
+/// it is back above the lost threshold: run by hand, or repaired).
+fn grid_outage_h(run: &Run) -> Vec<Option<f64>> {
+    energy_outage_h(
+        run,
+        |c| matches!(c, Cause::Attack(_)),
+        |r| match *r {
+            InfraRecord::ServiceRestored { node } | InfraRecord::ServiceDegraded { node, .. } => {
+                Some(node)
+            }
+            _ => None,
+        },
+    )
+}
+
 /// Days each sabotaged grid node stays down until its repair is done.
 fn substation_outage_d(run: &Run) -> Vec<Option<f64>> {
-    let mut out = Vec::new();
-    for (k, e) in run.log.iter().enumerate() {
-        if let What::Infra(InfraRecord::ServiceLost {
-            node,
-            cause: Cause::Sabotage(_),
-            ..
-        }) = e.what
-            && run.cat.nodes[node.i()].sector == Sector::Energy
-        {
-            let back = run.log[k + 1..].iter().find_map(|x| match x.what {
-                What::Infra(InfraRecord::ServiceRestored { node: n }) if n == node => Some(x.t),
-                _ => None,
-            });
-            out.push(back.map(|b| days(Run::hours(e.t, b))));
-        }
-    }
-    out
+    energy_outage_h(
+        run,
+        |c| matches!(c, Cause::Sabotage(_)),
+        |r| match *r {
+            InfraRecord::ServiceRestored { node } => Some(node),
+            _ => None,
+        },
+    )
+    .into_iter()
+    .map(|h| h.map(days))
+    .collect()
 }
 
 /// Days from a campaign's first effect to the EU's attribution (once per
