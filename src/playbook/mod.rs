@@ -117,6 +117,7 @@ pub struct Response {
     pub ipcr: Option<Ipcr>,
     pub ucpm: Option<Ucpm>,
     pub blueprint: Option<Blueprint>,
+    pub cyber_reserve: Option<CyberReserve>,
     pub toolbox: Option<Toolbox>,
     pub stratcom: Option<StratCom>,
     pub solidarity: Option<Solidarity>,
@@ -182,6 +183,24 @@ fn check(p: &Playbook, src: &SourceFile) -> Vec<Diagnostic> {
             never_acts("ercc_desks"),
             AT_LEAST_ONE,
         );
+    }
+    if let Some(r) = &p.cyber_reserve {
+        let at = |key| ValuePath::of("cyber_reserve").key(key);
+        if r.teams == 0 {
+            flag(at("teams"), never_acts("teams"), AT_LEAST_ONE);
+        }
+        if r.per_request == 0 {
+            flag(at("per_request"), never_acts("per_request"), AT_LEAST_ONE);
+        } else if r.per_request > r.teams {
+            flag(
+                at("per_request"),
+                format!(
+                    "`per_request` is {} but the Reserve has only {} teams",
+                    r.per_request, r.teams
+                ),
+                "a request is lent at most the teams the Reserve has",
+            );
+        }
     }
     if let Some(n) = &p.nato {
         if n.analysts == 0 {

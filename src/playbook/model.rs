@@ -33,6 +33,8 @@ pub struct Playbook {
     #[serde(default)]
     pub blueprint: Option<Blueprint>,
     #[serde(default)]
+    pub cyber_reserve: Option<CyberReserve>,
+    #[serde(default)]
     pub toolbox: Option<Toolbox>,
     #[serde(default)]
     pub stratcom: Option<StratCom>,
@@ -346,6 +348,34 @@ pub struct Enisa {
     pub stay: Duration,
 }
 
+/// The EU Cybersecurity Reserve (Cyber Solidarity Act, Regulation (EU)
+/// 2025/38, Art. 14 to 16): incident-response services of trusted providers
+/// under contract, lent to a member state on its request. The state asks
+/// through its NIS2 single point of contact once its own means are taken
+/// (Art. 15(2)): in the model, when incidents wait for its CSIRT teams.
+/// Concurrent requests are served by severity (Art. 16(2)(a)): the state with
+/// most incidents open or waiting first.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CyberReserve {
+    /// The member state's decision to ask (country-level conditions are its own).
+    pub request: Decision,
+    /// The contracting authority (ENISA, for the Commission) assesses the request.
+    pub assessment: Dist,
+    /// Incident-response teams under contract.
+    pub teams: u32,
+    /// Teams lent for one request.
+    pub per_request: u32,
+    /// Recovery crews that come with each lent team, to rebuild what the
+    /// attack destroyed (Art. 14(1): "initiating recovery").
+    #[serde(default)]
+    pub recovery_crews: u32,
+    /// From the assessment to the teams at work in the state.
+    pub lead_time: Dist,
+    /// How long they stay before they return to the Reserve.
+    pub stay: Duration,
+}
+
 /// The Cyber Diplomacy Toolbox: attribution, then restrictive measures.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -423,6 +453,10 @@ pub struct Nato {
     pub evidence_scale: f64,
     /// Confidence at which NATO assesses a hybrid campaign against allies.
     pub alert: Fraction,
+    /// Once NATO's assessment reaches them, allies hunt remaining footholds
+    /// within this (none: allies do not act on it).
+    #[serde(default)]
+    pub alerted_hunt: Option<Dist>,
     /// Parallel mode: member states answer two sets of requests, so their
     /// reports to both organisations take this share longer.
     pub duplication: Fraction,

@@ -93,6 +93,8 @@ pub struct CountryDef {
     pub population: u64,
     pub eu: bool,
     pub nato: bool,
+    /// Associated to the Digital Europe Programme (outside the EU).
+    pub digital_europe: bool,
     pub trust: f64,
     pub caps: scenario::Capacities,
     pub resources: scenario::Resources,

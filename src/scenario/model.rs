@@ -86,6 +86,10 @@ pub struct Country {
     pub eu: bool,
     #[serde(default)]
     pub nato: bool,
+    /// A third country associated to the Digital Europe Programme, which the
+    /// EU Cybersecurity Reserve may also serve (Reg. (EU) 2025/38, Art. 14(2)).
+    #[serde(default)]
+    pub digital_europe: bool,
     /// Baseline trust in national institutions (share of people who tend to trust).
     pub trust: Fraction,
     pub capacities: Capacities,

@@ -437,6 +437,18 @@ impl Resolver {
                     )
                 });
             }
+            if c.eu && c.digital_europe {
+                self.report(|| {
+                    Problem::new(
+                        ValuePath::of("countries").index(i).key("digital_europe"),
+                        format!(
+                            "country `{}` is an EU member state: `digital_europe` is for third countries",
+                            c.id
+                        ),
+                        "a member state is served as one; leave `digital_europe` out, or set `eu: false`",
+                    )
+                });
+            }
             out.push(CountryDef {
                 id: c.id.as_str().into(),
                 csirt: format!("{}-CSIRT", c.id).into(),
@@ -444,6 +456,7 @@ impl Resolver {
                 population: c.population,
                 eu: c.eu,
                 nato: c.nato,
+                digital_europe: c.digital_europe,
                 trust: c.trust.0,
                 caps: c.capacities,
                 resources: c.resources,
@@ -1700,6 +1713,17 @@ mod tests {
             "{found:?}"
         );
         assert!(found.contains(&"msel[1].at[0][0]".to_string()), "{found:?}");
+    }
+
+    #[test]
+    fn only_a_third_country_is_associated_to_digital_europe() {
+        let mut s = mini();
+        s.countries[0].digital_europe = true;
+        assert!(s.countries[0].eu, "mini's first country is a member state");
+        assert_eq!(paths(&s), ["countries[0].digital_europe"]);
+        s.countries[0].eu = false;
+        let cat = resolve(&s).unwrap();
+        assert!(cat.countries[0].digital_europe && !cat.countries[0].eu);
     }
 
     #[test]

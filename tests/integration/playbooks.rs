@@ -317,6 +317,18 @@ fn broken_playbooks_are_refused_at_their_line_and_column() {
         line_col(&text, "Paralel", 0),
         "Paralel",
     );
+    // A Cybersecurity Reserve lending more teams per request than it has.
+    let text = small_text().replacen(
+        "\n)",
+        "\n    cyber_reserve: Some((request: (when: Overwhelmed, deliberation: Fixed(\"8h\")),\n        assessment: Fixed(\"12h\"), teams: 2, per_request: 3,\n        lead_time: Fixed(\"1d\"), stay: \"14d\")),\n)",
+        1,
+    );
+    refused_at(
+        "reserve.ron",
+        &text,
+        line_col(&text, "per_request", 0),
+        "only 2 teams",
+    );
     // An ERCC that could never work a request.
     let text = small_with("ercc_desks: 2", "ercc_desks: 0");
     refused_at(

@@ -12,12 +12,12 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use super::protocol::{self, Stage};
 use super::{EuEv, draw, eu, eu_ref, later};
-use crate::engine::{SimTime, count_u8, count_u16, count_u32, show_at, show_secs};
+use crate::engine::{Dist, SimTime, count_u8, count_u16, count_u32, show_at, show_secs};
 use crate::infra::{Cause, InfraRecord};
 use crate::log::{Context, Described, Domain, Origin, Record, kinds, round3};
 use crate::playbook::{Body, NatoMode};
 use crate::response::national::NationalRecord;
-use crate::scenario::catalog::{CampaignIx, Catalog, CountryIx};
+use crate::scenario::catalog::{CampaignIx, Catalog, CountryIx, NodeIx};
 use crate::threats::cbrn::CbrnRecord;
 use crate::threats::cyber::CyberRecord;
 use crate::world::{Foothold, Incident, Sim};
@@ -260,12 +260,23 @@ pub fn on_cbrn(sim: &mut Sim, r: &CbrnRecord) {
     }
 }
 
-/// Once alerted, member states look for the actor's new footholds.
+/// Once alerted, member states (by the Fusion Cell) and allies (by NATO)
+/// look for the actor's new footholds too.
 pub fn on_cyber(sim: &mut Sim, r: &CyberRecord) {
-    if let CyberRecord::IntrusionPlanted { by, node } = *r
-        && eu_ref(sim).hfc.alerted.is_some()
-    {
-        hunt(sim, by, node);
+    if let CyberRecord::IntrusionPlanted { by, node } = *r {
+        let def = &sim.cat.countries[sim.cat.nodes[node.i()].country.i()];
+        let st = eu_ref(sim);
+        let fusion = sim.cat.response.fusion_cell.as_ref();
+        let on_alert: Option<(Dist, RngPick)> = if def.eu && st.hfc.alerted.is_some() {
+            fusion.map(|f| (f.alerted_hunt, FUSION))
+        } else if def.nato && st.nato_picture.alerted.is_some() {
+            nato_hunt(sim).map(|d| (d, NATO))
+        } else {
+            None
+        };
+        if let Some((within, pick)) = on_alert {
+            hunt_at(sim, by, node, within, pick);
+        }
     }
 }
 
@@ -443,6 +454,9 @@ fn done(sim: &mut Sim, by: Body, ind: Indicator) {
             alert: first_alert,
         });
     }
+    if by == Body::Nato && first_alert {
+        alert_allies(sim);
+    }
     if by == Body::FusionCell {
         if first_alert {
             alert_member_states(sim);
@@ -487,25 +501,71 @@ fn done(sim: &mut Sim, by: Body, ind: Indicator) {
 
 /// The Fusion Cell's alert reaches member states: their services hunt every
 /// foothold the actor still holds, much faster than routine monitoring would.
+/// A state already hunting on NATO's earlier alert does not start again.
 fn alert_member_states(sim: &mut Sim) {
+    let Some(within) = sim
+        .cat
+        .response
+        .fusion_cell
+        .as_ref()
+        .map(|f| f.alerted_hunt)
+    else {
+        return;
+    };
     let cat = sim.cat;
+    let nato_first = nato_hunt(sim).is_some() && eu_ref(sim).nato_picture.alerted.is_some();
+    let hunts =
+        |c: CountryIx| cat.countries[c.i()].eu && !(nato_first && cat.countries[c.i()].nato);
+    alerted_hunts(sim, hunts, within, FUSION);
+}
+
+/// NATO's assessment reaches the allies: their services hunt the footholds
+/// the actor still holds, as member states do on the Fusion Cell's alert.
+/// A member state already hunting on the Fusion Cell's alert does not start
+/// again.
+fn alert_allies(sim: &mut Sim) {
+    let Some(within) = nato_hunt(sim) else {
+        return;
+    };
+    let cat = sim.cat;
+    let eu_first = cat.response.fusion_cell.is_some() && eu_ref(sim).hfc.alerted.is_some();
+    let hunts = |c: CountryIx| cat.countries[c.i()].nato && !(eu_first && cat.countries[c.i()].eu);
+    alerted_hunts(sim, hunts, within, NATO);
+}
+
+/// How fast allies hunt on NATO's alert, if they act on it.
+fn nato_hunt(sim: &Sim) -> Option<Dist> {
+    sim.cat.response.nato.as_ref().and_then(|n| n.alerted_hunt)
+}
+
+type RngPick = fn(&mut super::EuRngs) -> &mut crate::engine::SimRng;
+const FUSION: RngPick = |r| &mut r.fusion;
+const NATO: RngPick = |r| &mut r.nato;
+
+/// The services of the states `hunts` picks look for every active foothold
+/// in their networks.
+fn alerted_hunts(sim: &mut Sim, hunts: impl Fn(CountryIx) -> bool, within: Dist, pick: RngPick) {
     let mut found = Vec::new();
-    for n in crate::threats::cyber::foothold_nodes(sim, |c| cat.countries[c.i()].eu) {
+    for n in crate::threats::cyber::foothold_nodes(sim, hunts) {
         for (o, f) in &sim.node_ref(n).footholds {
             if *f == Foothold::Active {
                 found.push((*o, n));
             }
         }
     }
-    for (o, n) in found {
-        hunt(sim, o, n);
+    for (by, node) in found {
+        hunt_at(sim, by, node, within, pick);
     }
 }
 
-fn hunt(sim: &mut Sim, by: Origin, node: crate::scenario::catalog::NodeIx) {
-    if let Some(f) = &sim.cat.response.fusion_cell {
-        super::warned_hunt(sim, by, node, &f.alerted_hunt, |r| &mut r.fusion);
-    }
+/// An alerted service finds the foothold `by` holds in `node` within `within`.
+fn hunt_at(sim: &mut Sim, by: Origin, node: NodeIx, within: Dist, pick: RngPick) {
+    let d = draw(sim, pick, &within, 1.0);
+    crate::response::national::later(
+        sim,
+        d,
+        crate::response::national::NationalEv::HuntSucceeds { by, node },
+    );
 }
 
 /// The confidence decisions rest on: the Fusion Cell's, or in coordinated

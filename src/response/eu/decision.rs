@@ -3,7 +3,7 @@
 //! two options; after the playbook's deliberation its policy decides, or at
 //! the dashboard the players do.
 
-use super::{EuEv, draw, eu, eu_ref, holds, ipcr, later, solidarity, toolbox, ucpm};
+use super::{EuEv, draw, eu, eu_ref, holds, ipcr, later, reserve, solidarity, toolbox, ucpm};
 use crate::engine::SimTime;
 use crate::log::{Context, Described, Domain, Origin, Record, kinds};
 use crate::playbook::{self as pb, IpcrMode, Need, Policy};
@@ -16,6 +16,7 @@ pub enum DecisionKind {
     IpcrInformationSharing,
     IpcrFullActivation,
     UcpmRequest(Need),
+    CyberReserveRequest,
     Solidarity,
     Attribution,
     RestrictiveMeasures,
@@ -30,6 +31,9 @@ impl DecisionKind {
             }
             DecisionKind::IpcrFullActivation => "Presidency: fully activate IPCR?".into(),
             DecisionKind::UcpmRequest(n) => format!("request UCPM assistance ({})?", n.name()),
+            DecisionKind::CyberReserveRequest => {
+                "request incident-response services from the EU Cybersecurity Reserve?".into()
+            }
             DecisionKind::Solidarity => "Invoke the solidarity clause (Art. 222 TFEU)?".into(),
             DecisionKind::Attribution => {
                 "Council: attribute the campaign publicly (Cyber Diplomacy Toolbox)?".into()
@@ -46,7 +50,9 @@ impl DecisionKind {
             DecisionKind::IpcrInformationSharing | DecisionKind::IpcrFullActivation => {
                 ["raise the mode", "stay in the current mode"]
             }
-            DecisionKind::UcpmRequest(_) => ["send the request", "rely on national means"],
+            DecisionKind::UcpmRequest(_) | DecisionKind::CyberReserveRequest => {
+                ["send the request", "rely on national means"]
+            }
             DecisionKind::Solidarity => ["invoke Art. 222", "do not invoke"],
             DecisionKind::Attribution => ["attribute publicly", "keep attribution confidential"],
             DecisionKind::RestrictiveMeasures => ["adopt sanctions", "no sanctions for now"],
@@ -67,6 +73,7 @@ impl DecisionKind {
             DecisionKind::IpcrInformationSharing => "ipcr_information_sharing",
             DecisionKind::IpcrFullActivation => "ipcr_full_activation",
             DecisionKind::UcpmRequest(_) => "ucpm_request",
+            DecisionKind::CyberReserveRequest => "cyber_reserve_request",
             DecisionKind::Solidarity => "solidarity_clause_art222",
             DecisionKind::Attribution => "toolbox_attribution",
             DecisionKind::RestrictiveMeasures => "toolbox_restrictive_measures",
@@ -85,7 +92,9 @@ impl DecisionKind {
     fn decider(self) -> &'static str {
         match self {
             DecisionKind::IpcrInformationSharing | DecisionKind::IpcrFullActivation => "PRESIDENCY",
-            DecisionKind::UcpmRequest(_) | DecisionKind::Solidarity => "MEMBER-STATE",
+            DecisionKind::UcpmRequest(_)
+            | DecisionKind::CyberReserveRequest
+            | DecisionKind::Solidarity => "MEMBER-STATE",
             DecisionKind::Attribution | DecisionKind::RestrictiveMeasures => "COUNCIL",
         }
     }
@@ -104,6 +113,7 @@ impl DecisionKind {
             DecisionKind::IpcrInformationSharing => r.ipcr.as_ref().map(|i| &i.information_sharing),
             DecisionKind::IpcrFullActivation => r.ipcr.as_ref().map(|i| &i.full_activation),
             DecisionKind::UcpmRequest(_) => r.ucpm.as_ref().map(|u| &u.request),
+            DecisionKind::CyberReserveRequest => r.cyber_reserve.as_ref().map(|c| &c.request),
             DecisionKind::Solidarity => r.solidarity.as_ref().map(|s| &s.invoke),
             DecisionKind::Attribution => r.toolbox.as_ref().map(|t| &t.attribution),
             DecisionKind::RestrictiveMeasures => r.toolbox.as_ref().map(|t| &t.measures),
@@ -238,9 +248,13 @@ pub(crate) fn raise(
     country: Option<CountryIx>,
     decision: &pb::Decision,
 ) {
-    // A state may ask the UCPM again once a module has left (its own
-    // `open` set guards against duplicates); other decisions come up once.
-    let repeatable = matches!(kind, DecisionKind::UcpmRequest(_));
+    // A state may ask the UCPM or the Reserve again once help has left
+    // (their own `open` sets guard against duplicates); other decisions
+    // come up once.
+    let repeatable = matches!(
+        kind,
+        DecisionKind::UcpmRequest(_) | DecisionKind::CyberReserveRequest
+    );
     if !eu(sim).raised.insert((kind, country)) && !repeatable {
         return;
     }
@@ -377,7 +391,7 @@ pub fn scripted(sim: &mut Sim, d: Decision, inject: InjectIx) {
             DecisionKind::RestrictiveMeasures => {
                 st.toolbox.attributed.is_some() && st.toolbox.measures.is_none()
             }
-            DecisionKind::UcpmRequest(_) => true,
+            DecisionKind::UcpmRequest(_) | DecisionKind::CyberReserveRequest => true,
         }
     };
     sim.emit(DecisionRecord::Scripted {
@@ -404,6 +418,11 @@ fn carry_out(sim: &mut Sim, kind: DecisionKind, country: Option<CountryIx>) {
         DecisionKind::UcpmRequest(need) => {
             if let Some(c) = country {
                 ucpm::request(sim, c, need);
+            }
+        }
+        DecisionKind::CyberReserveRequest => {
+            if let Some(c) = country {
+                reserve::request(sim, c);
             }
         }
         DecisionKind::Solidarity => {

@@ -15,7 +15,8 @@ use serde::{Deserialize, Serialize};
 
 use super::metrics::EuMetrics;
 use super::{
-    EuState, analysis, blueprint, ipcr, nato, protocol, solidarity, stratcom, toolbox, ucpm,
+    EuState, analysis, blueprint, ipcr, nato, protocol, reserve, solidarity, stratcom, toolbox,
+    ucpm,
 };
 use crate::playbook::{LoadedPlaybook, Playbook, Response};
 use crate::scenario::catalog::Catalog;
@@ -29,6 +30,7 @@ pub enum Mechanism {
     Ipcr,
     Ucpm,
     Blueprint,
+    CyberReserve,
     Toolbox,
     #[serde(rename = "stratcom")]
     StratCom,
@@ -162,6 +164,18 @@ pub const MECHANISMS: &[MechanismInfo] = &[
         blueprint::summary,
     ),
     info(
+        Mechanism::CyberReserve,
+        ("EU Cybersecurity Reserve", "Cyb.Reserve"),
+        "cyber_reserve",
+        (
+            &["ENISA (EU Cybersecurity Reserve)"],
+            &["cyber_reserve_request"],
+        ),
+        section!(cyber_reserve),
+        Some(reserve::dashboard),
+        reserve::summary,
+    ),
+    info(
         Mechanism::Toolbox,
         ("Cyber Diplomacy Toolbox", "Toolbox"),
         "toolbox",
@@ -270,6 +284,7 @@ mod tests {
         let kinds = [
             K::IpcrInformationSharing,
             K::IpcrFullActivation,
+            K::CyberReserveRequest,
             K::Solidarity,
             K::Attribution,
             K::RestrictiveMeasures,
@@ -290,7 +305,7 @@ mod tests {
         );
         assert_eq!(
             MECHANISMS.iter().map(|m| m.decisions.len()).sum::<usize>(),
-            6
+            7
         );
     }
 
@@ -303,12 +318,12 @@ mod tests {
 
     #[test]
     fn every_section_of_a_full_playbook_is_some_mechanism() {
-        let full = crate::playbook::BUNDLED
-            .iter()
-            .find(|(p, _)| p.ends_with("eu_2019.ron"))
-            .map(|(p, t)| crate::playbook::from_source(crate::diag::SourceFile::new(*p, *t)))
-            .and_then(Result::ok)
-            .expect("the bundled EU 2019 playbook loads");
+        // The present-day playbook has every section.
+        let full = crate::playbook::from_source(crate::diag::SourceFile::new(
+            "eu_2025.ron",
+            include_str!("../../../playbooks/eu_2025.ron"),
+        ))
+        .expect("the EU 2025 playbook loads");
         let r = merge(&[full]);
         assert_eq!(present(&r).count(), MECHANISMS.len());
         assert!(national_only(&merge(&[])));

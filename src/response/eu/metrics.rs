@@ -26,6 +26,7 @@ pub struct EuMetrics {
     pub nato: Option<NatoMetrics>,
     pub ucpm: Option<UcpmMetrics>,
     pub blueprint: Option<BlueprintMetrics>,
+    pub cyber_reserve: Option<CyberReserveMetrics>,
     pub toolbox: Option<ToolboxMetrics>,
     pub stratcom: Option<StratComMetrics>,
     /// Member states that invoked Art. 222, with the time.
@@ -97,6 +98,24 @@ pub struct BlueprintMetrics {
     pub operational_s: Option<u64>,
     pub political_s: Option<u64>,
     pub preemptive_isolations: usize,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct CyberReserveMetrics {
+    pub requests: Vec<ReserveRequestMetrics>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ReserveRequestMetrics {
+    pub country: String,
+    pub requested_s: u64,
+    pub deployed_s: Option<u64>,
+    pub request_to_deployment_h: Option<f64>,
+    pub teams: u32,
+    /// It had to wait for lent teams to return.
+    pub waited: bool,
+    /// The state's queue was worked off before teams were free.
+    pub lapsed: bool,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -231,6 +250,22 @@ pub fn measure(
             operational_s: st.blueprint.operational_at.map(|t| t.0),
             political_s: st.blueprint.political_at.map(|t| t.0),
             preemptive_isolations: st.blueprint.preemptive_isolations as usize,
+        }),
+        cyber_reserve: r.cyber_reserve.as_ref().map(|_| CyberReserveMetrics {
+            requests: st
+                .reserve
+                .requests
+                .iter()
+                .map(|q| ReserveRequestMetrics {
+                    country: cid(q.country),
+                    requested_s: q.requested.0,
+                    deployed_s: q.deployed.map(|t| t.0),
+                    request_to_deployment_h: q.deployed.map(|d| hours(d.0 - q.requested.0)),
+                    teams: q.teams,
+                    waited: q.waited,
+                    lapsed: q.lapsed,
+                })
+                .collect(),
         }),
         toolbox: r.toolbox.as_ref().map(|_| ToolboxMetrics {
             attributed_s: st.toolbox.attributed.map(|t| t.0),

@@ -16,6 +16,8 @@
 //! - [`solidarity`]: Art. 222, which widens UCPM and fully activates IPCR.
 //! - [`blueprint`]: the Blueprint and the CSIRTs network (sharing, warnings,
 //!   isolation, ENISA support).
+//! - [`reserve`]: the EU Cybersecurity Reserve, which lends
+//!   incident-response teams to states that ask for them.
 //! - [`toolbox`]: the Cyber Diplomacy Toolbox (attribution, restrictive
 //!   measures, deterrence of later steps).
 //! - [`stratcom`]: the StratCom task forces and the Rapid Alert System.
@@ -37,6 +39,7 @@ pub mod mechanisms;
 pub mod metrics;
 pub mod nato;
 pub mod protocol;
+pub mod reserve;
 pub mod solidarity;
 pub mod stratcom;
 #[cfg(test)]
@@ -73,6 +76,7 @@ crate::log::records! {
         Ucpm(ucpm::UcpmRecord),
         Solidarity(solidarity::SolidarityRecord),
         Blueprint(blueprint::BlueprintRecord),
+        Reserve(reserve::ReserveRecord),
         Toolbox(toolbox::ToolboxRecord),
         StratCom(stratcom::StratComRecord),
         Nato(nato::NatoRecord),
@@ -92,6 +96,7 @@ pub enum EuEv {
     Ipcr(ipcr::IpcrEv),
     Ucpm(ucpm::UcpmEv),
     Blueprint(blueprint::BlueprintEv),
+    Reserve(reserve::ReserveEv),
     StratCom(stratcom::StratComEv),
     Nato(nato::NatoEv),
 }
@@ -104,6 +109,7 @@ pub struct EuRngs {
     pub decisions: SimRng,
     pub ucpm: SimRng,
     pub cyber: SimRng,
+    pub reserve: SimRng,
     pub stratcom: SimRng,
 }
 
@@ -120,6 +126,7 @@ pub struct EuState {
     pub raised: BTreeSet<(DecisionKind, Option<CountryIx>)>,
     pub ucpm: ucpm::UcpmState,
     pub blueprint: blueprint::BlueprintState,
+    pub reserve: reserve::ReserveState,
     pub toolbox: toolbox::ToolboxState,
     pub stratcom: stratcom::StratComState,
     pub nato: nato::NatoState,
@@ -145,6 +152,7 @@ impl EuState {
                 decisions: streams.stream("eu/decisions"),
                 ucpm: streams.stream("eu/ucpm"),
                 cyber: streams.stream("eu/cyber"),
+                reserve: streams.stream("eu/cyber-reserve"),
                 stratcom: streams.stream("eu/stratcom"),
             },
             hfc: analysis::Picture::default(),
@@ -155,6 +163,7 @@ impl EuState {
             raised: BTreeSet::new(),
             ucpm: ucpm::UcpmState::new(&cat.response, cat.countries.len()),
             blueprint: blueprint::BlueprintState::default(),
+            reserve: reserve::ReserveState::new(&cat.response),
             toolbox: toolbox::ToolboxState::default(),
             stratcom: stratcom::StratComState::default(),
             nato: nato::NatoState::new(&cat.response),
@@ -287,6 +296,7 @@ pub fn handle(sim: &mut Sim, ev: EuEv) {
         EuEv::Ipcr(e) => ipcr::handle(sim, e),
         EuEv::Ucpm(e) => ucpm::handle(sim, e),
         EuEv::Blueprint(e) => blueprint::handle(sim, e),
+        EuEv::Reserve(e) => reserve::handle(sim, e),
         EuEv::StratCom(e) => stratcom::handle(sim, e),
         EuEv::Nato(e) => nato::handle(sim, e),
     }
@@ -296,10 +306,13 @@ pub fn handle(sim: &mut Sim, ev: EuEv) {
 fn review(sim: &mut Sim) {
     ipcr::review(sim);
     for (c, def) in sim.cat.countries.iter().enumerate() {
+        let c = CountryIx::at(c);
         if def.eu {
-            let c = CountryIx::at(c);
             solidarity::review_country(sim, c);
             ucpm::review_country(sim, c);
+        }
+        if def.eu || def.digital_europe {
+            reserve::review_country(sim, c);
         }
     }
     toolbox::review(sim);

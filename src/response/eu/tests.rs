@@ -12,6 +12,7 @@ use super::blueprint::BlueprintRecord;
 use super::decision::DecisionRecord;
 use super::ipcr::IpcrRecord;
 use super::nato::NatoRecord;
+use super::reserve::ReserveRecord;
 use super::solidarity::SolidarityRecord;
 use super::stratcom::StratComRecord;
 use super::toolbox::ToolboxRecord;
@@ -1876,4 +1877,137 @@ fn same_seed_and_playbooks_give_the_same_log_and_playbooks_differ() {
     assert_eq!(a, text(&eu_2019, 5), "same seed and playbook, same log");
     assert_ne!(a, text(&forward, 5), "another playbook, another log");
     assert_ne!(a, text(&eu_2019, 6), "another seed, another log");
+}
+
+// ---------------------------------------------------------------------------
+// EU Cybersecurity Reserve
+// ---------------------------------------------------------------------------
+
+/// A Reserve of one team, lent for 12 h, with fixed delays.
+const RESERVE: &str = r#"cyber_reserve: Some((
+    request: (when: Overwhelmed, deliberation: Fixed("1h")),
+    assessment: Fixed("1h"), teams: 1, per_request: 1,
+    lead_time: Fixed("1h"), stay: "12h"))"#;
+
+/// `n` campaigns that each disrupt `node` at `at` (one incident each).
+fn disruptions(prefix: &str, node: &str, at: &str, n: usize) -> Vec<String> {
+    (0..n)
+        .map(|i| {
+            format!(
+                r#"(id: "{prefix}{i}", name: "{prefix}{i}", actor: "APT", steps: [(id: "d", after: Some("start"),
+                    delay: Fixed("{at}"), success: 1.0, action: Disrupt(target: "{node}", severity: 1.0))])"#
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_cyber_reserve_lends_its_teams_on_request_the_most_severe_case_first() {
+    // Finland's one CSIRT team is swamped at 1h and takes the Reserve's
+    // only team. At 5h Estonia (2 incidents) and Latvia (4) swamp theirs
+    // and ask too: they wait, and the returning team goes to Latvia.
+    let mut c = disruptions("fi", "FI-grid", "1h", 2);
+    c.extend(disruptions("ee", "EE-grid", "5h", 2));
+    c.extend(disruptions("lv", "LV-grid", "5h", 4));
+    let one = "csirt_teams: 1, repair_crews: 4, decon_units: 4, surge_beds: 2000, countermeasure_doses: 5000";
+    let mut world = World::new(&c.join(", ")).duration("3d");
+    for k in [EE, LV, FI] {
+        world = world.caps(k, UNDEFENDED).resources(k, one);
+    }
+    let with = world.run(&[&playbook(RESERVE)], 1);
+    let deployed: Vec<(u64, CountryIx)> = log(&with)
+        .into_iter()
+        .filter_map(|(t, w)| match w {
+            What::Eu(EuRecord::Reserve(ReserveRecord::Deployed { country, .. })) => {
+                Some((t, country))
+            }
+            _ => None,
+        })
+        .collect();
+    eprintln!("Reserve deployments: {deployed:?}");
+    assert_eq!(deployed.first().map(|d| d.1), Some(FI), "first come");
+    assert_eq!(
+        deployed.get(1).map(|d| d.1),
+        Some(LV),
+        "then the most severe"
+    );
+    // FI's request: raised at a review within 30 min of its queue, 1h to
+    // decide, 1h to assess, 1h to arrive; LV's team comes once FI's 12h end.
+    let fi_at = deployed[0].0;
+    assert!((4 * H..=4 * H + H / 2).contains(&fi_at), "{fi_at}");
+    assert_eq!(deployed[1].0, fi_at + 12 * H + H, "back, then 1h to Latvia");
+    let waited = times(&with, |w| {
+        matches!(
+            w,
+            What::Eu(EuRecord::Reserve(ReserveRecord::AwaitingTeams { .. }))
+        )
+    });
+    assert_eq!(waited.len(), 2, "Estonia and Latvia waited for the team");
+    assert!(
+        deployed.iter().all(|d| d.1 != EE) || deployed.iter().position(|d| d.1 == EE) > Some(1),
+        "Estonia, the lesser case, comes last if at all"
+    );
+    assert_eq!(
+        state(&with).reserve.free + deployed.len() as u32 - returned(&with),
+        1,
+        "every lent team is counted out and back"
+    );
+
+    // Control: a fifth incident in Latvia at 20h finds a shorter queue with
+    // the Reserve's team at work than without it.
+    let mut late = c.clone();
+    late.extend(disruptions("late", "LV-grid", "20h", 1));
+    let mut world = World::new(&late.join(", ")).duration("1d");
+    for k in [EE, LV, FI] {
+        world = world.caps(k, UNDEFENDED).resources(k, one);
+    }
+    let queue_at_20h = |f: &Finished| {
+        log(f).into_iter().find_map(|(t, w)| match w {
+            What::National(NationalRecord::IncidentOpened { queued, .. }) if t == 20 * H => {
+                Some(queued)
+            }
+            _ => None,
+        })
+    };
+    let (w, wo) = (
+        queue_at_20h(&world.run(&[&playbook(RESERVE)], 1)),
+        queue_at_20h(&world.run(&[&playbook("")], 1)),
+    );
+    eprintln!("Latvia's queue at 20h: {w:?} with the Reserve, {wo:?} without");
+    assert!(w < wo, "{w:?} vs {wo:?}");
+}
+
+fn returned(f: &Finished) -> u32 {
+    crate::engine::count_u32(
+        times(f, |w| {
+            matches!(
+                w,
+                What::Eu(EuRecord::Reserve(ReserveRecord::Returned { .. }))
+            )
+        })
+        .len(),
+    )
+}
+
+#[test]
+fn a_reserve_request_lapses_when_the_queue_is_worked_off_first() {
+    // Estonia's two incidents queue on its one team; the Reserve's team is
+    // out with Finland for 10 days, and Estonia's queue is long gone by then.
+    let mut c = disruptions("fi", "FI-grid", "1h", 2);
+    c.extend(disruptions("ee", "EE-grid", "5h", 2));
+    let one = "csirt_teams: 1, repair_crews: 4, decon_units: 4, surge_beds: 2000, countermeasure_doses: 5000";
+    let world = World::new(&c.join(", "))
+        .duration("12d")
+        .caps(EE, UNDEFENDED)
+        .resources(EE, one)
+        .resources(FI, one);
+    let long = RESERVE.replace("stay: \"12h\"", "stay: \"10d\"");
+    let f = world.run(&[&playbook(&long)], 1);
+    let lapsed = times(
+        &f,
+        |w| matches!(w, What::Eu(EuRecord::Reserve(ReserveRecord::Lapsed { country, .. })) if *country == EE),
+    );
+    assert_eq!(lapsed.len(), 1, "Estonia's request lapses");
+    assert!(state(&f).reserve.open.is_empty(), "no request is left open");
+    assert_eq!(state(&f).reserve.free, 1, "the team is back");
 }
