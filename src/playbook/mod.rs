@@ -118,6 +118,7 @@ pub struct Response {
     pub ucpm: Option<Ucpm>,
     pub blueprint: Option<Blueprint>,
     pub cyber_reserve: Option<CyberReserve>,
+    pub hybrid_rapid_response: Option<HybridRapidResponse>,
     pub toolbox: Option<Toolbox>,
     pub stratcom: Option<StratCom>,
     pub solidarity: Option<Solidarity>,
@@ -201,6 +202,15 @@ fn check(p: &Playbook, src: &SourceFile) -> Vec<Diagnostic> {
                 "a request is lent at most the teams the Reserve has",
             );
         }
+    }
+    if let Some(h) = &p.hybrid_rapid_response
+        && h.teams == 0
+    {
+        flag(
+            ValuePath::of("hybrid_rapid_response").key("teams"),
+            never_acts("teams"),
+            AT_LEAST_ONE,
+        );
     }
     if let Some(n) = &p.nato {
         if n.analysts == 0 {

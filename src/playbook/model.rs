@@ -35,6 +35,8 @@ pub struct Playbook {
     #[serde(default)]
     pub cyber_reserve: Option<CyberReserve>,
     #[serde(default)]
+    pub hybrid_rapid_response: Option<HybridRapidResponse>,
+    #[serde(default)]
     pub toolbox: Option<Toolbox>,
     #[serde(default)]
     pub stratcom: Option<StratCom>,
@@ -374,6 +376,33 @@ pub struct CyberReserve {
     pub lead_time: Dist,
     /// How long they stay before they return to the Reserve.
     pub stay: Duration,
+}
+
+/// The EU Hybrid Rapid Response Teams (guiding framework approved by the
+/// Council, May 2024): "tailored and targeted short-term assistance",
+/// "deployed upon request", drawing on national and EU experts. A state
+/// with a detected threat asks; a team is put together for the case; it
+/// strengthens the state's answers to the narratives it knows of and lends
+/// incident responders to its CSIRT. Concurrent requests are served where a
+/// hostile narrative reaches furthest.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HybridRapidResponse {
+    /// The state's decision to ask (country-level conditions are its own).
+    pub request: Decision,
+    /// From the request to a team made up to fit the case.
+    pub assembly: Dist,
+    /// Teams that can be out at once.
+    pub teams: u32,
+    /// From assembly to the team at work in the state.
+    pub lead_time: Dist,
+    pub stay: Duration,
+    /// Strength a team adds to the state's debunks of every narrative it
+    /// already knows of (as NATO's counter-hybrid support team does).
+    pub stratcom: Fraction,
+    /// Incident responders a team lends to the state's CSIRT.
+    #[serde(default)]
+    pub csirt_teams: u32,
 }
 
 /// The Cyber Diplomacy Toolbox: attribution, then restrictive measures.

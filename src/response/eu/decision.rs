@@ -3,7 +3,8 @@
 //! two options; after the playbook's deliberation its policy decides, or at
 //! the dashboard the players do.
 
-use super::{EuEv, draw, eu, eu_ref, holds, ipcr, later, reserve, solidarity, toolbox, ucpm};
+use super::lending::{self, Lender};
+use super::{EuEv, draw, eu, eu_ref, holds, ipcr, later, solidarity, toolbox, ucpm};
 use crate::engine::SimTime;
 use crate::log::{Context, Described, Domain, Origin, Record, kinds};
 use crate::playbook::{self as pb, IpcrMode, Need, Policy};
@@ -16,7 +17,8 @@ pub enum DecisionKind {
     IpcrInformationSharing,
     IpcrFullActivation,
     UcpmRequest(Need),
-    CyberReserveRequest,
+    /// A state asks an EU body to lend it teams.
+    Loan(Lender),
     Solidarity,
     Attribution,
     RestrictiveMeasures,
@@ -31,9 +33,7 @@ impl DecisionKind {
             }
             DecisionKind::IpcrFullActivation => "Presidency: fully activate IPCR?".into(),
             DecisionKind::UcpmRequest(n) => format!("request UCPM assistance ({})?", n.name()),
-            DecisionKind::CyberReserveRequest => {
-                "request incident-response services from the EU Cybersecurity Reserve?".into()
-            }
+            DecisionKind::Loan(l) => l.question().into(),
             DecisionKind::Solidarity => "Invoke the solidarity clause (Art. 222 TFEU)?".into(),
             DecisionKind::Attribution => {
                 "Council: attribute the campaign publicly (Cyber Diplomacy Toolbox)?".into()
@@ -50,7 +50,7 @@ impl DecisionKind {
             DecisionKind::IpcrInformationSharing | DecisionKind::IpcrFullActivation => {
                 ["raise the mode", "stay in the current mode"]
             }
-            DecisionKind::UcpmRequest(_) | DecisionKind::CyberReserveRequest => {
+            DecisionKind::UcpmRequest(_) | DecisionKind::Loan(_) => {
                 ["send the request", "rely on national means"]
             }
             DecisionKind::Solidarity => ["invoke Art. 222", "do not invoke"],
@@ -73,7 +73,7 @@ impl DecisionKind {
             DecisionKind::IpcrInformationSharing => "ipcr_information_sharing",
             DecisionKind::IpcrFullActivation => "ipcr_full_activation",
             DecisionKind::UcpmRequest(_) => "ucpm_request",
-            DecisionKind::CyberReserveRequest => "cyber_reserve_request",
+            DecisionKind::Loan(l) => l.request_kind(),
             DecisionKind::Solidarity => "solidarity_clause_art222",
             DecisionKind::Attribution => "toolbox_attribution",
             DecisionKind::RestrictiveMeasures => "toolbox_restrictive_measures",
@@ -92,9 +92,9 @@ impl DecisionKind {
     fn decider(self) -> &'static str {
         match self {
             DecisionKind::IpcrInformationSharing | DecisionKind::IpcrFullActivation => "PRESIDENCY",
-            DecisionKind::UcpmRequest(_)
-            | DecisionKind::CyberReserveRequest
-            | DecisionKind::Solidarity => "MEMBER-STATE",
+            DecisionKind::UcpmRequest(_) | DecisionKind::Loan(_) | DecisionKind::Solidarity => {
+                "MEMBER-STATE"
+            }
             DecisionKind::Attribution | DecisionKind::RestrictiveMeasures => "COUNCIL",
         }
     }
@@ -113,7 +113,7 @@ impl DecisionKind {
             DecisionKind::IpcrInformationSharing => r.ipcr.as_ref().map(|i| &i.information_sharing),
             DecisionKind::IpcrFullActivation => r.ipcr.as_ref().map(|i| &i.full_activation),
             DecisionKind::UcpmRequest(_) => r.ucpm.as_ref().map(|u| &u.request),
-            DecisionKind::CyberReserveRequest => r.cyber_reserve.as_ref().map(|c| &c.request),
+            DecisionKind::Loan(l) => l.terms(r).map(|t| t.request),
             DecisionKind::Solidarity => r.solidarity.as_ref().map(|s| &s.invoke),
             DecisionKind::Attribution => r.toolbox.as_ref().map(|t| &t.attribution),
             DecisionKind::RestrictiveMeasures => r.toolbox.as_ref().map(|t| &t.measures),
@@ -251,10 +251,7 @@ pub(crate) fn raise(
     // A state may ask the UCPM or the Reserve again once help has left
     // (their own `open` sets guard against duplicates); other decisions
     // come up once.
-    let repeatable = matches!(
-        kind,
-        DecisionKind::UcpmRequest(_) | DecisionKind::CyberReserveRequest
-    );
+    let repeatable = matches!(kind, DecisionKind::UcpmRequest(_) | DecisionKind::Loan(_));
     if !eu(sim).raised.insert((kind, country)) && !repeatable {
         return;
     }
@@ -391,7 +388,7 @@ pub fn scripted(sim: &mut Sim, d: Decision, inject: InjectIx) {
             DecisionKind::RestrictiveMeasures => {
                 st.toolbox.attributed.is_some() && st.toolbox.measures.is_none()
             }
-            DecisionKind::UcpmRequest(_) | DecisionKind::CyberReserveRequest => true,
+            DecisionKind::UcpmRequest(_) | DecisionKind::Loan(_) => true,
         }
     };
     sim.emit(DecisionRecord::Scripted {
@@ -420,9 +417,9 @@ fn carry_out(sim: &mut Sim, kind: DecisionKind, country: Option<CountryIx>) {
                 ucpm::request(sim, c, need);
             }
         }
-        DecisionKind::CyberReserveRequest => {
+        DecisionKind::Loan(l) => {
             if let Some(c) = country {
-                reserve::request(sim, c);
+                lending::request(sim, l, c);
             }
         }
         DecisionKind::Solidarity => {

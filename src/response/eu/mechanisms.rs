@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::metrics::EuMetrics;
 use super::{
-    EuState, analysis, blueprint, ipcr, nato, protocol, reserve, solidarity, stratcom, toolbox,
+    EuState, analysis, blueprint, ipcr, lending, nato, protocol, solidarity, stratcom, toolbox,
     ucpm,
 };
 use crate::playbook::{LoadedPlaybook, Playbook, Response};
@@ -31,6 +31,7 @@ pub enum Mechanism {
     Ucpm,
     Blueprint,
     CyberReserve,
+    Hrrt,
     Toolbox,
     #[serde(rename = "stratcom")]
     StratCom,
@@ -172,8 +173,20 @@ pub const MECHANISMS: &[MechanismInfo] = &[
             &["cyber_reserve_request"],
         ),
         section!(cyber_reserve),
-        Some(reserve::dashboard),
-        reserve::summary,
+        Some(lending::reserve_dashboard),
+        lending::reserve_summary,
+    ),
+    info(
+        Mechanism::Hrrt,
+        ("Hybrid Rapid Response Teams", "HRRT"),
+        "hybrid_rapid_response",
+        (
+            &["EEAS (EU Hybrid Rapid Response Teams)"],
+            &["hrrt_request"],
+        ),
+        section!(hybrid_rapid_response),
+        Some(lending::hrrt_dashboard),
+        lending::hrrt_summary,
     ),
     info(
         Mechanism::Toolbox,
@@ -284,7 +297,8 @@ mod tests {
         let kinds = [
             K::IpcrInformationSharing,
             K::IpcrFullActivation,
-            K::CyberReserveRequest,
+            K::Loan(super::super::lending::Lender::CyberReserve),
+            K::Loan(super::super::lending::Lender::Hrrt),
             K::Solidarity,
             K::Attribution,
             K::RestrictiveMeasures,
@@ -305,7 +319,7 @@ mod tests {
         );
         assert_eq!(
             MECHANISMS.iter().map(|m| m.decisions.len()).sum::<usize>(),
-            7
+            8
         );
     }
 

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use bevy_ecs::world::World;
 
+use super::lending::{self, Lender};
 use super::{EuState, Stage, ucpm};
 use crate::playbook::IpcrMode;
 use crate::scenario::catalog::{CampaignIx, Catalog};
@@ -26,7 +27,8 @@ pub struct EuMetrics {
     pub nato: Option<NatoMetrics>,
     pub ucpm: Option<UcpmMetrics>,
     pub blueprint: Option<BlueprintMetrics>,
-    pub cyber_reserve: Option<CyberReserveMetrics>,
+    pub cyber_reserve: Option<LoanMetrics>,
+    pub hybrid_rapid_response: Option<LoanMetrics>,
     pub toolbox: Option<ToolboxMetrics>,
     pub stratcom: Option<StratComMetrics>,
     /// Member states that invoked Art. 222, with the time.
@@ -101,12 +103,13 @@ pub struct BlueprintMetrics {
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct CyberReserveMetrics {
-    pub requests: Vec<ReserveRequestMetrics>,
+/// A lender's requests (the Cybersecurity Reserve, the Hybrid Rapid Response Teams).
+pub struct LoanMetrics {
+    pub requests: Vec<LoanRequestMetrics>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct ReserveRequestMetrics {
+pub struct LoanRequestMetrics {
     pub country: String,
     pub requested_s: u64,
     pub deployed_s: Option<u64>,
@@ -114,7 +117,7 @@ pub struct ReserveRequestMetrics {
     pub teams: u32,
     /// It had to wait for lent teams to return.
     pub waited: bool,
-    /// The state's queue was worked off before teams were free.
+    /// The state no longer needed help when teams were free.
     pub lapsed: bool,
 }
 
@@ -251,22 +254,8 @@ pub fn measure(
             political_s: st.blueprint.political_at.map(|t| t.0),
             preemptive_isolations: st.blueprint.preemptive_isolations as usize,
         }),
-        cyber_reserve: r.cyber_reserve.as_ref().map(|_| CyberReserveMetrics {
-            requests: st
-                .reserve
-                .requests
-                .iter()
-                .map(|q| ReserveRequestMetrics {
-                    country: cid(q.country),
-                    requested_s: q.requested.0,
-                    deployed_s: q.deployed.map(|t| t.0),
-                    request_to_deployment_h: q.deployed.map(|d| hours(d.0 - q.requested.0)),
-                    teams: q.teams,
-                    waited: q.waited,
-                    lapsed: q.lapsed,
-                })
-                .collect(),
-        }),
+        cyber_reserve: lending::measure(Lender::CyberReserve, st, cat, hours),
+        hybrid_rapid_response: lending::measure(Lender::Hrrt, st, cat, hours),
         toolbox: r.toolbox.as_ref().map(|_| ToolboxMetrics {
             attributed_s: st.toolbox.attributed.map(|t| t.0),
             restrictive_measures_s: st.toolbox.measures.map(|t| t.0),

@@ -16,8 +16,8 @@
 //! - [`solidarity`]: Art. 222, which widens UCPM and fully activates IPCR.
 //! - [`blueprint`]: the Blueprint and the CSIRTs network (sharing, warnings,
 //!   isolation, ENISA support).
-//! - [`reserve`]: the EU Cybersecurity Reserve, which lends
-//!   incident-response teams to states that ask for them.
+//! - [`lending`]: the EU Cybersecurity Reserve and the Hybrid Rapid
+//!   Response Teams, which lend teams to states that ask for them.
 //! - [`toolbox`]: the Cyber Diplomacy Toolbox (attribution, restrictive
 //!   measures, deterrence of later steps).
 //! - [`stratcom`]: the StratCom task forces and the Rapid Alert System.
@@ -35,11 +35,11 @@ pub mod analysis;
 pub mod blueprint;
 pub mod decision;
 pub mod ipcr;
+pub mod lending;
 pub mod mechanisms;
 pub mod metrics;
 pub mod nato;
 pub mod protocol;
-pub mod reserve;
 pub mod solidarity;
 pub mod stratcom;
 #[cfg(test)]
@@ -76,7 +76,7 @@ crate::log::records! {
         Ucpm(ucpm::UcpmRecord),
         Solidarity(solidarity::SolidarityRecord),
         Blueprint(blueprint::BlueprintRecord),
-        Reserve(reserve::ReserveRecord),
+        Loan(lending::LoanRecord),
         Toolbox(toolbox::ToolboxRecord),
         StratCom(stratcom::StratComRecord),
         Nato(nato::NatoRecord),
@@ -96,7 +96,7 @@ pub enum EuEv {
     Ipcr(ipcr::IpcrEv),
     Ucpm(ucpm::UcpmEv),
     Blueprint(blueprint::BlueprintEv),
-    Reserve(reserve::ReserveEv),
+    Loan(lending::Lender, lending::LoanEv),
     StratCom(stratcom::StratComEv),
     Nato(nato::NatoEv),
 }
@@ -110,6 +110,7 @@ pub struct EuRngs {
     pub ucpm: SimRng,
     pub cyber: SimRng,
     pub reserve: SimRng,
+    pub hrrt: SimRng,
     pub stratcom: SimRng,
 }
 
@@ -126,7 +127,8 @@ pub struct EuState {
     pub raised: BTreeSet<(DecisionKind, Option<CountryIx>)>,
     pub ucpm: ucpm::UcpmState,
     pub blueprint: blueprint::BlueprintState,
-    pub reserve: reserve::ReserveState,
+    /// The pools of teams lent on request, by [`lending::Lender`].
+    pub lending: [lending::Pool; 2],
     pub toolbox: toolbox::ToolboxState,
     pub stratcom: stratcom::StratComState,
     pub nato: nato::NatoState,
@@ -153,6 +155,7 @@ impl EuState {
                 ucpm: streams.stream("eu/ucpm"),
                 cyber: streams.stream("eu/cyber"),
                 reserve: streams.stream("eu/cyber-reserve"),
+                hrrt: streams.stream("eu/hrrt"),
                 stratcom: streams.stream("eu/stratcom"),
             },
             hfc: analysis::Picture::default(),
@@ -163,7 +166,7 @@ impl EuState {
             raised: BTreeSet::new(),
             ucpm: ucpm::UcpmState::new(&cat.response, cat.countries.len()),
             blueprint: blueprint::BlueprintState::default(),
-            reserve: reserve::ReserveState::new(&cat.response),
+            lending: lending::pools(&cat.response),
             toolbox: toolbox::ToolboxState::default(),
             stratcom: stratcom::StratComState::default(),
             nato: nato::NatoState::new(&cat.response),
@@ -296,7 +299,7 @@ pub fn handle(sim: &mut Sim, ev: EuEv) {
         EuEv::Ipcr(e) => ipcr::handle(sim, e),
         EuEv::Ucpm(e) => ucpm::handle(sim, e),
         EuEv::Blueprint(e) => blueprint::handle(sim, e),
-        EuEv::Reserve(e) => reserve::handle(sim, e),
+        EuEv::Loan(l, e) => lending::handle(sim, l, e),
         EuEv::StratCom(e) => stratcom::handle(sim, e),
         EuEv::Nato(e) => nato::handle(sim, e),
     }
@@ -311,9 +314,7 @@ fn review(sim: &mut Sim) {
             solidarity::review_country(sim, c);
             ucpm::review_country(sim, c);
         }
-        if def.eu || def.digital_europe {
-            reserve::review_country(sim, c);
-        }
+        lending::review_country(sim, c);
     }
     toolbox::review(sim);
     nato::review(sim);

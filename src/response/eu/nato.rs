@@ -9,7 +9,7 @@ use crate::engine::show_secs;
 use crate::log::{Context, Described, Domain, Record, kinds};
 use crate::playbook::{Response, SupportKind};
 use crate::response::national;
-use crate::scenario::catalog::{Catalog, CountryIx, NarrativeIx};
+use crate::scenario::catalog::{Catalog, CountryIx};
 use crate::world::Sim;
 
 /// What NATO logs (its analysis logs as the Fusion Cell's does).
@@ -105,15 +105,7 @@ fn target(sim: &Sim, kind: SupportKind) -> Option<CountryIx> {
             .max_by_key(|&(load, c)| (load, std::cmp::Reverse(c)))
             .map(|(_, c)| c),
         SupportKind::CounterHybrid(_) => {
-            let reach = |c: CountryIx| -> f64 {
-                (0..cat.narratives.len())
-                    .filter_map(|ni| {
-                        let def = &cat.narratives[ni];
-                        let k = def.countries.binary_search(&c).ok()?;
-                        Some(sim.narrative_ref(NarrativeIx::at(ni)).countries[k].reach)
-                    })
-                    .fold(0.0, f64::max)
-            };
+            let reach = |c: CountryIx| super::stratcom::top_reach(sim, c);
             allies
                 .map(|c| (reach(c), c))
                 .filter(|(r, _)| *r > 0.0)
@@ -125,7 +117,6 @@ fn target(sim: &Sim, kind: SupportKind) -> Option<CountryIx> {
 
 pub fn handle(sim: &mut Sim, ev: NatoEv) {
     let n = sim.cat.response.nato.as_ref().expect("NATO present");
-    let cat = sim.cat;
     match ev {
         NatoEv::Arrives { support, country } => {
             let s = &n.support[support as usize];
@@ -133,17 +124,7 @@ pub fn handle(sim: &mut Sim, ev: NatoEv) {
             match s.kind {
                 SupportKind::CyberRapidReaction(teams) => national::add_teams(sim, country, teams),
                 SupportKind::CounterHybrid(strength) => {
-                    // Helps the ally answer every narrative it already knows of.
-                    for ni in 0..cat.narratives.len() {
-                        let Ok(k) = cat.narratives[ni].countries.binary_search(&country) else {
-                            continue;
-                        };
-                        let mut st = sim.narrative(NarrativeIx::at(ni));
-                        let pc = &mut st.countries[k];
-                        if pc.spotted {
-                            pc.debunk = (pc.debunk + strength.0).min(0.6);
-                        }
-                    }
+                    super::stratcom::reinforce_debunks(sim, country, strength.0);
                 }
             }
             later(sim, s.stay, EuEv::Nato(NatoEv::Leaves { support, country }));

@@ -279,3 +279,30 @@ pub fn summary(eu: &super::metrics::EuMetrics) -> String {
         )
     })
 }
+
+/// Outside experts help `country` answer every narrative it already knows
+/// of: its debunks grow by `strength`, up to 0.6.
+pub fn reinforce_debunks(sim: &mut Sim, country: CountryIx, strength: f64) {
+    let cat = sim.cat;
+    for ni in 0..cat.narratives.len() {
+        let Ok(k) = cat.narratives[ni].countries.binary_search(&country) else {
+            continue;
+        };
+        let mut st = sim.narrative(NarrativeIx::at(ni));
+        let pc = &mut st.countries[k];
+        if pc.spotted {
+            pc.debunk = (pc.debunk + strength).min(0.6);
+        }
+    }
+}
+
+/// The highest reach of a hostile narrative in `c`.
+pub fn top_reach(sim: &Sim, c: CountryIx) -> f64 {
+    let cat = sim.cat;
+    (0..cat.narratives.len())
+        .filter_map(|ni| {
+            let k = cat.narratives[ni].countries.binary_search(&c).ok()?;
+            Some(sim.narrative_ref(NarrativeIx::at(ni)).countries[k].reach)
+        })
+        .fold(0.0, f64::max)
+}

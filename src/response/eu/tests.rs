@@ -11,8 +11,8 @@ use super::analysis::AnalysisRecord;
 use super::blueprint::BlueprintRecord;
 use super::decision::DecisionRecord;
 use super::ipcr::IpcrRecord;
+use super::lending::{Lender, Loan, LoanRecord};
 use super::nato::NatoRecord;
-use super::reserve::ReserveRecord;
 use super::solidarity::SolidarityRecord;
 use super::stratcom::StratComRecord;
 use super::toolbox::ToolboxRecord;
@@ -1918,9 +1918,12 @@ fn the_cyber_reserve_lends_its_teams_on_request_the_most_severe_case_first() {
     let deployed: Vec<(u64, CountryIx)> = log(&with)
         .into_iter()
         .filter_map(|(t, w)| match w {
-            What::Eu(EuRecord::Reserve(ReserveRecord::Deployed { country, .. })) => {
-                Some((t, country))
-            }
+            What::Eu(EuRecord::Loan(LoanRecord {
+                lender: Lender::CyberReserve,
+                loan: Loan::Deployed { .. },
+                country,
+                ..
+            })) => Some((t, country)),
             _ => None,
         })
         .collect();
@@ -1939,7 +1942,10 @@ fn the_cyber_reserve_lends_its_teams_on_request_the_most_severe_case_first() {
     let waited = times(&with, |w| {
         matches!(
             w,
-            What::Eu(EuRecord::Reserve(ReserveRecord::AwaitingTeams { .. }))
+            What::Eu(EuRecord::Loan(LoanRecord {
+                loan: Loan::Waiting,
+                ..
+            }))
         )
     });
     assert_eq!(waited.len(), 2, "Estonia and Latvia waited for the team");
@@ -1948,7 +1954,7 @@ fn the_cyber_reserve_lends_its_teams_on_request_the_most_severe_case_first() {
         "Estonia, the lesser case, comes last if at all"
     );
     assert_eq!(
-        state(&with).reserve.free + deployed.len() as u32 - returned(&with),
+        state(&with).lending[0].free + deployed.len() as u32 - returned(&with),
         1,
         "every lent team is counted out and back"
     );
@@ -1982,7 +1988,10 @@ fn returned(f: &Finished) -> u32 {
         times(f, |w| {
             matches!(
                 w,
-                What::Eu(EuRecord::Reserve(ReserveRecord::Returned { .. }))
+                What::Eu(EuRecord::Loan(LoanRecord {
+                    loan: Loan::Returned { .. },
+                    ..
+                }))
             )
         })
         .len(),
@@ -2005,9 +2014,61 @@ fn a_reserve_request_lapses_when_the_queue_is_worked_off_first() {
     let f = world.run(&[&playbook(&long)], 1);
     let lapsed = times(
         &f,
-        |w| matches!(w, What::Eu(EuRecord::Reserve(ReserveRecord::Lapsed { country, .. })) if *country == EE),
+        |w| matches!(w, What::Eu(EuRecord::Loan(LoanRecord { loan: Loan::Lapsed, country, .. })) if *country == EE),
     );
     assert_eq!(lapsed.len(), 1, "Estonia's request lapses");
-    assert!(state(&f).reserve.open.is_empty(), "no request is left open");
-    assert_eq!(state(&f).reserve.free, 1, "the team is back");
+    assert!(
+        state(&f).lending[0].open.is_empty(),
+        "no request is left open"
+    );
+    assert_eq!(state(&f).lending[0].free, 1, "the team is back");
+}
+
+#[test]
+fn a_hybrid_rapid_response_team_answers_a_request_and_slows_the_narrative() {
+    // One team; every state with a detected threat may ask at once.
+    let hrrt = r#"hybrid_rapid_response: Some((
+        request: (when: Always, deliberation: Fixed("1h")),
+        assembly: Fixed("1h"), teams: 1, lead_time: Fixed("1h"), stay: "2d",
+        stratcom: 0.3, csirt_teams: 0))"#;
+    let world = narrative_world();
+    let with = world.run(&[&playbook(hrrt)], 1);
+    let deployed: Vec<(u64, CountryIx)> = log(&with)
+        .into_iter()
+        .filter_map(|(t, w)| match w {
+            What::Eu(EuRecord::Loan(LoanRecord {
+                lender: Lender::Hrrt,
+                loan: Loan::Deployed { .. },
+                country,
+                ..
+            })) => Some((t, country)),
+            _ => None,
+        })
+        .collect();
+    eprintln!("HRRT deployments: {deployed:?}");
+    let first = deployed.first().expect("a team is sent");
+    let asked = times(&with, |w| {
+        matches!(
+            w,
+            What::Eu(EuRecord::Loan(LoanRecord {
+                lender: Lender::Hrrt,
+                loan: Loan::Requested,
+                ..
+            }))
+        )
+    });
+    assert!(!asked.is_empty());
+    assert!(
+        first.0 >= asked[0] + 2 * H,
+        "assembly and travel take 2h after the first request"
+    );
+    // Control: without the team the narrative reaches further.
+    let without = world.run(&[&playbook("")], 1);
+    let peak = |f: &Finished| f.summary.opinion.narratives[0].peak_reach;
+    eprintln!(
+        "peak reach {:.4} with a team, {:.4} without",
+        peak(&with),
+        peak(&without)
+    );
+    assert!(peak(&with) < peak(&without));
 }
