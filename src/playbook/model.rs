@@ -448,6 +448,12 @@ pub struct Ras {
     pub delay: Dist,
     /// Alerted states answer the narrative within this.
     pub national_response: Dist,
+    /// Sharing below the alert threshold: each narrative StratCom identifies
+    /// is posted to the contact points, and the member states it targets
+    /// that have not noticed it start watching it within this, without the
+    /// coordinated answer an alert brings (none: only alerts are shared).
+    #[serde(default)]
+    pub sharing: Option<Dist>,
 }
 
 /// The solidarity clause, Article 222 TFEU.

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::protocol::{self, Stage};
 use super::{EuEv, analysis, answered, draw, eu, eu_ref, ipcr, later};
-use crate::engine::SimTime;
+use crate::engine::{Dist, SimTime};
 use crate::log::{Context, Described, Domain, Record, kinds};
 use crate::playbook::Body;
 use crate::response::national::{self, NationalEv};
@@ -32,6 +32,9 @@ pub enum StratComRecord {
     RasAlert {
         narrative: NarrativeIx,
     },
+    RasShared {
+        narrative: NarrativeIx,
+    },
 }
 
 impl Record for StratComRecord {
@@ -39,6 +42,7 @@ impl Record for StratComRecord {
         Flagged => "stratcom_detection",
         EuDebunk => "stratcom_debunk",
         RasAlert => "rapid_alert",
+        RasShared => "ras_shared" (routine),
     }
 
     fn domain(&self, _: &Catalog) -> Domain {
@@ -67,6 +71,15 @@ impl Record for StratComRecord {
                 let n = cx.narrative(narrative);
                 Described::new(format!(
                     "Rapid Alert System: alert to all member states on \"{}\"",
+                    n.title
+                ))
+                .actor("RAS")
+                .target(&n.id)
+            }
+            StratComRecord::RasShared { narrative } => {
+                let n = cx.narrative(narrative);
+                Described::new(format!(
+                    "Rapid Alert System: StratCom shares \"{}\" with the contact points",
                     n.title
                 ))
                 .actor("RAS")
@@ -170,6 +183,9 @@ pub fn handle(sim: &mut Sim, ev: StratComEv) {
             }
             sim.emit(StratComRecord::EuDebunk { narrative });
             answer_threat(sim, narrative);
+            if let Some(share) = s.ras.as_ref().and_then(|r| r.sharing) {
+                shared(sim, narrative, &share);
+            }
         }
         StratComEv::Alert(narrative) => {
             let Some(ras) = &s.ras else {
@@ -229,6 +245,28 @@ pub fn handle(sim: &mut Sim, ev: StratComEv) {
                 );
             }
         }
+    }
+}
+
+/// StratCom posts an identified narrative to the RAS's contact points: the
+/// member states it targets that have not noticed it start watching it. A
+/// state's own noticing, if sooner, still comes first.
+fn shared(sim: &mut Sim, narrative: NarrativeIx, within: &Dist) {
+    let cat = sim.cat;
+    sim.emit(StratComRecord::RasShared { narrative });
+    for (k, &c) in cat.narratives[narrative.i()].countries.iter().enumerate() {
+        if !cat.countries[c.i()].eu || sim.narrative_ref(narrative).countries[k].spotted {
+            continue;
+        }
+        let d = draw(sim, |r| &mut r.stratcom, within, 1.0);
+        national::later(
+            sim,
+            d,
+            NationalEv::NarrativeSpotted {
+                narrative,
+                country: c,
+            },
+        );
     }
 }
 

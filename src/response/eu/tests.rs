@@ -2072,3 +2072,37 @@ fn a_hybrid_rapid_response_team_answers_a_request_and_slows_the_narrative() {
     );
     assert!(peak(&with) < peak(&without));
 }
+
+#[test]
+fn ras_sharing_below_the_alert_threshold_makes_slow_states_watch_sooner() {
+    let world = narrative_world();
+    // An alert threshold the narrative never reaches: only the sharing acts.
+    let ras = |sharing: &str| {
+        stratcom(&format!(
+            r#"Some((alert_reach: 0.99, delay: Fixed("1h"), national_response: Fixed("1h"), sharing: {sharing}))"#
+        ))
+    };
+    let with = world.run(&[&ras(r#"Some(Fixed("2h"))"#)], 1);
+    let without = world.run(&[&ras("None")], 1);
+    let shared = times(&with, |w| {
+        matches!(
+            w,
+            What::Eu(EuRecord::StratCom(StratComRecord::RasShared { .. }))
+        )
+    });
+    assert_eq!(shared.len(), 1, "shared once, when StratCom identifies it");
+    assert!(
+        times(&without, |w| matches!(
+            w,
+            What::Eu(EuRecord::StratCom(StratComRecord::RasShared { .. }))
+        ))
+        .is_empty()
+    );
+    for c in [LV, FI] {
+        let (w, wo) = (first_detected(&with, c), first_detected(&without, c));
+        eprintln!("{c:?} notices at {w:?} with sharing, {wo:?} without");
+        let w = w.expect("a shared narrative is watched");
+        assert!(w <= shared[0] + 2 * H, "within the sharing delay");
+        assert!(wo.is_none_or(|wo| w < wo));
+    }
+}
