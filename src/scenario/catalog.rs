@@ -326,6 +326,10 @@ pub enum ControlAct {
 pub enum Decision {
     Solidarity(CountryIx),
     UcpmRequest(CountryIx, crate::playbook::Need),
+    /// A state asks the EU Cybersecurity Reserve for teams.
+    CyberReserveRequest(CountryIx),
+    /// A state asks for an EU Hybrid Rapid Response Team.
+    HrrtRequest(CountryIx),
     /// IPCR raised to information sharing or full activation.
     Ipcr(crate::playbook::IpcrMode),
     Attribution,

@@ -379,6 +379,10 @@ pub enum Scripted {
         country: Id,
         need: crate::playbook::Need,
     },
+    /// A state asks the EU Cybersecurity Reserve for incident-response teams.
+    RequestCyberReserve(Id),
+    /// A state asks for an EU Hybrid Rapid Response Team.
+    RequestHrrt(Id),
     /// The Presidency raises IPCR to information sharing or full activation.
     RaiseIpcr(crate::playbook::IpcrMode),
     /// The Council attributes the campaigns publicly (Cyber Diplomacy Toolbox).

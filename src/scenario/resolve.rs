@@ -1358,6 +1358,24 @@ impl Resolver {
             Scripted::RequestUcpm { country: c, need } => {
                 Decision::UcpmRequest(country(self, c, at().key("country")), *need)
             }
+            Scripted::RequestCyberReserve(c) => {
+                let k = country(self, c, at().index(0));
+                if w.countries
+                    .get(k.i())
+                    .is_some_and(|d| !d.eu && !d.digital_europe)
+                {
+                    self.report(|| {
+                        Problem::new(
+                            at().index(0),
+                            format!("`{c}` is neither an EU member state nor associated to the Digital Europe Programme: the EU Cybersecurity Reserve cannot serve it"),
+                            "not served by the Reserve",
+                        )
+                        .help("set `digital_europe: true` on the country if it is associated (Reg. (EU) 2025/38, Art. 14(2))")
+                    });
+                }
+                Decision::CyberReserveRequest(k)
+            }
+            Scripted::RequestHrrt(c) => Decision::HrrtRequest(country(self, c, at().index(0))),
             Scripted::RaiseIpcr(mode) => {
                 if *mode < crate::playbook::IpcrMode::InformationSharing {
                     self.report(|| {
@@ -1713,6 +1731,19 @@ mod tests {
             "{found:?}"
         );
         assert!(found.contains(&"msel[1].at[0][0]".to_string()), "{found:?}");
+    }
+
+    #[test]
+    fn the_cyber_reserve_is_scripted_only_for_a_state_it_may_serve() {
+        let mut s = mini();
+        let inject = |c: &str| {
+            crate::scenario::model::Action::Decide(Scripted::RequestCyberReserve(c.into()))
+        };
+        s.countries[1].eu = false;
+        s.msel[0].effect = Some(inject(s.countries[1].id.as_str()));
+        assert_eq!(paths(&s), ["msel[0].effect[0][0]"]);
+        s.countries[1].digital_europe = true;
+        assert!(resolve(&s).is_ok(), "an associated third country may ask");
     }
 
     #[test]

@@ -359,7 +359,7 @@ fn settle(sim: &mut Sim, id: u32, choice: Option<(bool, bool)>) {
         players,
     });
     if approved {
-        carry_out(sim, rec.kind, rec.country);
+        carry_out(sim, rec.kind, rec.country, false);
     }
 }
 
@@ -370,6 +370,8 @@ pub fn scripted(sim: &mut Sim, d: Decision, inject: InjectIx) {
     let (kind, country) = match d {
         Decision::Solidarity(c) => (DecisionKind::Solidarity, Some(c)),
         Decision::UcpmRequest(c, need) => (DecisionKind::UcpmRequest(need), Some(c)),
+        Decision::CyberReserveRequest(c) => (DecisionKind::Loan(Lender::CyberReserve), Some(c)),
+        Decision::HrrtRequest(c) => (DecisionKind::Loan(Lender::Hrrt), Some(c)),
         Decision::Ipcr(IpcrMode::FullActivation) => (DecisionKind::IpcrFullActivation, None),
         Decision::Ipcr(_) => (DecisionKind::IpcrInformationSharing, None),
         Decision::Attribution => (DecisionKind::Attribution, None),
@@ -388,7 +390,9 @@ pub fn scripted(sim: &mut Sim, d: Decision, inject: InjectIx) {
             DecisionKind::RestrictiveMeasures => {
                 st.toolbox.attributed.is_some() && st.toolbox.measures.is_none()
             }
-            DecisionKind::UcpmRequest(_) | DecisionKind::Loan(_) => true,
+            DecisionKind::UcpmRequest(_) => true,
+            // Not while the state's earlier request is still being served.
+            DecisionKind::Loan(l) => country.is_some_and(|c| !lending::open(st, l, c)),
         }
     };
     sim.emit(DecisionRecord::Scripted {
@@ -404,11 +408,11 @@ pub fn scripted(sim: &mut Sim, d: Decision, inject: InjectIx) {
         // The playbook does not ask again for what the script asked for.
         eu(sim).ucpm.open.insert((c, need));
     }
-    carry_out(sim, kind, country);
+    carry_out(sim, kind, country, true);
 }
 
-/// What an approved decision does.
-fn carry_out(sim: &mut Sim, kind: DecisionKind, country: Option<CountryIx>) {
+/// What an approved decision does (`scripted`: exercise control took it).
+fn carry_out(sim: &mut Sim, kind: DecisionKind, country: Option<CountryIx>, scripted: bool) {
     match kind {
         DecisionKind::IpcrInformationSharing => ipcr::enter(sim, IpcrMode::InformationSharing),
         DecisionKind::IpcrFullActivation => ipcr::enter(sim, IpcrMode::FullActivation),
@@ -419,7 +423,7 @@ fn carry_out(sim: &mut Sim, kind: DecisionKind, country: Option<CountryIx>) {
         }
         DecisionKind::Loan(l) => {
             if let Some(c) = country {
-                lending::request(sim, l, c);
+                lending::request(sim, l, c, scripted);
             }
         }
         DecisionKind::Solidarity => {

@@ -335,6 +335,8 @@ pub struct Request {
     pub teams: u32,
     pub waited: bool,
     pub lapsed: bool,
+    /// Exercise control scripted it: served whatever the state's need.
+    pub scripted: bool,
 }
 
 /// One lender's pool and requests.
@@ -347,6 +349,11 @@ pub struct Pool {
     pub waiting: Vec<u32>,
     /// States with a request not yet served to the end.
     pub open: BTreeSet<CountryIx>,
+}
+
+/// Has `c` a request to `l` not yet served to the end?
+pub fn open(st: &EuState, l: Lender, c: CountryIx) -> bool {
+    l.pool(st).open.contains(&c)
 }
 
 /// Every lender's pool, in [`Lender`] order.
@@ -384,8 +391,9 @@ pub fn review_country(sim: &mut Sim, c: CountryIx) {
     }
 }
 
-/// The state has decided to ask.
-pub fn request(sim: &mut Sim, l: Lender, c: CountryIx) {
+/// The state has decided to ask (`scripted`: exercise control decided it,
+/// and the request is served whatever the state's need).
+pub fn request(sim: &mut Sim, l: Lender, c: CountryIx, scripted: bool) {
     let Some(t) = l.terms(&sim.cat.response) else {
         return;
     };
@@ -401,6 +409,7 @@ pub fn request(sim: &mut Sim, l: Lender, c: CountryIx) {
             teams: 0,
             waited: false,
             lapsed: false,
+            scripted,
         });
         count_u32(p.requests.len() - 1)
     };
@@ -491,13 +500,14 @@ fn dispatch(sim: &mut Sim, l: Lender) {
             .max_by_key(|&(k, &id)| (rank(id), std::cmp::Reverse(k)))
             .map(|(k, &id)| (k, id))
             .expect("a request waits");
-        let country = {
+        let (country, scripted) = {
             let mut st = eu(sim);
             let p = l.pool_mut(&mut st);
             p.waiting.remove(k);
-            p.requests[id as usize].country
+            let q = &p.requests[id as usize];
+            (q.country, q.scripted)
         };
-        if !l.needs(sim, country) {
+        if !scripted && !l.needs(sim, country) {
             {
                 let mut st = eu(sim);
                 let p = l.pool_mut(&mut st);

@@ -2106,3 +2106,54 @@ fn ras_sharing_below_the_alert_threshold_makes_slow_states_watch_sooner() {
         assert!(wo.is_none_or(|wo| w < wo));
     }
 }
+
+/// Exercise control scripts a state's request for a Hybrid Rapid Response
+/// Team in a crisis where the playbook's trigger never holds; a second
+/// request while the team is there is logged and does nothing.
+#[test]
+fn an_inject_scripts_a_request_for_a_hybrid_rapid_response_team() {
+    let world = World::new("").msel(
+        r#"(number: 3, at: Time("10h"), from: "EXCON", to: "EE", method: Briefing, subject: "Government decision",
+            message: "Estonia asks the EU for a Hybrid Rapid Response Team.", expected_action: "EEAS assembles a team.",
+            effect: Some(Decide(RequestHrrt("EE")))),
+           (number: 4, at: Time("20h"), from: "EXCON", to: "EE", method: Briefing, subject: "Again",
+            message: "m", expected_action: "a", effect: Some(Decide(RequestHrrt("EE"))))"#,
+    );
+    let hrrt = r#"hybrid_rapid_response: Some((
+        request: (when: Elapsed("100d"), deliberation: Fixed("1h")),
+        assembly: Fixed("2h"), teams: 2, lead_time: Fixed("1h"), stay: "2d",
+        stratcom: 0.2, csirt_teams: 1))"#;
+    let f = world.run(&[&playbook(hrrt)], 1);
+    let scripted: Vec<(u64, bool)> = log(&f)
+        .into_iter()
+        .filter_map(|(t, w)| match w {
+            What::Eu(EuRecord::Decision(DecisionRecord::Scripted {
+                kind: DecisionKind::Loan(Lender::Hrrt),
+                country: Some(EE),
+                applies,
+                ..
+            })) => Some((t, applies)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(scripted, [(10 * H, true), (20 * H, false)]);
+    let deployed = times(&f, |w| {
+        matches!(
+            w,
+            What::Eu(EuRecord::Loan(LoanRecord {
+                lender: Lender::Hrrt,
+                loan: Loan::Deployed { .. },
+                country: EE,
+                ..
+            }))
+        )
+    });
+    assert_eq!(deployed, [13 * H], "assembled in 2h, there 1h later");
+
+    // A playbook without the teams: logged, nothing follows.
+    let g = world.run(&[&playbook("")], 1);
+    assert!(
+        times(&g, |w| matches!(w, What::Eu(EuRecord::Loan(_)))).is_empty(),
+        "no mechanism, no team"
+    );
+}
