@@ -203,14 +203,35 @@ fn check(p: &Playbook, src: &SourceFile) -> Vec<Diagnostic> {
             );
         }
     }
-    if let Some(h) = &p.hybrid_rapid_response
-        && h.teams == 0
-    {
-        flag(
-            ValuePath::of("hybrid_rapid_response").key("teams"),
-            never_acts("teams"),
-            AT_LEAST_ONE,
-        );
+    if let Some(h) = &p.hybrid_rapid_response {
+        let at = |key| ValuePath::of("hybrid_rapid_response").key(key);
+        if h.teams == 0 {
+            flag(at("teams"), never_acts("teams"), AT_LEAST_ONE);
+        }
+        if h.csirt_teams == 0 && h.stratcom.0 == 0.0 {
+            flag(
+                at("stratcom"),
+                "a team with `stratcom` 0 and no `csirt_teams` brings nothing".into(),
+                "give it strategic-communication strength, incident responders, or both",
+            );
+        }
+    }
+    // A team lent for no time would be asked for again at once, every review.
+    let stays = [
+        ("cyber_reserve", p.cyber_reserve.as_ref().map(|r| r.stay)),
+        (
+            "hybrid_rapid_response",
+            p.hybrid_rapid_response.as_ref().map(|h| h.stay),
+        ),
+    ];
+    for (section, stay) in stays {
+        if stay.is_some_and(|s| s.0 == 0) {
+            flag(
+                ValuePath::of(section).key("stay"),
+                "`stay` is 0: the teams would leave as they arrive".into(),
+                "give the time the teams stay, e.g. \"14d\"",
+            );
+        }
     }
     if let Some(n) = &p.nato {
         if n.analysts == 0 {

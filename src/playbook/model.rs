@@ -355,8 +355,9 @@ pub struct Enisa {
 /// under contract, lent to a member state on its request. The state asks
 /// through its NIS2 single point of contact once its own means are taken
 /// (Art. 15(2)): in the model, when incidents wait for its CSIRT teams.
-/// Concurrent requests are served by severity (Art. 16(2)(a)): the state with
-/// most incidents open or waiting first.
+/// Concurrent requests are served by severity (the first of the priority
+/// criteria of the proposal, COM(2023) 209): the state with most incidents
+/// open or waiting first.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CyberReserve {

@@ -633,11 +633,11 @@ fn every_mechanism_matters_and_every_lever_moves_the_expected_way() {
          names and materially worse on none.\n\n{}\n\
          ## Not holding yet\n\n\
          - **Art. 222 helps the states a crisis overwhelms, but less than materially**: in \
-         baltic_blackout with eu_2025 a state invokes it in 127 of 200 runs (`pacesim batch \
+         baltic_blackout with eu_2025 a state invokes it in 119 of 200 runs (`pacesim batch \
          scenarios/baltic_blackout.ron --runs 200 --keep-logs`), the first a median of 66 \
          hours after the first substation falls (two days of deliberation after the Union's \
-         one repair module went to another state). Taken out (120 paired seeds), node-hours lost rise by 25.3 \
-         [17.5, 33.2] of 3,487 (0.7 %) and people without service by 0.8 %: significant, under \
+         one repair module went to another state). Taken out (120 paired seeds), node-hours lost rise by 24.1 \
+         [16.0, 32.2] of 3,489 (0.7 %) and people without service by 0.7 %: significant, under \
          the 1 % bar (`PACESIM_LEVER=playbooks/eu_2025.ron:solidarity cargo test --release \
          --test fidelity explore -- --nocapture`). The bilateral crews only take repairs still \
          waiting: a rebuild already under way goes no faster for more crews (one crew per \

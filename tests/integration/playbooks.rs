@@ -329,6 +329,16 @@ fn broken_playbooks_are_refused_at_their_line_and_column() {
         line_col(&text, "per_request", 0),
         "only 2 teams",
     );
+    // ... and lending them for no time at all.
+    let text = text
+        .replacen("per_request: 3", "per_request: 1", 1)
+        .replacen("stay: \"14d\"", "stay: \"0s\"", 1);
+    refused_at(
+        "no_stay.ron",
+        &text,
+        line_col(&text, "stay", text.matches("stay").count() - 1),
+        "`stay` is 0",
+    );
     // An ERCC that could never work a request.
     let text = small_with("ercc_desks: 2", "ercc_desks: 0");
     refused_at(

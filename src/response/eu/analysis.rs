@@ -540,7 +540,7 @@ fn nato_hunt(sim: &Sim) -> Option<Dist> {
 
 type RngPick = fn(&mut super::EuRngs) -> &mut crate::engine::SimRng;
 const FUSION: RngPick = |r| &mut r.fusion;
-const NATO: RngPick = |r| &mut r.nato;
+const NATO: RngPick = |r| &mut r.nato_hunt;
 
 /// The services of the states `hunts` picks look for every active foothold
 /// in their networks.

@@ -260,7 +260,13 @@ pub(crate) fn raise(
     } else {
         1.0
     };
-    let d = draw(sim, |r| &mut r.decisions, &decision.deliberation, factor);
+    // A state's request to a lender deliberates on the lender's own stream,
+    // so that a playbook with the lender meets the same other decisions.
+    let stream: fn(&mut super::EuRngs) -> &mut crate::engine::SimRng = match kind {
+        DecisionKind::Loan(l) => lending::stream(l),
+        _ => |r| &mut r.decisions,
+    };
+    let d = draw(sim, stream, &decision.deliberation, factor);
     let now = sim.now;
     let id = {
         let mut st = eu(sim);
@@ -392,7 +398,7 @@ pub fn scripted(sim: &mut Sim, d: Decision, inject: InjectIx) {
             }
             DecisionKind::UcpmRequest(_) => true,
             // Not while the state's earlier request is still being served.
-            DecisionKind::Loan(l) => country.is_some_and(|c| !lending::open(st, l, c)),
+            DecisionKind::Loan(l) => country.is_some_and(|c| !lending::serving(st, l, c)),
         }
     };
     sim.emit(DecisionRecord::Scripted {

@@ -6,10 +6,13 @@
 //! point to ask. The EU side assesses the request or puts a team together,
 //! then lends teams from its pool. When requests outrun the pool they wait,
 //! and a team that comes back goes to the most severe case first (see
-//! [`Lender::severity`]), member states before third countries, the earlier
-//! request on a tie. A request whose state no longer needs help by then
-//! lapses. A lent team adds to the state's means (see [`Lender::arrive`])
-//! until its stay ends; the state may then ask again.
+//! [`Lender::severity`]), member states before third countries, on a tie
+//! the request ready first. A request whose state no longer needs help by
+//! then lapses, unless exercise control scripted it. A lent team adds to
+//! the state's means (see [`Lender::arrive`]) until its stay ends; the
+//! state may then ask again if the lender allows it (see
+//! [`Lender::asks_again`]). A state that declined to ask is not asked again
+//! by the playbook, as with UCPM requests.
 //!
 //! - **EU Cybersecurity Reserve** (Cyber Solidarity Act, Regulation (EU)
 //!   2025/38, Art. 14 to 16): incident-response services of trusted
@@ -17,7 +20,8 @@
 //!   incidents wait for its own CSIRT teams: it has taken its own measures
 //!   (Art. 15(2)). ENISA, the contracting authority, assesses the request
 //!   ("without delay"); severity is the incidents the state has open or
-//!   waiting (Art. 16(2)(a)). Besides member states it may serve third
+//!   waiting (the first of the proposal's priority criteria). Besides
+//!   member states it may serve third
 //!   countries associated to the Digital Europe Programme (Art. 14(2)).
 //! - **Hybrid Rapid Response Teams** (guiding framework approved by the
 //!   Council, May 2024): "tailored and targeted short-term assistance" to
@@ -134,13 +138,19 @@ impl Lender {
         }
     }
 
+    /// May a state ask again once its teams have left? The Reserve answers
+    /// a need that can come back (incidents queue again); a Hybrid Rapid
+    /// Response Team gives "short-term assistance" once, so that the teams
+    /// reach more states than the first to ask.
+    fn asks_again(self) -> bool {
+        matches!(self, Lender::CyberReserve)
+    }
+
     /// How severe `c`'s case is, to rank concurrent requests.
     fn severity(self, sim: &Sim, c: CountryIx) -> u64 {
         match self {
-            Lender::CyberReserve => {
-                let n = sim.nation_ref(c);
-                (n.open_incidents.len() + n.csirt_queue.len()) as u64
-            }
+            // Incidents open, worked on or waiting (`open_incidents` holds both).
+            Lender::CyberReserve => sim.nation_ref(c).open_incidents.len() as u64,
             Lender::Hrrt => (super::stratcom::top_reach(sim, c) * 1e6) as u64,
         }
     }
@@ -164,10 +174,10 @@ impl Lender {
     fn arrive(self, sim: &mut Sim, c: CountryIx, teams: u32) {
         let (csirt, crews, stratcom) = self.team(&sim.cat.response);
         if csirt > 0 {
-            national::add_teams(sim, c, teams * csirt);
+            national::add_teams(sim, c, teams.saturating_mul(csirt));
         }
         if crews > 0 {
-            national::add_crews(sim, c, teams * crews);
+            national::add_crews(sim, c, teams.saturating_mul(crews));
         }
         if stratcom > 0.0 {
             super::stratcom::reinforce_debunks(sim, c, stratcom * f64::from(teams));
@@ -177,8 +187,8 @@ impl Lender {
     /// `teams` leave `c`; their advice on strategic communication stays.
     fn leave(self, sim: &mut Sim, c: CountryIx, teams: u32) {
         let (csirt, crews, _) = self.team(&sim.cat.response);
-        national::withdraw_teams(sim, c, teams * csirt);
-        national::withdraw_crews(sim, c, teams * crews);
+        national::withdraw_teams(sim, c, teams.saturating_mul(csirt));
+        national::withdraw_crews(sim, c, teams.saturating_mul(crews));
     }
 
     fn pool(self, st: &EuState) -> &Pool {
@@ -337,6 +347,7 @@ pub struct Request {
     pub lapsed: bool,
     /// Exercise control scripted it: served whatever the state's need.
     pub scripted: bool,
+    pub returned: bool,
 }
 
 /// One lender's pool and requests.
@@ -351,9 +362,14 @@ pub struct Pool {
     pub open: BTreeSet<CountryIx>,
 }
 
-/// Has `c` a request to `l` not yet served to the end?
-pub fn open(st: &EuState, l: Lender, c: CountryIx) -> bool {
-    l.pool(st).open.contains(&c)
+/// Is a request of `c` to `l` on its way or its teams at work? (A state
+/// that declined to ask, or was served once by a lender that serves once,
+/// is not asked again by the playbook, but exercise control may still ask.)
+pub fn serving(st: &EuState, l: Lender, c: CountryIx) -> bool {
+    l.pool(st)
+        .requests
+        .iter()
+        .any(|q| q.country == c && !q.lapsed && !q.returned)
 }
 
 /// Every lender's pool, in [`Lender`] order.
@@ -410,6 +426,7 @@ pub fn request(sim: &mut Sim, l: Lender, c: CountryIx, scripted: bool) {
             waited: false,
             lapsed: false,
             scripted,
+            returned: false,
         });
         count_u32(p.requests.len() - 1)
     };
@@ -420,8 +437,8 @@ pub fn request(sim: &mut Sim, l: Lender, c: CountryIx, scripted: bool) {
 
 type RngPick = fn(&mut super::EuRngs) -> &mut crate::engine::SimRng;
 
-/// Each lender draws from its own stream.
-fn stream(l: Lender) -> RngPick {
+/// Each lender draws from its own stream (its states' deliberations too).
+pub fn stream(l: Lender) -> RngPick {
     match l {
         Lender::CyberReserve => |r| &mut r.reserve,
         Lender::Hrrt => |r| &mut r.hrrt,
@@ -468,7 +485,10 @@ pub fn handle(sim: &mut Sim, l: Lender, ev: LoanEv) {
                 let mut st = eu(sim);
                 let p = l.pool_mut(&mut st);
                 p.free += teams;
-                p.open.remove(&country);
+                p.requests[id as usize].returned = true;
+                if l.asks_again() {
+                    p.open.remove(&country);
+                }
             }
             emit(sim, l, Loan::Returned { teams }, id);
             dispatch(sim, l);
@@ -536,7 +556,7 @@ fn dashboard(l: Lender, st: &EuState, cat: &Catalog) -> String {
     let helped = p
         .requests
         .iter()
-        .filter(|q| q.deployed.is_some() && p.open.contains(&q.country))
+        .filter(|q| q.deployed.is_some() && !q.returned)
         .count();
     format!(
         "{} of {total} teams free · {} requests waiting · {helped} states helped now",

@@ -111,6 +111,9 @@ pub struct EuRngs {
     pub cyber: SimRng,
     pub reserve: SimRng,
     pub hrrt: SimRng,
+    /// Added mechanisms draw apart, so that the others meet the same dice.
+    pub ras_sharing: SimRng,
+    pub nato_hunt: SimRng,
     pub stratcom: SimRng,
 }
 
@@ -156,6 +159,8 @@ impl EuState {
                 cyber: streams.stream("eu/cyber"),
                 reserve: streams.stream("eu/cyber-reserve"),
                 hrrt: streams.stream("eu/hrrt"),
+                ras_sharing: streams.stream("eu/ras-sharing"),
+                nato_hunt: streams.stream("nato/alerted-hunt"),
                 stratcom: streams.stream("eu/stratcom"),
             },
             hfc: analysis::Picture::default(),

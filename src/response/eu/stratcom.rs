@@ -258,7 +258,7 @@ fn shared(sim: &mut Sim, narrative: NarrativeIx, within: &Dist) {
         if !cat.countries[c.i()].eu || sim.narrative_ref(narrative).countries[k].spotted {
             continue;
         }
-        let d = draw(sim, |r| &mut r.stratcom, within, 1.0);
+        let d = draw(sim, |r| &mut r.ras_sharing, within, 1.0);
         national::later(
             sim,
             d,

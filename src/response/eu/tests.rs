@@ -2157,3 +2157,66 @@ fn an_inject_scripts_a_request_for_a_hybrid_rapid_response_team() {
         "no mechanism, no team"
     );
 }
+
+/// A playbook with NATO alone (and its own reporting links), alerting at
+/// `alert`, with `hunt` as `alerted_hunt`; with `fusion`, the Fusion Cell too.
+fn nato_hunting(alert: f64, hunt: &str, fusion: bool) -> String {
+    let cell = if fusion {
+        r#"fusion_cell: Some((analysts: 4, analysis: Fixed("2h"),
+            weights: (member_states: 1.0, csirts: 0.8, stratcom: 0.5, open_source: 0.3, nato: 0.8),
+            evidence_scale: 4.0, linking_bonus: 1.5, alert: 0.3, alerted_hunt: Fixed("4d"))),"#
+    } else {
+        ""
+    };
+    playbook(&format!(
+        r#"links: Some([
+            (from: MemberStates, to: Nato, delay: Fixed("10h")),
+            (from: OpenSource, to: Nato, delay: Fixed("3h")),
+            (from: MemberStates, to: FusionCell, delay: Fixed("10h")),
+            (from: OpenSource, to: FusionCell, delay: Fixed("3h")),
+        ]),
+        {cell}
+        nato: Some((mode: Parallel, analysts: 4, analysis: Fixed("2h"), evidence_scale: 4.0,
+            alert: {alert}, duplication: 0.0, alerted_hunt: {hunt}, support: []))"#
+    ))
+}
+
+#[test]
+fn on_nato_s_alert_allies_hunt_footholds_and_no_state_hunts_twice() {
+    let world = World::new(&format!("{NOISE}, {SPY}"))
+        .caps(EE, UNDEFENDED)
+        .caps(LV, UNDEFENDED)
+        .caps(FI, UNDEFENDED)
+        .duration("8d");
+    let found = |f: &Finished, c: CountryIx| {
+        detected_footholds(f, 1)
+            .into_iter()
+            .find(|d| d.1 == c)
+            .map(|d| d.0)
+    };
+    // NATO alone: its allies (EE, LV) hunt on its alert; Finland, not an ally, does not.
+    let with = world.run(&[&nato_hunting(0.3, r#"Some(Fixed("12h"))"#, false)], 1);
+    let without = world.run(&[&nato_hunting(0.3, "None", false)], 1);
+    let alerted = state(&with).nato_picture.alerted.expect("NATO alerts").0;
+    for c in [EE, LV] {
+        let (w, wo) = (found(&with, c), found(&without, c));
+        eprintln!("foothold in {c:?} found at {w:?} on NATO's alert, {wo:?} without");
+        let w = w.expect("an alerted ally finds the foothold");
+        assert!(w <= alerted + 12 * H, "within the alerted hunt time");
+        assert!(wo.is_none_or(|wo| w < wo));
+    }
+    assert_eq!(found(&with, FI), found(&without, FI), "Finland is no ally");
+
+    // The Fusion Cell alerts first (0.3 against NATO's 0.9): its member
+    // states already hunt (within 4 d), and NATO's later alert adds no
+    // second, faster hunt (1 h).
+    let once = world.run(&[&nato_hunting(0.9, r#"Some(Fixed("1h"))"#, true)], 1);
+    let fusion_only = world.run(&[&nato_hunting(0.9, "None", true)], 1);
+    let (eu_at, nato_at) = (state(&once).hfc.alerted, state(&once).nato_picture.alerted);
+    eprintln!("Fusion Cell alerts at {eu_at:?}, NATO at {nato_at:?}");
+    assert!(eu_at.is_some() && nato_at.is_some() && eu_at < nato_at);
+    assert_eq!(
+        detected_footholds(&once, 1),
+        detected_footholds(&fusion_only, 1)
+    );
+}
