@@ -413,6 +413,11 @@ pub fn request(sim: &mut Sim, l: Lender, c: CountryIx, scripted: bool) {
     let Some(t) = l.terms(&sim.cat.response) else {
         return;
     };
+    // A decision that falls while exercise control's request for the same
+    // state is being served adds nothing.
+    if serving(eu_ref(sim), l, c) {
+        return;
+    }
     let now = sim.now;
     let id = {
         let mut st = eu(sim);

@@ -2220,3 +2220,46 @@ fn on_nato_s_alert_allies_hunt_footholds_and_no_state_hunts_twice() {
         detected_footholds(&fusion_only, 1)
     );
 }
+
+/// A request scripted while the playbook's own decision is still under
+/// deliberation is served once: the decision that falls later adds nothing.
+#[test]
+fn a_request_scripted_during_the_playbook_s_deliberation_is_served_once() {
+    let world = narrative_world().msel(
+        r#"(number: 5, at: Time("2d"), from: "EXCON", to: "EE", method: Briefing, subject: "Government decision",
+            message: "Estonia asks for a Hybrid Rapid Response Team now.", expected_action: "EEAS assembles a team.",
+            effect: Some(Decide(RequestHrrt("EE"))))"#,
+    );
+    // Estonia's own decision takes 3 days, so the inject comes in between.
+    let hrrt = r#"hybrid_rapid_response: Some((
+        request: (when: Always, deliberation: Fixed("3d")),
+        assembly: Fixed("1h"), teams: 3, lead_time: Fixed("1h"), stay: "5d",
+        stratcom: 0.2, csirt_teams: 0))"#;
+    let f = world.run(&[&playbook(hrrt)], 1);
+    let to_ee = |loan: fn(&Loan) -> bool| {
+        log(&f)
+            .into_iter()
+            .filter(|(_, w)| {
+                matches!(w, What::Eu(EuRecord::Loan(LoanRecord { lender: Lender::Hrrt, country: EE, loan: l, .. })) if loan(l))
+            })
+            .count()
+    };
+    let raised = times(&f, |w| {
+        matches!(
+            w,
+            What::Eu(EuRecord::Decision(DecisionRecord::Raised {
+                kind: DecisionKind::Loan(Lender::Hrrt),
+                country: Some(EE),
+                ..
+            }))
+        )
+    });
+    assert!(
+        raised
+            .first()
+            .is_some_and(|&t| t < 2 * D && t + 3 * D > 2 * D),
+        "Estonia's own decision is pending when the inject fires: {raised:?}"
+    );
+    assert_eq!(to_ee(|l| *l == Loan::Requested), 1, "one request");
+    assert_eq!(to_ee(|l| matches!(l, Loan::Deployed { .. })), 1, "one team");
+}
