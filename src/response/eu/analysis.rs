@@ -11,13 +11,13 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use super::protocol::{self, Stage};
-use super::{EuEv, draw, eu, eu_ref, later};
+use super::{EuEv, Stream, draw, eu, eu_ref, hunt, later};
 use crate::engine::{Dist, SimTime, count_u8, count_u16, count_u32, show_at, show_secs};
 use crate::infra::{Cause, InfraRecord};
-use crate::log::{Context, Described, Domain, Origin, Record, kinds, round3};
+use crate::log::{Context, Described, Domain, Record, kinds, round3};
 use crate::playbook::{Body, NatoMode};
 use crate::response::national::NationalRecord;
-use crate::scenario::catalog::{CampaignIx, Catalog, CountryIx, NodeIx};
+use crate::scenario::catalog::{CampaignIx, Catalog, CountryIx};
 use crate::threats::cbrn::CbrnRecord;
 use crate::threats::cyber::CyberRecord;
 use crate::world::{Foothold, Incident, Sim};
@@ -267,7 +267,7 @@ pub fn on_cyber(sim: &mut Sim, r: &CyberRecord) {
         let def = &sim.cat.countries[sim.cat.nodes[node.i()].country.i()];
         let st = eu_ref(sim);
         let fusion = sim.cat.response.fusion_cell.as_ref();
-        let on_alert: Option<(Dist, RngPick)> = if def.eu && st.hfc.alerted.is_some() {
+        let on_alert: Option<(Dist, Stream)> = if def.eu && st.hfc.alerted.is_some() {
             fusion.map(|f| (f.alerted_hunt, FUSION))
         } else if def.nato && st.nato_picture.alerted.is_some() {
             nato_hunt(sim).map(|d| (d, NATO))
@@ -275,7 +275,7 @@ pub fn on_cyber(sim: &mut Sim, r: &CyberRecord) {
             None
         };
         if let Some((within, pick)) = on_alert {
-            hunt_at(sim, by, node, within, pick);
+            hunt(sim, by, node, &within, pick);
         }
     }
 }
@@ -538,13 +538,12 @@ fn nato_hunt(sim: &Sim) -> Option<Dist> {
     sim.cat.response.nato.as_ref().and_then(|n| n.alerted_hunt)
 }
 
-type RngPick = fn(&mut super::EuRngs) -> &mut crate::engine::SimRng;
-const FUSION: RngPick = |r| &mut r.fusion;
-const NATO: RngPick = |r| &mut r.nato_hunt;
+const FUSION: Stream = |r| &mut r.fusion;
+const NATO: Stream = |r| &mut r.nato_hunt;
 
 /// The services of the states `hunts` picks look for every active foothold
 /// in their networks.
-fn alerted_hunts(sim: &mut Sim, hunts: impl Fn(CountryIx) -> bool, within: Dist, pick: RngPick) {
+fn alerted_hunts(sim: &mut Sim, hunts: impl Fn(CountryIx) -> bool, within: Dist, pick: Stream) {
     let mut found = Vec::new();
     for n in crate::threats::cyber::foothold_nodes(sim, hunts) {
         for (o, f) in &sim.node_ref(n).footholds {
@@ -554,18 +553,8 @@ fn alerted_hunts(sim: &mut Sim, hunts: impl Fn(CountryIx) -> bool, within: Dist,
         }
     }
     for (by, node) in found {
-        hunt_at(sim, by, node, within, pick);
+        hunt(sim, by, node, &within, pick);
     }
-}
-
-/// An alerted service finds the foothold `by` holds in `node` within `within`.
-fn hunt_at(sim: &mut Sim, by: Origin, node: NodeIx, within: Dist, pick: RngPick) {
-    let d = draw(sim, pick, &within, 1.0);
-    crate::response::national::later(
-        sim,
-        d,
-        crate::response::national::NationalEv::HuntSucceeds { by, node },
-    );
 }
 
 /// The confidence decisions rest on: the Fusion Cell's, or in coordinated

@@ -262,7 +262,7 @@ pub(crate) fn raise(
     };
     // A state's request to a lender deliberates on the lender's own stream,
     // so that a playbook with the lender meets the same other decisions.
-    let stream: fn(&mut super::EuRngs) -> &mut crate::engine::SimRng = match kind {
+    let stream: super::Stream = match kind {
         DecisionKind::Loan(l) => lending::stream(l),
         _ => |r| &mut r.decisions,
     };

@@ -111,11 +111,16 @@ impl Lender {
         }
     }
 
-    fn name(self) -> &'static str {
+    /// Its mechanism, which names it.
+    fn mechanism(self) -> super::Mechanism {
         match self {
-            Lender::CyberReserve => "EU Cybersecurity Reserve",
-            Lender::Hrrt => "EU Hybrid Rapid Response Teams",
+            Lender::CyberReserve => super::Mechanism::CyberReserve,
+            Lender::Hrrt => super::Mechanism::Hrrt,
         }
+    }
+
+    fn name(self) -> &'static str {
+        self.mechanism().info().name
     }
 
     /// Which of the scenario's countries it may serve.
@@ -303,8 +308,9 @@ impl Record for LoanRecord {
 }
 
 impl Lender {
-    /// The log's kinds for this lender, in [`Loan`] order.
-    const fn kinds(self) -> [Kind; 5] {
+    /// The log's kinds for this lender, in [`Loan`] order; the first is
+    /// also the kind of its request decision.
+    pub const fn kinds(self) -> [Kind; 5] {
         const fn k(name: &'static str) -> Kind {
             Kind { name, key: true }
         }
@@ -358,7 +364,9 @@ pub struct Pool {
     pub free: u32,
     /// Ready requests waiting for teams.
     pub waiting: Vec<u32>,
-    /// States with a request not yet served to the end.
+    /// States the playbook does not raise a request for now: one is under
+    /// deliberation or being served, the state declined, or (for a lender
+    /// that serves a state once) it was served.
     pub open: BTreeSet<CountryIx>,
 }
 
@@ -440,10 +448,8 @@ pub fn request(sim: &mut Sim, l: Lender, c: CountryIx, scripted: bool) {
     later(sim, d, EuEv::Loan(l, LoanEv::Ready(id)));
 }
 
-type RngPick = fn(&mut super::EuRngs) -> &mut crate::engine::SimRng;
-
 /// Each lender draws from its own stream (its states' deliberations too).
-pub fn stream(l: Lender) -> RngPick {
+pub fn stream(l: Lender) -> super::Stream {
     match l {
         Lender::CyberReserve => |r| &mut r.reserve,
         Lender::Hrrt => |r| &mut r.hrrt,
@@ -506,25 +512,23 @@ fn dispatch(sim: &mut Sim, l: Lender) {
     let t = l.terms(&sim.cat.response).expect("the lender is present");
     let (per_request, lead_time) = (t.per_request, *t.lead_time);
     loop {
-        let (free, waiting) = {
-            let p = l.pool(eu_ref(sim));
-            (p.free, p.waiting.clone())
-        };
-        if free == 0 || waiting.is_empty() {
-            return;
-        }
+        let p = l.pool(eu_ref(sim));
+        let free = p.free;
         // Member states first (assumption: neither text read ranks third
-        // countries), then severity.
+        // countries), then severity; on a tie the request ready first.
         let rank = |id: u32| {
-            let c = l.pool(eu_ref(sim)).requests[id as usize].country;
+            let c = p.requests[id as usize].country;
             (sim.cat.countries[c.i()].eu, l.severity(sim, c))
         };
-        let (k, id) = waiting
+        let best = p
+            .waiting
             .iter()
             .enumerate()
             .max_by_key(|&(k, &id)| (rank(id), std::cmp::Reverse(k)))
-            .map(|(k, &id)| (k, id))
-            .expect("a request waits");
+            .map(|(k, &id)| (k, id));
+        let Some((k, id)) = best.filter(|_| free > 0) else {
+            return;
+        };
         let (country, scripted) = {
             let mut st = eu(sim);
             let p = l.pool_mut(&mut st);

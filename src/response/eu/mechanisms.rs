@@ -170,7 +170,7 @@ pub const MECHANISMS: &[MechanismInfo] = &[
         "cyber_reserve",
         (
             &["ENISA (EU Cybersecurity Reserve)"],
-            &["cyber_reserve_request"],
+            &[lending::Lender::CyberReserve.kinds()[0].name],
         ),
         section!(cyber_reserve),
         Some(lending::reserve_dashboard),
@@ -178,11 +178,11 @@ pub const MECHANISMS: &[MechanismInfo] = &[
     ),
     info(
         Mechanism::Hrrt,
-        ("Hybrid Rapid Response Teams", "HRRT"),
+        ("EU Hybrid Rapid Response Teams", "HRRT"),
         "hybrid_rapid_response",
         (
             &["EEAS (EU Hybrid Rapid Response Teams)"],
-            &["hrrt_request"],
+            &[lending::Lender::Hrrt.kinds()[0].name],
         ),
         section!(hybrid_rapid_response),
         Some(lending::hrrt_dashboard),

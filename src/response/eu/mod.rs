@@ -201,35 +201,32 @@ pub(crate) fn answered(sim: &mut Sim, c: CampaignIx) {
     eu(sim).responded.entry(c).or_insert(now);
 }
 
+/// Which of the EU and NATO streams a draw comes from.
+pub(crate) type Stream = fn(&mut EuRngs) -> &mut SimRng;
+
 /// Samples `d` from one of the EU streams, scaled by `factor`.
-pub(crate) fn draw(
-    sim: &mut Sim,
-    pick: fn(&mut EuRngs) -> &mut SimRng,
-    d: &Dist,
-    factor: f64,
-) -> Duration {
+pub(crate) fn draw(sim: &mut Sim, pick: Stream, d: &Dist, factor: f64) -> Duration {
     let mut st = eu(sim);
     d.sample_scaled(pick(&mut st.rng), factor)
 }
 
-/// A member state, warned (by the Fusion Cell or the CSIRTs network), hunts
-/// the foothold `by` holds in `node` and finds it within `within`.
-pub(crate) fn warned_hunt(
-    sim: &mut Sim,
-    by: Origin,
-    node: NodeIx,
-    within: &Dist,
-    pick: fn(&mut EuRngs) -> &mut SimRng,
-) {
-    if !sim.cat.countries[sim.cat.nodes[node.i()].country.i()].eu {
-        return;
-    }
+/// A state's services, alerted or warned, hunt the foothold `by` holds in
+/// `node` and find it within `within`.
+pub(crate) fn hunt(sim: &mut Sim, by: Origin, node: NodeIx, within: &Dist, pick: Stream) {
     let d = draw(sim, pick, within, 1.0);
     super::national::later(
         sim,
         d,
         super::national::NationalEv::HuntSucceeds { by, node },
     );
+}
+
+/// A member state, warned (by the Fusion Cell or the CSIRTs network), hunts
+/// the foothold `by` holds in `node` (see [`hunt`]).
+pub(crate) fn warned_hunt(sim: &mut Sim, by: Origin, node: NodeIx, within: &Dist, pick: Stream) {
+    if sim.cat.countries[sim.cat.nodes[node.i()].country.i()].eu {
+        hunt(sim, by, node, within, pick);
+    }
 }
 
 /// Installs the mechanisms' state and starts the review cadence, if any
